@@ -1,0 +1,62 @@
+// The shape of a rule: checked metadata first, then the node types it subscribes to and its visitor.
+// Rules never walk the whole tree themselves, keep no state between files and do no I/O;
+// everything they know about the workspace comes through the RuleContext.
+
+import type { Node } from 'web-tree-sitter';
+import type { Family, FixSafety, LanguageId, RelatedLocation, Severity, TextRange, Fix } from '../model';
+import type { FileContext } from '../workspace/file-context';
+
+export type RuleFixKind = FixSafety | 'none';
+
+export interface RuleMeta {
+  /** kebab-case, globally unique; also the file name of the rule, fixture and doc page. */
+  readonly id: string;
+  /** The catalog entry it implements (`R01`, `U01`, `C01` …: ../shared/domain/bug-catalog.md Part C). */
+  readonly catalogId: string;
+  readonly family: Family;
+  /** `rust` rules see Rust files; `ts` rules see TypeScript, TSX and JavaScript files. */
+  readonly side: 'rust' | 'ts';
+  readonly defaultSeverity: Severity;
+  /** One line: hover text, docs index, SARIF shortDescription. No trailing period. */
+  readonly summary: string;
+  /** The strongest fix the rule offers: `none` means it never reports a fix. Checked at run time. */
+  readonly fix: RuleFixKind;
+  /** Doc page, relative to the repository root: `docs/rules/<id>.md`. */
+  readonly docs: string;
+}
+
+export interface ReportDescriptor {
+  /** The node (or explicit range) the finding is shown on: the most useful single line. */
+  readonly node?: Node;
+  readonly range?: TextRange;
+  readonly message: string;
+  /** Overrides the rule's default severity (e.g. downgraded by the crate's build mode). */
+  readonly severity?: Severity;
+  readonly related?: readonly RelatedLocation[];
+  /** Built lazily: computed only when fixes are wanted (code actions, --fix, tests). */
+  readonly fixes?: () => readonly Fix[];
+}
+
+export interface RuleContext extends FileContext {
+  readonly rule: RuleMeta;
+  /** Options for this rule from the configuration (already merged with defaults). */
+  readonly options: Readonly<Record<string, unknown>>;
+  report(descriptor: ReportDescriptor): void;
+}
+
+export interface Rule extends RuleMeta {
+  /** Node types the engine dispatches to `visit` during its single traversal. */
+  readonly nodeTypes: readonly string[];
+  /** Called for each node of a subscribed type, in document order. */
+  visit(node: Node, ctx: RuleContext): void;
+  /** Optional: called once per file after the traversal (for rules that aggregate). */
+  finish?(ctx: RuleContext): void;
+}
+
+export function defineRule<R extends Rule>(rule: R): R {
+  return rule;
+}
+
+export function languagesOfSide(side: 'rust' | 'ts'): readonly LanguageId[] {
+  return side === 'rust' ? ['rust'] : ['typescript', 'tsx', 'javascript'];
+}

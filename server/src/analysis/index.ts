@@ -1,0 +1,15 @@
+// Public API of the pure analysis layer, used by the language server and the CLI alike.
+// Nothing below this folder imports LSP, vscode, the file system or the console (a test enforces it).
+
+export * from './model';
+export * from './settings';
+export { Grammars, GrammarLoadError, languageOfPath, GRAMMAR_FILES, RUNTIME_WASM_FILE, type WasmLoader } from './parsing/grammars';
+export { ParsedDocument, ParseTimeoutError } from './parsing/parsed-document';
+export { Workspace, type WorkspaceOptions } from './workspace/workspace';
+export type * from './workspace/types';
+export { Linter, type LintOptions, type LintResult } from './engine/lint';
+export type { Rule, RuleMeta, RuleContext, ReportDescriptor } from './engine/rule';
+export { applyEdits, editsForFile, editsForOtherFiles, fixToFixedPoint, selectNonOverlapping, MAX_FIX_PASSES } from './engine/fixes';
+export { ALL_RULES } from './rules/index';
+export { LineIndex } from './text/line-index';
+export * from './text/paths';

@@ -1,0 +1,109 @@
+// Owns the syntax tree of one text and keeps it current with incremental re-parses
+// (`tree.edit` + parse with the old tree). The previous tree is deleted as soon as the new one exists:
+// this class is the single owner of its Tree, and nodes must not be kept past `update`/`dispose`.
+
+import { Edit, type Point, type Tree } from 'web-tree-sitter';
+import type { LanguageId } from '../model';
+import type { Grammars } from './grammars';
+
+export class ParseTimeoutError extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`parsing took longer than ${budgetMs} ms and was abandoned`);
+    this.name = 'ParseTimeoutError';
+  }
+}
+
+export interface ParseOptions {
+  /** Abandon a parse that runs longer than this (a pathological file must not hang the editor). */
+  readonly budgetMs?: number;
+}
+
+export class ParsedDocument {
+  private currentTree: Tree | undefined;
+  private currentText: string;
+
+  /** @throws ParseTimeoutError when the budget runs out */
+  constructor(
+    private readonly grammars: Grammars,
+    readonly language: LanguageId,
+    text: string,
+    private readonly options: ParseOptions = {},
+  ) {
+    this.currentText = text;
+    this.currentTree = this.parse(text, undefined);
+  }
+
+  get text(): string {
+    return this.currentText;
+  }
+
+  get tree(): Tree {
+    if (!this.currentTree) throw new Error('ParsedDocument used after dispose');
+    return this.currentTree;
+  }
+
+  /** Re-parses `newText` incrementally, reusing the unchanged parts of the old tree. */
+  update(newText: string): void {
+    const oldText = this.currentText;
+    if (newText === oldText) return;
+    const oldTree = this.tree;
+    const edit = singleEditBetween(oldText, newText);
+    oldTree.edit(edit);
+    const newTree = this.parse(newText, oldTree);
+    oldTree.delete();
+    this.currentTree = newTree;
+    this.currentText = newText;
+  }
+
+  dispose(): void {
+    this.currentTree?.delete();
+    this.currentTree = undefined;
+  }
+
+  private parse(text: string, oldTree: Tree | undefined): Tree {
+    const parser = this.grammars.parser(this.language);
+    const budget = this.options.budgetMs;
+    const deadline = budget === undefined ? undefined : Date.now() + budget;
+    const tree = parser.parse(text, oldTree ?? null, deadline === undefined ? undefined : {
+      // Returning true cancels the parse (web-tree-sitter's documented protocol).
+      progressCallback: (() => Date.now() > deadline) as unknown as () => void,
+    });
+    if (!tree) {
+      parser.reset();
+      throw new ParseTimeoutError(budget ?? 0);
+    }
+    return tree;
+  }
+}
+
+/** The smallest single edit (common prefix and suffix removed) that turns `oldText` into `newText`. */
+export function singleEditBetween(oldText: string, newText: string): Edit {
+  let start = 0;
+  const minLength = Math.min(oldText.length, newText.length);
+  while (start < minLength && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return new Edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(oldText, start),
+    oldEndPosition: pointAt(oldText, oldEnd),
+    newEndPosition: pointAt(newText, newEnd),
+  });
+}
+
+/** Row/column (UTF-16) of an offset; tree-sitter counts rows by '\n' only. */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}

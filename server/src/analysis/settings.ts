@@ -1,0 +1,38 @@
+// Analysis settings shared by the CLI and the server (filled from the config file / VS Code settings
+// by the adapters). Plain data with defaults; rules read only what they need.
+
+import type { ConfiguredSeverity } from './model';
+
+export interface AnalysisSettings {
+  /** Functions whose call in a catch handler counts as classifying the failure (C01, C02). */
+  readonly classifierNames: readonly string[];
+  /** Workspace-relative path of the classifier module a fix creates or reuses (C01). */
+  readonly classifierModule: string;
+  /** Extra Rust function/method names that call out to JS synchronously (R01). */
+  readonly extraJsCallPoints: readonly string[];
+  /** Files larger than this (UTF-16 code units) are skipped with a notice. */
+  readonly maxFileSize: number;
+  /** A file's parse is abandoned after this many milliseconds, with a notice. */
+  readonly parseBudgetMs: number;
+}
+
+export const DEFAULT_SETTINGS: AnalysisSettings = {
+  classifierNames: ['classifyWasmError', 'isWasmFatal', 'isRecoverableWasmError', 'isPanicError'],
+  classifierModule: 'src/wasm-errors.ts',
+  extraJsCallPoints: [],
+  maxFileSize: 4 * 1024 * 1024,
+  parseBudgetMs: 5000,
+};
+
+/** Per-rule configuration: severity override and options. */
+export interface RuleSettings {
+  readonly severity?: ConfiguredSeverity;
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+export interface LintSettings {
+  readonly analysis: AnalysisSettings;
+  readonly rules: Readonly<Record<string, RuleSettings>>;
+}
+
+export const DEFAULT_LINT_SETTINGS: LintSettings = { analysis: DEFAULT_SETTINGS, rules: {} };

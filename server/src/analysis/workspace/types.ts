@@ -1,0 +1,162 @@
+// The workspace model's data: crates and their build modes, the Rust export/import/state index
+// (catalog §B1), and the TS-side view of wasm-bindgen glue modules and the identifiers bound to them
+// (catalog §B3, §A10). Plain data: paths are absolute and '/'-separated, ranges are UTF-16 offsets.
+
+import type { TextRange } from '../model';
+
+/** Catalog §A1: what a panic does at the export boundary. */
+export type BuildMode = 'abort' | 'abort+handler' | 'unwind';
+
+export interface CrateInfo {
+  /** Directory that holds Cargo.toml. */
+  readonly root: string;
+  readonly manifestPath: string;
+  /** `[package] name` (or the directory name when missing). */
+  readonly name: string;
+  /** `[lib] name`, else the package name with '-' replaced by '_' (what wasm-pack names the glue after). */
+  readonly libName: string;
+  readonly buildMode: BuildMode;
+  /** Where the build mode came from, for messages: e.g. "`-Cpanic=unwind` in .cargo/config.toml". */
+  readonly buildModeReason: string;
+  /** True when `+ - *` are panic points (dev profile default; `overflow-checks` in [profile.release]). */
+  readonly overflowChecks: boolean;
+  /** wasm-bindgen version requirement from Cargo.toml, or the locked version from Cargo.lock. */
+  readonly wasmBindgenVersion?: string;
+  /** False when the crate depends on wasm-bindgen with `default-features = false` (no std: no PanicError). */
+  readonly wasmBindgenStd: boolean;
+  /** True when the crate depends on wasm-bindgen at all (directly or as a workspace dependency). */
+  readonly usesWasmBindgen: boolean;
+  /** Where the build-mode configuration lives, for findings about it (the manifest by default). */
+  readonly configPath: string;
+}
+
+export type Receiver = 'none' | '&self' | '&mut self' | 'self';
+
+export interface RustExport {
+  /** Rust identifier. */
+  readonly name: string;
+  /** Name JS sees: `js_name` if given, else the Rust identifier (wasm-bindgen does not camelCase). */
+  readonly jsName: string;
+  readonly path: string;
+  /** Range of the function name. */
+  readonly nameRange: TextRange;
+  /** Range of the whole function item. */
+  readonly range: TextRange;
+  readonly receiver: Receiver;
+  readonly isAsync: boolean;
+  /** Set for methods: the `impl` type (Rust) and the JS class name (`js_class` or the type). */
+  readonly implType?: string;
+  readonly jsClass?: string;
+  readonly isConstructor: boolean;
+  readonly params: readonly { readonly name: string; readonly type: string }[];
+  readonly returnType?: string;
+  readonly isStart: boolean;
+}
+
+export interface RustImport {
+  readonly name: string;
+  readonly jsName?: string;
+  readonly path: string;
+  readonly nameRange: TextRange;
+  /** `catch`: the import returns `Result` and JS exceptions become `Err` instead of unwinding. */
+  readonly catch: boolean;
+  readonly method: boolean;
+  readonly jsNamespace?: string;
+  readonly module?: string;
+  readonly returnType?: string;
+}
+
+export interface RustStruct {
+  readonly name: string;
+  readonly jsName: string;
+  readonly path: string;
+  readonly nameRange: TextRange;
+  readonly fields: readonly { readonly name: string; readonly type: string; readonly isPub: boolean; readonly range: TextRange }[];
+}
+
+export type StateRootKind = 'static' | 'static mut' | 'thread_local' | 'lazy_static' | 'struct_field';
+
+export interface StateRoot {
+  readonly name: string;
+  readonly kind: StateRootKind;
+  /** Type text as written, e.g. `RefCell<Store>`. */
+  readonly type: string;
+  /** Initialiser text when known (`RefCell::new(..)`), for lazy initialisers (U03). */
+  readonly init?: string;
+  readonly path: string;
+  readonly nameRange: TextRange;
+  /** For `struct_field`: the owning struct. */
+  readonly owner?: string;
+}
+
+/** Everything §B1 needs from one Rust file; cached per file text and merged per crate. */
+export interface RustFileSummary {
+  readonly path: string;
+  readonly exports: readonly RustExport[];
+  readonly imports: readonly RustImport[];
+  readonly structs: readonly RustStruct[];
+  readonly stateRoots: readonly StateRoot[];
+  /** `#[wasm_bindgen(start)]` functions (also listed in exports with isStart). */
+  readonly startFunctions: readonly RustExport[];
+  /** Ranges of `set_on_abort(` calls, and whether each is inside a start function. */
+  readonly setOnAbortCalls: readonly { readonly range: TextRange; readonly inStart: boolean }[];
+  readonly usesScheduleReinit: boolean;
+}
+
+/** §B1 for a whole crate: the union of its files' summaries. */
+export interface CrateIndex {
+  readonly crate: CrateInfo | undefined;
+  readonly files: readonly string[];
+  readonly exports: readonly RustExport[];
+  readonly imports: ReadonlyMap<string, RustImport>;
+  readonly structs: ReadonlyMap<string, RustStruct>;
+  readonly stateRoots: ReadonlyMap<string, StateRoot>;
+  readonly startFunctions: readonly RustExport[];
+  readonly setOnAbortCalls: readonly { readonly path: string; readonly range: TextRange; readonly inStart: boolean }[];
+  readonly usesScheduleReinit: boolean;
+}
+
+export type WasmExportKind = 'function' | 'class' | 'unknown';
+
+export interface WasmModuleExport {
+  readonly name: string;
+  readonly kind: WasmExportKind;
+  /** Functions: the `.d.ts` return type starts with `Promise<`. */
+  readonly isAsync: boolean;
+  /** Classes: method name → async-ness (from the `.d.ts`). */
+  readonly methods?: ReadonlyMap<string, { readonly isAsync: boolean; readonly isStatic: boolean; readonly returnType?: string }>;
+}
+
+/** A module recognised as wasm-bindgen output (§A10). */
+export interface WasmModule {
+  /** The resolved glue entry (`pkg/foo.js`), or the `.d.ts` when only that exists. */
+  readonly path: string;
+  /** Why we think it is glue, for messages ("sibling foo_bg.wasm"). */
+  readonly evidence: string;
+  /** Exports known from the `.d.ts`/glue; empty when nothing could be read. */
+  readonly exports: ReadonlyMap<string, WasmModuleExport>;
+  /** Build mode read from glue markers (`class PanicError`, `__wbg_call_guard` …), when the glue is present. */
+  readonly glueBuildMode?: BuildMode;
+  /** The Rust crate that produced it (joined by lib name, §B4), when it is in the workspace. */
+  readonly crateRoot?: string;
+}
+
+export type WasmBindingKind = 'init' | 'namespace' | 'function' | 'class' | 'unknown';
+
+/** An identifier in a TS/JS file bound to a wasm module (§B3 WASM_BINDINGS). */
+export interface WasmBinding {
+  readonly localName: string;
+  /** `default`, `*`, or the exported name. */
+  readonly importedName: string;
+  readonly kind: WasmBindingKind;
+  readonly modulePath: string;
+  readonly range: TextRange;
+}
+
+export interface TsFileSummary {
+  readonly path: string;
+  /** Local identifier → binding. */
+  readonly bindings: ReadonlyMap<string, WasmBinding>;
+  /** Import specifiers of this file, resolved to absolute paths where they are relative. */
+  readonly importSpecifiers: readonly { readonly specifier: string; readonly resolved?: string; readonly range: TextRange }[];
+}

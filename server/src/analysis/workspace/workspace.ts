@@ -1,0 +1,257 @@
+// The workspace model shared by the server and the CLI: the texts of every relevant file, the parsed
+// trees of open documents, and the cached indexes derived from them (crates and build modes, the Rust
+// export index per crate, wasm-bindgen glue modules, TS bindings). Hosts feed it text; it does no I/O.
+//
+// Invariants: a file's summaries are recomputed only when its text changes; crate and glue-module
+// caches are dropped when a config file or a file that can be glue changes; a ParsedDocument is owned
+// here (kept for open documents, created and deleted around each use otherwise).
+
+import type { LanguageId, Notice } from '../model';
+import { type Grammars, languageOfPath } from '../parsing/grammars';
+import { ParsedDocument } from '../parsing/parsed-document';
+import { isWithin, normalizePath } from '../text/paths';
+import { discoverCrates, isCrateConfigFile } from './crate-config';
+import type { WorkspaceQueries } from './file-context';
+import { summarizeRustFile } from './rust-summary';
+import { affectsWasmModules, extractTsImports, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
+import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
+
+interface FileEntry {
+  /** Undefined for paths known only to exist (binary files such as `*_bg.wasm`). */
+  text: string | undefined;
+  readonly language: LanguageId | undefined;
+  /** Present while the file is open in an editor: re-parsed incrementally on each change. */
+  doc: ParsedDocument | undefined;
+  rustSummary: RustFileSummary | undefined;
+  tsImports: RawTsImports | undefined;
+  tsSummary: { readonly generation: number; readonly summary: TsFileSummary } | undefined;
+}
+
+export interface WorkspaceOptions {
+  /** Workspace folders (absolute paths). */
+  readonly roots: readonly string[];
+  readonly parseBudgetMs?: number;
+}
+
+export class Workspace implements WorkspaceQueries {
+  readonly roots: readonly string[];
+  private readonly files = new Map<string, FileEntry>();
+  /** Bumped whenever the set of files, a config file or a possible glue file changes. */
+  private structureGeneration = 0;
+  private crateCache: { crates: CrateInfo[]; notices: Notice[] } | undefined;
+  private readonly crateIndexCache = new Map<string, CrateIndex>();
+  private readonly wasmModuleCache = new Map<string, WasmModule | null>();
+
+  constructor(private readonly grammars: Grammars, private readonly options: WorkspaceOptions) {
+    this.roots = options.roots.map(normalizePath);
+  }
+
+  /** Adds or replaces a file's text. `keepTree` keeps its parse tree for incremental re-parsing (open documents). */
+  setFile(rawPath: string, text: string, keepTree = false): void {
+    const path = normalizePath(rawPath);
+    const existing = this.files.get(path);
+    if (existing && existing.text === text && (existing.doc !== undefined) === keepTree) return;
+    const entry: FileEntry = existing ?? {
+      text: undefined, language: languageOfPath(path), doc: undefined,
+      rustSummary: undefined, tsImports: undefined, tsSummary: undefined,
+    };
+    if (!existing) this.structureChanged();
+    entry.text = text;
+    if (keepTree && entry.language) {
+      if (entry.doc) entry.doc.update(text);
+      else entry.doc = new ParsedDocument(this.grammars, entry.language, text, { budgetMs: this.options.parseBudgetMs });
+    } else if (entry.doc) {
+      entry.doc.dispose();
+      entry.doc = undefined;
+    }
+    this.invalidate(path, entry);
+    this.files.set(path, entry);
+  }
+
+  /** Records that a file exists without reading it (e.g. `foo_bg.wasm` next to glue). */
+  addPath(rawPath: string): void {
+    const path = normalizePath(rawPath);
+    if (this.files.has(path)) return;
+    this.files.set(path, { text: undefined, language: undefined, doc: undefined, rustSummary: undefined, tsImports: undefined, tsSummary: undefined });
+    this.structureChanged();
+  }
+
+  /** Drops the kept parse tree of a document that was closed; its text stays indexed. */
+  releaseTree(rawPath: string): void {
+    const entry = this.files.get(normalizePath(rawPath));
+    entry?.doc?.dispose();
+    if (entry) entry.doc = undefined;
+  }
+
+  removeFile(rawPath: string): void {
+    const path = normalizePath(rawPath);
+    const entry = this.files.get(path);
+    if (!entry) return;
+    entry.doc?.dispose();
+    this.files.delete(path);
+    this.invalidate(path, entry);
+    this.structureChanged();
+  }
+
+  /** Paths of every file with text that the linter analyses (Rust, TS, TSX, JS). */
+  lintablePaths(): string[] {
+    const out: string[] = [];
+    for (const [path, entry] of this.files) if (entry.language && entry.text !== undefined) out.push(path);
+    return out.sort();
+  }
+
+  /** The language of a lintable file with text, else undefined. */
+  languageOf(rawPath: string): LanguageId | undefined {
+    const entry = this.files.get(normalizePath(rawPath));
+    return entry?.text !== undefined ? entry.language : undefined;
+  }
+
+  hasTree(rawPath: string): boolean {
+    return this.files.get(normalizePath(rawPath))?.doc !== undefined;
+  }
+
+  /** Runs `use` with the file's parsed document: the kept one, or a temporary one deleted afterwards. */
+  withDocument<T>(rawPath: string, use: (doc: ParsedDocument) => T): T {
+    const path = normalizePath(rawPath);
+    const entry = this.files.get(path);
+    if (!entry || entry.text === undefined || !entry.language) throw new Error(`not a lintable file: ${path}`);
+    if (entry.doc) return use(entry.doc);
+    const doc = new ParsedDocument(this.grammars, entry.language, entry.text, { budgetMs: this.options.parseBudgetMs });
+    try {
+      return use(doc);
+    } finally {
+      doc.dispose();
+    }
+  }
+
+  dispose(): void {
+    for (const entry of this.files.values()) entry.doc?.dispose();
+    this.files.clear();
+  }
+
+  // ---- WorkspaceQueries -------------------------------------------------------------------------
+
+  fileExists(path: string): boolean {
+    return this.files.has(normalizePath(path));
+  }
+
+  fileText(path: string): string | undefined {
+    return this.files.get(normalizePath(path))?.text;
+  }
+
+  crates(): readonly CrateInfo[] {
+    return this.crateState().crates;
+  }
+
+  /** Warnings about the analysis itself (e.g. a Cargo.toml that does not parse). */
+  notices(): readonly Notice[] {
+    return this.crateState().notices;
+  }
+
+  crateOf(rawPath: string): CrateInfo | undefined {
+    const path = normalizePath(rawPath);
+    let best: CrateInfo | undefined;
+    for (const crate of this.crateState().crates) {
+      if (isWithin(crate.root, path) && (!best || crate.root.length > best.root.length)) best = crate;
+    }
+    return best;
+  }
+
+  crateIndex(crateRoot: string | undefined): CrateIndex {
+    const key = crateRoot ?? '';
+    const cached = this.crateIndexCache.get(key);
+    if (cached) return cached;
+    const crate = crateRoot === undefined ? undefined : this.crateState().crates.find((c) => c.root === crateRoot);
+    const summaries: RustFileSummary[] = [];
+    for (const [path, entry] of this.files) {
+      if (entry.language !== 'rust' || entry.text === undefined) continue;
+      if ((this.crateOf(path)?.root ?? undefined) !== crateRoot) continue;
+      const summary = this.rustSummary(path);
+      if (summary) summaries.push(summary);
+    }
+    const index = mergeRustSummaries(crate, summaries);
+    this.crateIndexCache.set(key, index);
+    return index;
+  }
+
+  rustSummary(rawPath: string): RustFileSummary | undefined {
+    const path = normalizePath(rawPath);
+    const entry = this.files.get(path);
+    if (!entry || entry.language !== 'rust' || entry.text === undefined) return undefined;
+    entry.rustSummary ??= this.withDocument(path, (doc) => summarizeRustFile(path, doc.tree.rootNode, doc.text));
+    return entry.rustSummary;
+  }
+
+  tsSummary(rawPath: string): TsFileSummary | undefined {
+    const path = normalizePath(rawPath);
+    const entry = this.files.get(path);
+    if (!entry || !entry.language || entry.language === 'rust' || entry.text === undefined) return undefined;
+    if (entry.tsSummary?.generation === this.structureGeneration) return entry.tsSummary.summary;
+    entry.tsImports ??= this.withDocument(path, (doc) => extractTsImports(path, doc.tree.rootNode, doc.text));
+    const summary = resolveTsBindings(entry.tsImports, this);
+    entry.tsSummary = { generation: this.structureGeneration, summary };
+    return summary;
+  }
+
+  wasmModule(rawPath: string): WasmModule | undefined {
+    const path = normalizePath(rawPath);
+    const cached = this.wasmModuleCache.get(path);
+    if (cached !== undefined) return cached ?? undefined;
+    const module = recogniseWasmModule(path, this, this.crateState().crates);
+    this.wasmModuleCache.set(path, module ?? null);
+    return module;
+  }
+
+  // ---- cache maintenance -------------------------------------------------------------------------
+
+  private crateState(): { crates: CrateInfo[]; notices: Notice[] } {
+    if (!this.crateCache) {
+      const configs = new Map<string, string>();
+      for (const [path, entry] of this.files) if (entry.text !== undefined && isCrateConfigFile(path)) configs.set(path, entry.text);
+      this.crateCache = discoverCrates(configs);
+    }
+    return this.crateCache;
+  }
+
+  private invalidate(path: string, entry: FileEntry): void {
+    entry.rustSummary = undefined;
+    entry.tsImports = undefined;
+    entry.tsSummary = undefined;
+    if (entry.language === 'rust') this.crateIndexCache.clear();
+    if (isCrateConfigFile(path)) {
+      this.crateCache = undefined;
+      this.crateIndexCache.clear();
+      this.structureChanged();
+    }
+    if (affectsWasmModules(path)) this.structureChanged();
+  }
+
+  private structureChanged(): void {
+    this.structureGeneration++;
+    this.wasmModuleCache.clear();
+    this.crateIndexCache.clear();
+    this.crateCache = undefined;
+  }
+}
+
+function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly RustFileSummary[]): CrateIndex {
+  const imports = new Map<string, CrateIndex['imports'] extends ReadonlyMap<string, infer V> ? V : never>();
+  const structs = new Map<string, CrateIndex['structs'] extends ReadonlyMap<string, infer V> ? V : never>();
+  const stateRoots = new Map<string, CrateIndex['stateRoots'] extends ReadonlyMap<string, infer V> ? V : never>();
+  const exports: CrateIndex['exports'][number][] = [];
+  const startFunctions: CrateIndex['startFunctions'][number][] = [];
+  const setOnAbortCalls: CrateIndex['setOnAbortCalls'][number][] = [];
+  let usesScheduleReinit = false;
+  for (const s of [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    exports.push(...s.exports);
+    startFunctions.push(...s.startFunctions);
+    for (const i of s.imports) if (!imports.has(i.name)) imports.set(i.name, i);
+    for (const st of s.structs) if (!structs.has(st.name)) structs.set(st.name, st);
+    for (const r of s.stateRoots) if (!stateRoots.has(r.name)) stateRoots.set(r.name, r);
+    for (const c of s.setOnAbortCalls) setOnAbortCalls.push({ path: s.path, ...c });
+    usesScheduleReinit ||= s.usesScheduleReinit;
+  }
+  return {
+    crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit,
+  };
+}
