@@ -6,6 +6,7 @@ export * from './settings';
 export { Grammars, GrammarLoadError, languageOfPath, GRAMMAR_FILES, RUNTIME_WASM_FILE, type WasmLoader } from './parsing/grammars';
 export { ParsedDocument, ParseTimeoutError } from './parsing/parsed-document';
 export { Workspace, type WorkspaceOptions } from './workspace/workspace';
+export { isCrateConfigFile } from './workspace/crate-config';
 export type * from './workspace/types';
 export { Linter, type LintOptions, type LintResult } from './engine/lint';
 export type { Rule, RuleMeta, RuleContext, ReportDescriptor } from './engine/rule';

@@ -49,6 +49,7 @@ export class Linter {
       result.notices.push({ path, level: 'warning', message: 'not a Rust, TypeScript or JavaScript file known to the workspace' });
       return result;
     }
+    if (language !== 'rust' && isGeneratedGlue(workspace, path)) return result;
     if (text.length > options.settings.analysis.maxFileSize) {
       result.notices.push({ path, level: 'info', message: `skipped: ${text.length} characters is over the ${options.settings.analysis.maxFileSize} limit (maxFileSize)` });
       return result;
@@ -232,6 +233,11 @@ export class Linter {
     }
     return table;
   }
+}
+
+/** wasm-bindgen output (glue JS and declaration files) is generated code: never linted. */
+function isGeneratedGlue(workspace: Workspace, path: string): boolean {
+  return path.endsWith('.d.ts') || path.endsWith('_bg.js') || workspace.wasmModule(path) !== undefined;
 }
 
 function errorMessage(e: unknown): string {

@@ -1,0 +1,179 @@
+// Feeds a Workspace from disk for Node hosts (CLI and language server): walks directories
+// iteratively (symlink loops are detected by real path), reads Rust/TS/JS sources and the config
+// files that decide crates and build modes, records binary artefacts (`*_bg.wasm`) by path only,
+// and turns unreadable, binary or oversized files into notices instead of failures.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isCrateConfigFile, languageOfPath, normalizePath, type Notice, type Workspace } from '../analysis/index';
+
+/** Directories never scanned: dependencies, build output of cargo, VCS metadata. */
+const SKIPPED_DIRS = new Set(['node_modules', 'target', '.git', '.hg', '.svn', '.editor-tools', '.vscode-test']);
+
+export interface DiskScanOptions {
+  /** Files larger than this many bytes are not read (a notice says so). */
+  readonly maxFileBytes: number;
+  /** Extra directory names to skip. */
+  readonly skipDirs?: readonly string[];
+  /** Called between batches so long scans can report progress or be cancelled (return false to stop). */
+  readonly onProgress?: (scannedFiles: number) => boolean | void;
+}
+
+export interface DiskScanResult {
+  /** Lintable files found (absolute, '/'-separated), sorted. */
+  readonly lintable: string[];
+  readonly notices: Notice[];
+  /** False when onProgress asked to stop. */
+  readonly completed: boolean;
+}
+
+export function toWorkspacePath(p: string): string {
+  return normalizePath(path.resolve(p));
+}
+
+function isInteresting(name: string): 'text' | 'binary' | undefined {
+  if (languageOfPath(name) || isCrateConfigFile(name)) return 'text';
+  if (name.endsWith('.wasm')) return 'binary';
+  return undefined;
+}
+
+/** Reads a text file for the analysis: BOM stripped (as editors do), invalid UTF-8 replaced. */
+export function readSourceFile(file: string, maxFileBytes: number): { text?: string; notice?: string } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    return { notice: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  if (stat.size > maxFileBytes) return { notice: `skipped: ${stat.size} bytes is over the ${maxFileBytes}-byte limit (maxFileSize)` };
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    return { notice: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  if (bytes.subarray(0, 8192).includes(0)) return { notice: 'skipped: binary file (contains NUL bytes)' };
+  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+/**
+ * Loads every relevant file below `roots` into `workspace`. Paths that are files are loaded alone.
+ * Throws only for a root that does not exist (a usage error for the caller to report).
+ */
+export async function scanIntoWorkspace(workspace: Workspace, roots: readonly string[], options: DiskScanOptions): Promise<DiskScanResult> {
+  const lintable = new Set<string>();
+  const notices: Notice[] = [];
+  const visitedDirs = new Set<string>();
+  const skip = new Set([...SKIPPED_DIRS, ...(options.skipDirs ?? [])]);
+  let scanned = 0;
+
+  const loadFile = (file: string, kind: 'text' | 'binary'): void => {
+    const wsPath = toWorkspacePath(file);
+    if (kind === 'binary') {
+      workspace.addPath(wsPath);
+      return;
+    }
+    const { text, notice } = readSourceFile(file, options.maxFileBytes);
+    if (notice !== undefined) {
+      notices.push({ path: wsPath, level: 'warning', message: notice });
+      workspace.addPath(wsPath);
+      return;
+    }
+    workspace.setFile(wsPath, text!);
+    if (languageOfPath(wsPath)) lintable.add(wsPath);
+  };
+
+  for (const root of roots) {
+    const absolute = path.resolve(root);
+    const stat = fs.statSync(absolute); // throws ENOENT for a missing root: the caller's usage error
+    if (stat.isFile()) {
+      loadFile(absolute, isInteresting(path.basename(absolute)) ?? 'text');
+      continue;
+    }
+    const stack = [absolute];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      let real: string;
+      try {
+        real = fs.realpathSync(dir);
+      } catch {
+        continue;
+      }
+      if (visitedDirs.has(real)) continue; // symlink loop or a directory reached twice
+      visitedDirs.add(real);
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch (e) {
+        notices.push({ path: toWorkspacePath(dir), level: 'warning', message: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          try {
+            const target = fs.statSync(full);
+            isDir = target.isDirectory();
+            isFile = target.isFile();
+          } catch {
+            continue; // dangling link
+          }
+        }
+        if (isDir) {
+          if (skip.has(entry.name) || (entry.name.startsWith('.') && entry.name !== '.cargo')) continue;
+          stack.push(full);
+        } else if (isFile) {
+          const kind = isInteresting(entry.name);
+          if (!kind) continue;
+          loadFile(full, kind);
+          scanned++;
+          if (scanned % 200 === 0) {
+            if (options.onProgress?.(scanned) === false) return { lintable: [...lintable].sort(), notices, completed: false };
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+        }
+      }
+    }
+  }
+  return { lintable: [...lintable].sort(), notices, completed: true };
+}
+
+/**
+ * Loads the config files above `dir` (Cargo.toml, .cargo/config.toml, package.json …) up to the
+ * file-system root, so a check of one file or sub-folder still knows its crate and build mode.
+ */
+export function loadAncestorConfigs(workspace: Workspace, dir: string, maxFileBytes: number): void {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    for (const name of ['Cargo.toml', 'Cargo.lock', 'package.json', 'rust-toolchain.toml', 'rust-toolchain', path.join('.cargo', 'config.toml'), path.join('.cargo', 'config')]) {
+      const file = path.join(current, name);
+      const wsPath = toWorkspacePath(file);
+      if (workspace.fileExists(wsPath) || !fs.existsSync(file)) continue;
+      const { text } = readSourceFile(file, maxFileBytes);
+      if (text !== undefined) workspace.setFile(wsPath, text);
+    }
+    if (path.dirname(current) === current) break;
+  }
+}
+
+/**
+ * The folder to index for a check of `target`: the nearest ancestor holding `.git`, else the
+ * outermost ancestor (below the file-system root) holding a Cargo.toml or package.json, else the target's folder.
+ */
+export function projectRootOf(target: string): string {
+  const start = path.resolve(target);
+  let dir = fs.existsSync(start) && fs.statSync(start).isDirectory() ? start : path.dirname(start);
+  let outermostManifest: string | undefined;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (fs.existsSync(path.join(dir, 'Cargo.toml')) || fs.existsSync(path.join(dir, 'package.json'))) outermostManifest = dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return outermostManifest ?? (fs.existsSync(start) && fs.statSync(start).isDirectory() ? start : path.dirname(start));
+}

@@ -1,0 +1,203 @@
+// Unit tests of the analysis core: grammars, incremental parsing, iterative walks on deep files,
+// line/offset conversion, path helpers, fix application and the engine's fault isolation.
+
+import * as assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import {
+  applyEdits, DEFAULT_LINT_SETTINGS, fixToFixedPoint, GRAMMAR_FILES, Grammars, GrammarLoadError, LineIndex, Linter,
+  ParsedDocument, relativePath, normalizePath, selectNonOverlapping, Workspace, type Fix, type LanguageId,
+} from '../src/analysis/index';
+import { defineRule } from '../src/analysis/engine/rule';
+import { countSyntaxErrors, walkTree } from '../src/analysis/parsing/walk';
+import { loadGrammars, nodeWasmLoader } from '../src/host/wasm-files';
+
+let grammars: Grammars;
+before(async () => {
+  grammars = await loadGrammars();
+});
+
+describe('grammars', () => {
+  it('loads every grammar and parses a sample in each language', () => {
+    const samples: Record<LanguageId, string> = {
+      rust: 'fn main() { let x = 1; }',
+      typescript: 'const x: number = 1;',
+      tsx: 'const e = <div className="a">{x}</div>;',
+      javascript: 'const x = require("y");',
+    };
+    for (const language of Object.keys(GRAMMAR_FILES) as LanguageId[]) {
+      const doc = new ParsedDocument(grammars, language, samples[language]);
+      try {
+        assert.equal(doc.tree.rootNode.hasError, false, `${language} sample parses without errors`);
+        assert.ok(grammars.language(language).abiVersion >= 13, `${language} ABI in web-tree-sitter's range`);
+      } finally {
+        doc.dispose();
+      }
+    }
+  });
+
+  it('names the grammar that fails to load', async () => {
+    await assert.rejects(
+      Grammars.load(async (file) => (file === 'tree-sitter-tsx.wasm' ? new Uint8Array([0, 1, 2, 3]) : nodeWasmLoader(file))),
+      (e: unknown) => e instanceof GrammarLoadError && e.grammarFile === 'tree-sitter-tsx.wasm' && /tree-sitter-tsx\.wasm/.test(e.message),
+    );
+  });
+});
+
+describe('ParsedDocument', () => {
+  it('re-parses incrementally to the same tree as a fresh parse', () => {
+    const texts = [
+      'fn a() { let x = 1; }\nfn b() {}\n',
+      'fn a() { let x = 12; }\nfn b() {}\n',
+      'fn a() { let x = 12; }\n// é😀\nfn b() {}\n',
+      'fn a() { let x = ; }\n// é😀\nfn b() {}\n',
+      '',
+      'fn z() {}',
+    ];
+    const doc = new ParsedDocument(grammars, 'rust', texts[0]);
+    try {
+      for (const text of texts.slice(1)) {
+        doc.update(text);
+        const fresh = new ParsedDocument(grammars, 'rust', text);
+        try {
+          assert.equal(doc.tree.rootNode.toString(), fresh.tree.rootNode.toString());
+          assert.equal(doc.tree.rootNode.endIndex, text.length);
+        } finally {
+          fresh.dispose();
+        }
+      }
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  it('walks a 10,000-level nested file without overflowing the stack', () => {
+    const depth = 10_000;
+    const text = 'fn f() { let x = ' + '('.repeat(depth) + '1' + ')'.repeat(depth) + '; }';
+    const doc = new ParsedDocument(grammars, 'rust', text);
+    try {
+      let nodes = 0;
+      walkTree(doc.tree.rootNode, () => {
+        nodes++;
+      });
+      assert.ok(nodes > depth, `visited ${nodes} nodes`);
+      assert.equal(countSyntaxErrors(doc.tree.rootNode), 0);
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
+describe('LineIndex', () => {
+  it('converts UTF-16 offsets and positions with CRLF, CR and astral characters', () => {
+    const text = 'a😀b\r\ncd\re\n\nf';
+    const index = new LineIndex(text);
+    assert.equal(index.lineCount, 5);
+    assert.deepEqual(index.positionAt(3), { line: 0, character: 3 });
+    assert.deepEqual(index.positionAt(6), { line: 1, character: 0 });
+    assert.deepEqual(index.positionAt(9), { line: 2, character: 0 });
+    assert.equal(index.offsetAt({ line: 4, character: 0 }), text.length - 1);
+    assert.equal(index.offsetAt({ line: 99, character: 0 }), text.length);
+    assert.equal(index.lineText(0), 'a😀b');
+  });
+});
+
+describe('paths', () => {
+  it('normalises and relativises', () => {
+    assert.equal(normalizePath('/a/./b/../c//d'), '/a/c/d');
+    assert.equal(normalizePath('C:\\x\\y'), 'C:/x/y');
+    assert.equal(relativePath('/a/b', '/a/c/d.ts'), '../c/d.ts');
+  });
+});
+
+describe('fixes', () => {
+  const fix = (start: number, end: number, newText: string, safety: Fix['safety'] = 'safe'): Fix => ({ title: 't', safety, edits: [{ range: { start, end }, newText }] });
+
+  it('applies sorted edits and drops overlapping ones', () => {
+    const r = applyEdits('abcdef', [{ range: { start: 4, end: 5 }, newText: 'X' }, { range: { start: 0, end: 2 }, newText: 'Y' }, { range: { start: 1, end: 3 }, newText: 'Z' }]);
+    assert.equal(r.text, 'YcdXf');
+    assert.equal(r.dropped, 1);
+  });
+
+  it('selects non-overlapping fixes in document order', () => {
+    const chosen = selectNonOverlapping([fix(5, 8, 'a'), fix(0, 3, 'b'), fix(2, 6, 'c')], '/f');
+    assert.deepEqual(chosen.map((f) => f.edits[0].range.start), [0, 5]);
+  });
+
+  it('fix-all reaches a fixed point, applies only safe fixes, and stops on cycles', () => {
+    const lint = (text: string): Fix[] => {
+      const i = text.indexOf('bad');
+      return i < 0 ? [fix(0, 0, '', 'unsafe')] : [fix(i, i + 3, 'good')];
+    };
+    const r = fixToFixedPoint('bad bad bad', '/f', lint);
+    assert.equal(r.text, 'good good good');
+    assert.equal(r.fixesApplied, 3);
+    const cycle = fixToFixedPoint('ab', '/f', (t) => [fix(0, 2, t === 'ab' ? 'ba' : 'ab')]);
+    assert.ok(cycle.passes <= 3);
+  });
+});
+
+describe('engine', () => {
+  const throwing = defineRule({
+    id: 'test-throwing-rule', catalogId: 'T00', family: 'reentrancy', side: 'rust', defaultSeverity: 'error',
+    summary: 'test rule that throws', fix: 'none', docs: 'docs/rules/none.md', nodeTypes: ['function_item'],
+    visit() {
+      throw new Error('boom');
+    },
+  });
+  const reporting = defineRule({
+    id: 'test-reporting-rule', catalogId: 'T01', family: 'unwind-safety', side: 'rust', defaultSeverity: 'warning',
+    summary: 'test rule that reports every function', fix: 'safe', docs: 'docs/rules/none.md', nodeTypes: ['function_item'],
+    visit(node, ctx) {
+      const name = node.childForFieldName('name')!;
+      ctx.report({
+        node: name, message: `function \`${name.text}\``,
+        fixes: () => [
+          { title: 'rename', safety: 'safe', edits: [{ range: { start: name.startIndex, end: name.endIndex }, newText: name.text + '_x' }] },
+          { title: 'break the file', safety: 'safe', edits: [{ range: { start: name.startIndex, end: name.endIndex }, newText: '{{{' }] },
+        ],
+      });
+    },
+  });
+
+  it('isolates a rule that throws; the other rules still report', () => {
+    const workspace = new Workspace(grammars, { roots: ['/w'] });
+    try {
+      workspace.setFile('/w/src/lib.rs', 'fn a() {}\nfn b( {}\n');
+      const result = new Linter([throwing, reporting], grammars).lintFile(workspace, '/w/src/lib.rs', { settings: DEFAULT_LINT_SETTINGS, withFixes: true });
+      assert.equal(result.internalErrors.filter((e) => e.ruleId === 'test-throwing-rule').length, 1);
+      assert.match(result.internalErrors[0].message, /boom/);
+      assert.ok(result.findings.length >= 1);
+      assert.ok(result.findings.every((f) => f.ruleId === 'test-reporting-rule'));
+      // The fix that would add syntax errors is dropped; the other one stays.
+      assert.deepEqual(result.findings[0].fixes.map((f) => f.title), ['rename']);
+    } finally {
+      workspace.dispose();
+    }
+  });
+
+  it('applies configured severities and turns rules off', () => {
+    const workspace = new Workspace(grammars, { roots: ['/w'] });
+    try {
+      workspace.setFile('/w/src/lib.rs', 'fn a() {}');
+      const linter = new Linter([reporting], grammars);
+      const info = linter.lintFile(workspace, '/w/src/lib.rs', { settings: { ...DEFAULT_LINT_SETTINGS, rules: { 'test-reporting-rule': { severity: 'info' } } } });
+      assert.equal(info.findings[0].severity, 'info');
+      const off = linter.lintFile(workspace, '/w/src/lib.rs', { settings: { ...DEFAULT_LINT_SETTINGS, rules: { 'test-reporting-rule': { severity: 'off' } } } });
+      assert.equal(off.findings.length, 0);
+    } finally {
+      workspace.dispose();
+    }
+  });
+
+  it('turns the fault-injection switch into an internal error, never a crash', () => {
+    const workspace = new Workspace(grammars, { roots: ['/w'] });
+    try {
+      workspace.setFile('/w/src/lib.rs', 'fn a() {}');
+      const result = new Linter([reporting], grammars).lintFile(workspace, '/w/src/lib.rs', { settings: DEFAULT_LINT_SETTINGS, faultInjection: 'test-reporting-rule' });
+      assert.equal(result.findings.length, 0);
+      assert.equal(result.internalErrors.length, 1);
+    } finally {
+      workspace.dispose();
+    }
+  });
+});
