@@ -128,7 +128,7 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
           if (skip.has(entry.name) || (entry.name.startsWith('.') && entry.name !== '.cargo')) continue;
           stack.push(full);
         } else if (isFile) {
-          const kind = isInteresting(entry.name);
+          const kind = isInteresting(full); // full path: `.cargo/config.toml` is recognised by its directory
           if (!kind) continue;
           loadFile(full, kind);
           scanned++;

@@ -1,0 +1,68 @@
+// How the client starts and talks to the bundled language server: the server module path, the
+// transport (Node IPC, with an --inspect port when the extension host runs in debug mode), the
+// documents it serves and the files whose changes it must hear about. Pure configuration: no analysis.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  RevealOutputChannelOn,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+/** Client id = settings prefix, so vscode-languageclient reads `wasmSafety.trace.server` itself. */
+export const CLIENT_ID = 'wasmSafety';
+export const CLIENT_NAME = 'wasm-safety';
+export const CONFIGURATION_SECTION = 'wasmSafety';
+
+/** VS Code language ids the server analyses (Rust crates and the TS/JS that calls their glue). */
+export const SERVED_LANGUAGES = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
+
+/** On disk (`file`) and never-saved (`untitled`) documents; virtual file systems are not supported. */
+export const DOCUMENT_SELECTOR: DocumentSelector = SERVED_LANGUAGES.flatMap((language) => [
+  { scheme: 'file', language },
+  { scheme: 'untitled', language },
+]);
+
+/**
+ * Files that change findings in OTHER files: crate configuration decides the build mode (Rust rules),
+ * wasm-pack output decides which TS imports are wasm glue, and sources feed the cross-file indexes.
+ */
+export const WATCHED_FILE_GLOBS = [
+  '**/{Cargo.toml,Cargo.lock,package.json,*.rs,*.ts,*.tsx,*.js,*.mjs,*.cjs,*.wasm}',
+  '**/.cargo/config{,.toml}',
+] as const;
+
+/** A fixed port so a "Attach to Node process" launch configuration can find a debug-mode server. */
+const DEBUG_INSPECT_PORT = 6019;
+
+export function serverOptions(extensionPath: string): ServerOptions {
+  const module = path.join(extensionPath, 'dist', 'server.js');
+  return {
+    run: { module, transport: TransportKind.ipc },
+    debug: {
+      module,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', `--inspect=${DEBUG_INSPECT_PORT}`] },
+    },
+  };
+}
+
+export function clientOptions(outputChannel: vscode.OutputChannel): {
+  options: LanguageClientOptions;
+  watchers: vscode.FileSystemWatcher[];
+} {
+  const watchers = WATCHED_FILE_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+  return {
+    watchers,
+    options: {
+      documentSelector: DOCUMENT_SELECTOR,
+      synchronize: { fileEvents: watchers, configurationSection: CONFIGURATION_SECTION },
+      outputChannel,
+      // Findings are in the Problems view; the log is there for bug reports, not to pop up.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// The CLI's top level: arguments → command → (check: files → analysis → formatter) → exit code.
+// It writes through the injected streams and returns the exit code; it never calls process.exit, so
+// output piped to another process is flushed before Node exits. No lint logic lives here.
+//
+// Exit codes: 0 = no error-level finding; 1 = at least one error-level finding;
+// 2 = usage error, a path that does not exist, an internal error, or a crash (never 0 after a crash).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, USAGE } from './args';
+import { runCheck } from './check';
+import { formatJson } from './formatters/json';
+import { formatSarif } from './formatters/sarif';
+import { formatText } from './formatters/text';
+import type { CheckReport, ReportNotice } from './report';
+import type * as LanguageServer from '../lsp/server';
+import type * as LanguageServerNode from 'vscode-languageserver/node';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE_OR_INTERNAL = 2;
+
+export interface OutputStream {
+  write(text: string): void;
+  readonly isTTY: boolean;
+}
+
+export interface CliEnvironment {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly version: string;
+  /** Starts the language server on the transport named in process.argv (injected so tests can stub it). */
+  readonly startLanguageServer?: () => Promise<void>;
+}
+
+export async function run(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  const { stdout, stderr } = environment;
+  try {
+    const command = parseCommandLine(argv);
+    switch (command.kind) {
+      case 'help':
+        stdout.write(command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE);
+        return EXIT_OK;
+      case 'version':
+        stdout.write(`${environment.version}\n`);
+        return EXIT_OK;
+      case 'usage-error':
+        stderr.write(`wasm-safety: ${command.message}\n\n${command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE}`);
+        return EXIT_USAGE_OR_INTERNAL;
+      case 'lsp':
+        await (environment.startLanguageServer ?? startBundledLanguageServer)();
+        return EXIT_OK;
+      case 'check':
+        return await check(command.paths, command.format, command.output, environment);
+    }
+  } catch (e) {
+    stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_USAGE_OR_INTERNAL;
+  }
+}
+
+async function startBundledLanguageServer(): Promise<void> {
+  // Loaded lazily with require (bundled by esbuild all the same): `check` should not pay for loading
+  // the LSP libraries, and a dynamic import() would be left to Node's ESM loader by tsc.
+  // createConnection reads the transport (--stdio, --node-ipc, --socket=, --pipe=) from process.argv.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createConnection, ProposedFeatures } = require('vscode-languageserver/node') as typeof LanguageServerNode;
+  const { startServer } = require('../lsp/server') as typeof LanguageServer;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  startServer(createConnection(ProposedFeatures.all));
+}
+
+async function check(paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment): Promise<number> {
+  const report = await runCheck({
+    paths,
+    cwd: environment.cwd,
+    toolVersion: environment.version,
+    // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
+    faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
+  });
+
+  // Text users read notices on stderr; JSON and SARIF carry them in the document, so only the
+  // problems that change the exit code are repeated on stderr there.
+  for (const notice of report.notices) {
+    if (format === 'text' || notice.level === 'error') environment.stderr.write(noticeLine(notice));
+  }
+
+  const color = output === undefined && format === 'text' && environment.stdout.isTTY && !environment.env.NO_COLOR;
+  const rendered = format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report, { color });
+
+  if (output === undefined) {
+    environment.stdout.write(rendered);
+  } else {
+    const file = path.resolve(environment.cwd, output);
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, rendered);
+    } catch (e) {
+      environment.stderr.write(`wasm-safety: cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      return EXIT_USAGE_OR_INTERNAL;
+    }
+  }
+  return exitCodeOf(report);
+}
+
+export function exitCodeOf(report: CheckReport): number {
+  if (!report.executionSuccessful) return EXIT_USAGE_OR_INTERNAL;
+  return report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function noticeLine(notice: ReportNotice): string {
+  const where = notice.path !== undefined ? `${notice.path}: ` : '';
+  const rule = notice.ruleId !== undefined ? ` [${notice.ruleId}]` : '';
+  let line = `wasm-safety: ${notice.level}: ${where}${notice.message}${rule}\n`;
+  if (notice.stack) line += `${notice.stack.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+  return line;
+}

@@ -1,0 +1,152 @@
+// Linting and publishing diagnostics. Open documents are linted after a quiet time (debounce) per
+// document; a run is dropped when a newer version arrived meanwhile, so every publish carries the
+// version it was computed for and that version is the latest. After a change to a file that other
+// files depend on (Rust, config, possible glue), the other open documents are re-linted and
+// republished only if their diagnostics changed. Files that are not open are linted on demand
+// (background scan, file events, close) and published without a version.
+
+import { type Diagnostic, PublishDiagnosticsNotification } from 'vscode-languageserver';
+import { LineIndex, type LintResult } from '../analysis/index';
+import type { Session } from './session';
+import { toDiagnostic } from './to-lsp';
+
+/**
+ * Why an open document is linted, strongest first: `edit` (its text changed: publish, then re-lint the
+ * documents that depend on it), `open` (publish), `dependency` (another file or the settings changed:
+ * publish only if the diagnostics changed).
+ */
+export type LintTrigger = 'edit' | 'open' | 'dependency';
+
+const STRENGTH: Readonly<Record<LintTrigger, number>> = { edit: 2, open: 1, dependency: 0 };
+
+interface Published {
+  readonly uri: string;
+  /** The diagnostics as sent, to tell whether a re-lint changed anything. */
+  readonly json: string;
+}
+
+export class DiagnosticsPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The strongest trigger of each pending lint. */
+  private readonly pendingTrigger = new Map<string, LintTrigger>();
+  /** Paths with non-empty published diagnostics. */
+  private readonly published = new Map<string, Published>();
+
+  constructor(private readonly session: Session) {}
+
+  /** Lints the open document at `path` once `delayMs` passed without a newer schedule for it. */
+  schedule(path: string, delayMs: number, trigger: LintTrigger): void {
+    const existing = this.timers.get(path);
+    if (existing) clearTimeout(existing);
+    this.mergeTrigger(path, trigger);
+    const timer = setTimeout(
+      this.session.log.guard(`lint ${path}`, async () => {
+        if (this.timers.get(path) !== timer) return;
+        this.timers.delete(path);
+        await this.lintOpenDocument(path);
+      }),
+      delayMs,
+    );
+    this.timers.set(path, timer);
+  }
+
+  /** Re-lints every open document (settings changed, the background scan completed the indexes). */
+  relintOpenDocuments(): void {
+    for (const doc of this.session.documents.all()) if (!this.timers.has(doc.path)) this.schedule(doc.path, 0, 'dependency');
+  }
+
+  /** Forgets the pending lint of a document (it was closed). */
+  cancel(path: string): void {
+    const timer = this.timers.get(path);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(path);
+    this.pendingTrigger.delete(path);
+  }
+
+  /** Lints a file that is not open (its on-disk text) and publishes if its diagnostics changed. */
+  async lintClosedFile(path: string): Promise<void> {
+    const { session } = this;
+    if (session.documents.isOpen(path)) return; // its own schedule covers it
+    const settings = await session.settingsFor(path);
+    if (session.isShutDown || session.documents.isOpen(path)) return;
+    if (!settings.enable || session.workspace.languageOf(path) === undefined) {
+      this.clear(path);
+      return;
+    }
+    const result = session.linter.lintFile(session.workspace, path, { settings: settings.lint });
+    this.logResult(result);
+    const text = session.workspace.fileText(path) ?? '';
+    const file = { uri: session.uriOf(path), lines: new LineIndex(text) };
+    const diagnostics = result.findings.map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
+    this.publish(path, file.uri, diagnostics, undefined, true);
+  }
+
+  /** Removes the published diagnostics of `path` (file deleted, analysis disabled). */
+  clear(path: string): void {
+    const previous = this.published.get(path);
+    if (!previous) return;
+    this.published.delete(path);
+    const open = this.session.documents.atPath(path);
+    const version = open?.document.uri === previous.uri ? open.document.version : undefined;
+    void this.session.connection.sendNotification(PublishDiagnosticsNotification.type, { uri: previous.uri, version, diagnostics: [] });
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.pendingTrigger.clear();
+  }
+
+  private async lintOpenDocument(path: string): Promise<void> {
+    const { session } = this;
+    const trigger = this.pendingTrigger.get(path) ?? 'dependency';
+    this.pendingTrigger.delete(path);
+    const open = session.documents.atPath(path);
+    if (!open || session.isShutDown) return;
+    const version = open.document.version;
+    const settings = await session.settingsFor(path);
+    if (session.isShutDown || session.documents.atPath(path) !== open) return;
+    if (open.document.version !== version || this.timers.has(path)) {
+      // A newer version arrived while the settings were read: its own (pending) run publishes.
+      this.mergeTrigger(path, trigger);
+      return;
+    }
+    if (!settings.enable || session.workspace.languageOf(path) === undefined) {
+      this.clear(path);
+    } else {
+      const result = session.linter.lintFile(session.workspace, path, { settings: settings.lint });
+      this.logResult(result);
+      const file = { uri: open.document.uri, lines: new LineIndex(open.document.getText()) };
+      const diagnostics = result.findings.map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
+      this.publish(path, file.uri, diagnostics, version, trigger === 'dependency');
+    }
+    if (trigger === 'edit' && session.affectsOtherFiles(path)) {
+      for (const other of session.documents.all()) {
+        if (other.path !== path && !this.timers.has(other.path)) this.schedule(other.path, 0, 'dependency');
+      }
+    }
+  }
+
+  private mergeTrigger(path: string, trigger: LintTrigger): void {
+    const pending = this.pendingTrigger.get(path);
+    if (pending === undefined || STRENGTH[trigger] > STRENGTH[pending]) this.pendingTrigger.set(path, trigger);
+  }
+
+  private publish(path: string, uri: string, diagnostics: Diagnostic[], version: number | undefined, onlyIfChanged: boolean): void {
+    const previous = this.published.get(path);
+    const json = JSON.stringify(diagnostics);
+    if (onlyIfChanged && (previous ? previous.json === json && previous.uri === uri : diagnostics.length === 0)) return;
+    if (previous && previous.uri !== uri) {
+      // The file is now known under another URI (opened in the editor): clear the old entry.
+      void this.session.connection.sendNotification(PublishDiagnosticsNotification.type, { uri: previous.uri, diagnostics: [] });
+    }
+    if (diagnostics.length > 0) this.published.set(path, { uri, json });
+    else this.published.delete(path);
+    void this.session.connection.sendNotification(PublishDiagnosticsNotification.type, { uri, version, diagnostics });
+  }
+
+  private logResult(result: LintResult): void {
+    this.session.log.internalErrors(result.internalErrors);
+    this.session.log.notices(result.notices);
+  }
+}

@@ -1,0 +1,176 @@
+// Wires an LSP connection to the analysis: lifecycle (initialize loads the grammars and builds the
+// session; initialized starts the workspace scan; shutdown disposes documents and trees), document
+// sync, file events, settings and code actions. Every handler is guarded: an exception is logged and,
+// for requests, answered with an LSP error; it never ends the process. Used by main.ts (the bundled
+// server) and by the CLI's `wasm-safety lsp --stdio`.
+
+import {
+  type Connection, FileChangeType, type InitializeParams, type InitializeResult,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
+import { loadGrammars } from '../host/wasm-files';
+import { BackgroundLinter } from './background';
+import { CODE_ACTION_KINDS, CodeActionProvider } from './code-actions';
+import { DiagnosticsPublisher } from './diagnostics';
+import { OpenDocuments } from './documents';
+import { clientFeatures, filePath } from './from-lsp';
+import { ServerLog } from './log';
+import { Session, type WorkspaceFolder } from './session';
+import { SettingsStore } from './settings-store';
+import { fileUri } from './to-lsp';
+
+export interface StartServerOptions {
+  /** The rules to run (default: every registered rule). */
+  readonly rules?: readonly Rule[];
+}
+
+/** Folders never worth hearing about from file events (the disk scan skips them too). */
+const IGNORED_DIRECTORY = /\/(node_modules|target|\.git|\.hg|\.svn)\//;
+
+interface Services {
+  readonly session: Session;
+  readonly diagnostics: DiagnosticsPublisher;
+  readonly background: BackgroundLinter;
+  readonly codeActions: CodeActionProvider;
+}
+
+/** Registers every handler on `connection` and starts listening. */
+export function startServer(connection: Connection, options: StartServerOptions = {}): void {
+  const log = new ServerLog(connection.console);
+  const rules = options.rules ?? ALL_RULES;
+  const documents = new OpenDocuments();
+  let services: Services | undefined;
+
+  connection.onInitialize(
+    log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {
+      const client = clientFeatures(params.capabilities);
+      const grammars = await loadGrammars();
+      const settings = new SettingsStore(connection, client.configuration, new Set(rules.map((r) => r.id)), log);
+      const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules);
+      const diagnostics = new DiagnosticsPublisher(session);
+      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions: new CodeActionProvider(session) };
+      return {
+        capabilities: {
+          textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+          codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+        },
+        serverInfo: { name: 'wasm-safety' },
+      };
+    }),
+  );
+
+  connection.onInitialized(
+    log.guard('initialized', () => {
+      if (!services) return;
+      const { session } = services;
+      session.log.info(`wasm-safety: ${rules.length} rules; workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
+      void services.background.scanWorkspaceFolders();
+    }),
+  );
+
+  documents.listen(
+    connection,
+    {
+      opened: ({ path, document }) => {
+        if (!services) return;
+        const { session, diagnostics } = services;
+        if (!session.isTracked(path)) return;
+        const text = document.getText();
+        const changed = session.workspace.fileText(path) !== text;
+        session.setEditorText(path, text);
+        diagnostics.schedule(path, 0, changed ? 'edit' : 'open');
+      },
+      changed: ({ path, document }) => {
+        if (!services) return;
+        const { session, diagnostics } = services;
+        if (!session.isTracked(path)) return;
+        session.setEditorText(path, document.getText());
+        diagnostics.schedule(path, session.settings.peek(document.uri).debounceMs, 'edit');
+      },
+      closed: ({ path, document }) => {
+        if (!services) return;
+        const { session, diagnostics, codeActions, background } = services;
+        diagnostics.cancel(path);
+        codeActions.forget(path);
+        if (!session.isTracked(path)) return;
+        const editorText = document.getText();
+        // The closed file's diagnostics fall back to its on-disk version (or go away with it).
+        const exists = session.loadFromDisk(path, session.settings.peek(undefined).lint.analysis.maxFileSize);
+        if (exists && languageOfPath(path)) void diagnostics.lintClosedFile(path);
+        else diagnostics.clear(path);
+        if (session.workspace.fileText(path) !== editorText && session.affectsOtherFiles(path)) {
+          diagnostics.relintOpenDocuments();
+          background.requestRelint();
+        }
+      },
+      saved: ({ path }) => {
+        if (!services) return;
+        // Files that are not open are re-linted on save (not per keystroke) when the saved file feeds them.
+        if (services.session.affectsOtherFiles(path)) services.background.requestRelint();
+      },
+    },
+    (where, handler) => log.guard(where, handler),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    log.guard('didChangeWatchedFiles', (params) => {
+      if (!services) return;
+      const { session, diagnostics, background } = services;
+      let affectsOthers = false;
+      for (const change of params.changes) {
+        const path = filePath(change.uri);
+        if (path === undefined || IGNORED_DIRECTORY.test(path) || session.documents.isOpen(path)) continue;
+        if (!session.isTracked(path) && !path.endsWith('.wasm')) continue;
+        const exists = change.type !== FileChangeType.Deleted && session.loadFromDisk(path, session.settings.peek(undefined).lint.analysis.maxFileSize);
+        if (!exists) {
+          session.workspace.removeFile(path);
+          diagnostics.clear(path);
+        } else if (languageOfPath(path)) {
+          void diagnostics.lintClosedFile(path);
+        }
+        affectsOthers ||= session.affectsOtherFiles(path);
+      }
+      session.touch();
+      if (affectsOthers) {
+        diagnostics.relintOpenDocuments();
+        background.requestRelint();
+      }
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    log.guard('didChangeConfiguration', (params) => {
+      if (!services) return;
+      services.session.settings.changed(params.settings);
+      services.diagnostics.relintOpenDocuments();
+      services.background.requestRelint();
+    }),
+  );
+
+  connection.onCodeAction(
+    log.guardRequest('codeAction', async (params) => (services ? services.codeActions.provide(params) : [])),
+  );
+
+  connection.onShutdown(
+    log.guardRequest('shutdown', () => {
+      if (!services) return;
+      services.diagnostics.dispose();
+      services.session.dispose();
+    }),
+  );
+
+  connection.listen();
+}
+
+function workspaceFolders(params: InitializeParams): WorkspaceFolder[] {
+  const folders: WorkspaceFolder[] = [];
+  const add = (uri: string): void => {
+    const path = filePath(uri);
+    if (path !== undefined && !folders.some((f) => f.path === path)) folders.push({ path, uri });
+  };
+  if (params.workspaceFolders) for (const folder of params.workspaceFolders) add(folder.uri);
+  else if (params.rootUri) add(params.rootUri);
+  else if (params.rootPath) add(fileUri(params.rootPath));
+  return folders;
+}

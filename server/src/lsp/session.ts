@@ -1,0 +1,170 @@
+// The state of one language-server session, created at `initialize`: the Workspace (open buffers and
+// on-disk files), the Linter, the open documents, the settings and what the client supports. Every
+// write to the Workspace goes through here, so the revision counter (which keys derived caches such as
+// the code-action fixes) moves with each change of any file.
+
+import * as fs from 'node:fs';
+import type { Connection } from 'vscode-languageserver';
+import {
+  type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type Rule, type RuleMeta, Workspace,
+} from '../analysis/index';
+import { readSourceFile } from '../host/disk-workspace';
+import type { OpenDocuments } from './documents';
+import { type ClientFeatures, isUntitledPath, type ServerSettings } from './from-lsp';
+import type { ServerLog } from './log';
+import type { SettingsStore } from './settings-store';
+import { type DiagnosticOptions, type EditTarget, fileUri, type FileLocator } from './to-lsp';
+
+const LINE_INDEX_CACHE_SIZE = 32;
+
+export interface WorkspaceFolder {
+  readonly path: string;
+  readonly uri: string;
+}
+
+export class Session implements FileLocator {
+  readonly workspace: Workspace;
+  readonly linter: Linter;
+  readonly rules: ReadonlyMap<string, RuleMeta>;
+  readonly diagnosticOptions: DiagnosticOptions;
+  private currentRevision = 0;
+  private closed = false;
+
+  constructor(
+    readonly connection: Connection,
+    readonly log: ServerLog,
+    readonly client: ClientFeatures,
+    readonly documents: OpenDocuments,
+    readonly settings: SettingsStore,
+    readonly folders: readonly WorkspaceFolder[],
+    grammars: Grammars,
+    rules: readonly Rule[],
+  ) {
+    this.workspace = new Workspace(grammars, { roots: folders.map((f) => f.path) });
+    this.linter = new Linter(rules, grammars);
+    this.rules = new Map(rules.map((r) => [r.id, r]));
+    this.diagnosticOptions = { rules: this.rules, relatedInformation: client.relatedInformation, files: this };
+  }
+
+  /** Changes whenever any file's text (or the settings) changes. */
+  get revision(): string {
+    return `${this.currentRevision}/${this.settings.generation}`;
+  }
+
+  get isShutDown(): boolean {
+    return this.closed;
+  }
+
+  // ---- writes to the Workspace --------------------------------------------------------------------
+
+  /** The editor's buffer for `path` (open documents keep their tree for incremental re-parsing). */
+  setEditorText(path: string, text: string): void {
+    this.workspace.setFile(path, text, languageOfPath(path) !== undefined);
+    this.currentRevision++;
+  }
+
+  /**
+   * Makes the Workspace hold the on-disk version of `path` (after a close or a file event): the file's
+   * text, or nothing when it no longer exists. Returns false when the file does not exist.
+   */
+  loadFromDisk(path: string, maxFileBytes: number): boolean {
+    this.workspace.releaseTree(path);
+    this.currentRevision++;
+    if (path.endsWith('.wasm')) {
+      if (fs.existsSync(path)) this.workspace.addPath(path);
+      else this.workspace.removeFile(path);
+      return this.workspace.fileExists(path);
+    }
+    if (isUntitledPath(path) || !fs.existsSync(path)) {
+      this.workspace.removeFile(path);
+      return false;
+    }
+    const { text, notice } = readSourceFile(path, maxFileBytes);
+    if (text === undefined) {
+      // Unreadable or too large: known to exist, but not analysed.
+      this.workspace.removeFile(path);
+      this.workspace.addPath(path);
+      if (notice) this.log.once('warn', `disk:${path}:${notice}`, `${path}: ${notice}`);
+      return true;
+    }
+    this.workspace.setFile(path, text);
+    return true;
+  }
+
+  /** Marks a change made outside the methods above (the background scan's loads). */
+  touch(): void {
+    this.currentRevision++;
+  }
+
+  dispose(): void {
+    this.closed = true;
+    this.lineIndexes.clear();
+    this.workspace.dispose();
+  }
+
+  // ---- questions about paths ----------------------------------------------------------------------
+
+  /** Files the server keeps in the Workspace: lintable sources and the configs that decide crates and build modes. */
+  isTracked(path: string): boolean {
+    return languageOfPath(path) !== undefined || isCrateConfigFile(path);
+  }
+
+  /**
+   * True when a change to `path` can change the findings of OTHER files: Rust sources feed the crate
+   * index that other Rust files and the TS callers read; configs decide crates and build modes; JS and
+   * declaration files may be wasm-bindgen glue.
+   */
+  affectsOtherFiles(path: string): boolean {
+    const language = languageOfPath(path);
+    return language === 'rust' || language === 'javascript' || path.endsWith('.d.ts') || path.endsWith('.wasm') || isCrateConfigFile(path);
+  }
+
+  /** The URI to publish under: the open document's own URI when open, else the file URI. */
+  uriOf(path: string): string {
+    return this.documents.atPath(path)?.document.uri ?? fileUri(path);
+  }
+
+  /** Settings scope of a path: its open document, else its innermost workspace folder, else global. */
+  scopeUriOf(path: string): string | undefined {
+    const open = this.documents.atPath(path);
+    if (open) return open.document.uri;
+    let best: WorkspaceFolder | undefined;
+    for (const folder of this.folders) if (isWithin(folder.path, path) && (!best || folder.path.length > best.path.length)) best = folder;
+    return best?.uri;
+  }
+
+  settingsFor(path: string): Promise<ServerSettings> {
+    return this.settings.get(this.scopeUriOf(path));
+  }
+
+  /** FileLocator: the URI and line index of a file whose text is known. */
+  locate(path: string): { uri: string; lines: LineIndex } | undefined {
+    const open = this.documents.atPath(path);
+    const text = open ? open.document.getText() : this.workspace.fileText(path);
+    return text === undefined ? undefined : { uri: this.uriOf(path), lines: this.linesOf(path, text) };
+  }
+
+  /** Line indexes of recently located files: related locations point at the same few files over and over. */
+  private readonly lineIndexes = new Map<string, { readonly text: string; readonly lines: LineIndex }>();
+
+  private linesOf(path: string, text: string): LineIndex {
+    const cached = this.lineIndexes.get(path);
+    if (cached?.text === text) return cached.lines;
+    if (this.lineIndexes.size >= LINE_INDEX_CACHE_SIZE) this.lineIndexes.delete(this.lineIndexes.keys().next().value!);
+    const lines = new LineIndex(text);
+    this.lineIndexes.set(path, { text, lines });
+    return lines;
+  }
+
+  /** A file an edit may touch, with its open version; undefined when it exists neither in the editor nor on disk. */
+  editTarget(path: string): EditTarget | undefined {
+    const open = this.documents.atPath(path);
+    if (open) return { uri: open.document.uri, version: open.document.version, lines: new LineIndex(open.document.getText()) };
+    let text = this.workspace.fileText(path);
+    if (text === undefined) {
+      if (isUntitledPath(path) || !fs.existsSync(path)) return undefined;
+      text = readSourceFile(path, Number.MAX_SAFE_INTEGER).text ?? '';
+    }
+    return { uri: fileUri(path), version: null, lines: new LineIndex(text) };
+  }
+}
