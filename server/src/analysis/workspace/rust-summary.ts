@@ -1,7 +1,426 @@
-// STUB — replaced by the Rust index implementation (catalog §B1).
-import type { Node } from 'web-tree-sitter';
-import type { RustFileSummary } from './types';
+// The per-file half of the Rust index (catalog §B1): what a file exports to JS through wasm-bindgen
+// (free functions, `pub` methods of `#[wasm_bindgen] impl` blocks, workers-rs `#[event]` handlers and
+// Durable Object impls), what it imports from JS (`#[wasm_bindgen] extern "C"` blocks), its exported
+// structs, the state roots a panic or a re-entrant call can tear or find borrowed (statics, statics
+// inside `thread_local!`/`lazy_static!` token trees, interior-mutable fields of exported structs), and
+// how it wires abort recovery (`set_on_abort`, `schedule_reinit`). One iterative walk per file; test
+// code is left out; broken code yields whatever parsed.
 
-export function summarizeRustFile(path: string, _root: Node, _text: string): RustFileSummary {
-  return { path, exports: [], imports: [], structs: [], stateRoots: [], startFunctions: [], setOnAbortCalls: [], usesScheduleReinit: false };
+import type { Node } from 'web-tree-sitter';
+import { attributeArguments, attributesOf, isWasmBindgenAttribute, lastSegment, typeBaseName, type Attribute } from '../rust/syntax';
+import { isTestPath, TestCodeOracle } from '../rust/test-code';
+import type { TextRange } from '../model';
+import type { Receiver, RustExport, RustFileSummary, RustImport, RustStruct, StateRoot } from './types';
+import { parentOf, resetParentIndex } from '../rust/parents';
+
+/** Static types whose values can change behind a shared reference (B1 STATE_ROOTS (a)). */
+const INTERIOR_MUTABLE_STATIC = /\b(Mutex|RwLock|LazyLock|LazyCell|Lazy|OnceLock|OnceCell|RefCell|Cell|UnsafeCell|Atomic[A-Za-z0-9]*)\s*</;
+/** Field types of exported structs that make a field a state root (B1 STATE_ROOTS (c)). */
+const INTERIOR_MUTABLE_FIELD = /\b(RefCell|Cell|Mutex|RwLock|OnceCell|AssertUnwindSafe)\s*</;
+/** Atomic types are written without generics. */
+const ATOMIC = /\bAtomic(Bool|U8|U16|U32|U64|Usize|I8|I16|I32|I64|Isize|Ptr)\b/;
+
+const WORKERS_EVENTS = new Set(['fetch', 'scheduled', 'queue', 'start', 'email', 'tail']);
+
+export function summarizeRustFile(path: string, root: Node, _text: string): RustFileSummary {
+  const tests = new TestCodeOracle(root, isTestPath(path, undefined));
+  const exports: RustExport[] = [];
+  const imports: RustImport[] = [];
+  const structs: RustStruct[] = [];
+  const statics: StateRoot[] = [];
+  const fieldRoots: StateRoot[] = [];
+  const setOnAbortCalls: { range: TextRange; inStart: boolean }[] = [];
+  let usesScheduleReinit = false;
+  const durableObjectStructs = new Set<string>();
+  const traitImplsOfDurableObject: Node[] = [];
+
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      let descend = true;
+      switch (type) {
+        case 'function_item': {
+          const node = cursor.currentNode;
+          const list = parentOf(node);
+          if (list?.type === 'declaration_list' && list && parentOf(list)?.type === 'impl_item') break; // handled with its impl
+          if (tests.isTestCode(node)) {
+            descend = false;
+            break;
+          }
+          const exported = freeFunctionExport(path, node);
+          if (exported) exports.push(exported);
+          break;
+        }
+        case 'impl_item': {
+          const node = cursor.currentNode;
+          if (tests.isTestCode(node)) {
+            descend = false;
+            break;
+          }
+          const attrs = attributesOf(node);
+          const wb = attrs.find(isWasmBindgenAttribute);
+          if (wb) exports.push(...implExports(path, node, wb, false));
+          else if (attrs.some((a) => a.name === 'durable_object')) exports.push(...implExports(path, node, undefined, true));
+          else if (node.childForFieldName('trait') && lastSegment(node.childForFieldName('trait')!.text) === 'DurableObject') traitImplsOfDurableObject.push(node);
+          break;
+        }
+        case 'struct_item': {
+          const node = cursor.currentNode;
+          if (tests.isTestCode(node)) {
+            descend = false;
+            break;
+          }
+          const attrs = attributesOf(node);
+          const wb = attrs.find(isWasmBindgenAttribute);
+          const durable = attrs.some((a) => a.name === 'durable_object');
+          if (wb || durable) {
+            const s = structSummary(path, node, wb);
+            if (s) {
+              structs.push(s);
+              if (durable) durableObjectStructs.add(s.name);
+              for (const f of s.fields) {
+                if (INTERIOR_MUTABLE_FIELD.test(f.type) || ATOMIC.test(f.type)) {
+                  fieldRoots.push({ name: f.name, kind: 'struct_field', type: f.type, path, nameRange: f.range, owner: s.name });
+                }
+              }
+            }
+          }
+          break;
+        }
+        case 'foreign_mod_item': {
+          const node = cursor.currentNode;
+          descend = false;
+          if (tests.isTestCode(node)) break;
+          const wb = attributesOf(node).find(isWasmBindgenAttribute);
+          if (wb) imports.push(...externBlockImports(path, node, wb));
+          break;
+        }
+        case 'static_item': {
+          const node = cursor.currentNode;
+          if (tests.isTestCode(node)) break;
+          const root = staticItemRoot(path, node);
+          if (root) statics.push(root);
+          break;
+        }
+        case 'macro_invocation': {
+          const node = cursor.currentNode;
+          const name = lastSegment(node.childForFieldName('macro')?.text ?? '');
+          if (name === 'thread_local' || name === 'lazy_static') {
+            descend = false;
+            if (tests.isTestCode(node)) break;
+            const body = node.namedChildren.find((c) => c.type === 'token_tree');
+            if (body) statics.push(...macroStatics(path, body, name));
+          }
+          break;
+        }
+        case 'call_expression': {
+          const node = cursor.currentNode;
+          const fn = node.childForFieldName('function');
+          const callee = fn ? lastSegment(fn.type === 'generic_function' ? fn.childForFieldName('function')?.text ?? '' : fn.text) : '';
+          if (callee === 'set_on_abort' && !tests.isTestCode(node)) {
+            setOnAbortCalls.push({ range: { start: node.startIndex, end: node.endIndex }, inStart: isInStartFunction(node) });
+          }
+          break;
+        }
+        case 'identifier': {
+          if (!usesScheduleReinit && cursor.nodeText === 'schedule_reinit') {
+            const node = cursor.currentNode;
+            if (!hasAncestor(node, 'use_declaration') && !tests.isTestCode(node)) usesScheduleReinit = true;
+          }
+          break;
+        }
+        case 'mod_item':
+          if (tests.isTestCode(cursor.currentNode)) descend = false;
+          break;
+        case 'use_declaration':
+        case 'macro_definition':
+        case 'line_comment':
+        case 'block_comment':
+        case 'string_literal':
+          descend = false;
+          break;
+        default:
+          break;
+      }
+      if (descend && cursor.gotoFirstChild()) continue;
+      let done = false;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+      }
+      if (done) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+
+  // Newer workers-rs: `#[durable_object] struct X` plus a plain `impl DurableObject for X`.
+  for (const impl of traitImplsOfDurableObject) {
+    const typeName = typeBaseName(impl.childForFieldName('type')?.text ?? '');
+    if (durableObjectStructs.has(typeName)) exports.push(...implExports(path, impl, undefined, true));
+  }
+
+  resetParentIndex(root); // keep no nodes of this walk
+  return {
+    path,
+    exports,
+    imports,
+    structs,
+    // Statics first: the crate index keys roots by name and keeps the first one it sees.
+    stateRoots: [...statics, ...fieldRoots],
+    startFunctions: exports.filter((e) => e.isStart),
+    setOnAbortCalls,
+    usesScheduleReinit,
+  };
+}
+
+// ---- exports ---------------------------------------------------------------------------------------
+
+function range(node: Node): TextRange {
+  return { start: node.startIndex, end: node.endIndex };
+}
+
+function hasAncestor(node: Node, type: string): boolean {
+  for (let n = parentOf(node); n; n = parentOf(n)) if (n.type === type) return true;
+  return false;
+}
+
+/** `#[wasm_bindgen]`/`#[wasm_bindgen(start)]` free functions and workers-rs `#[event(..)]` handlers. */
+function freeFunctionExport(path: string, fn: Node): RustExport | undefined {
+  if (hasAncestor(fn, 'foreign_mod_item')) return undefined;
+  const attrs = attributesOf(fn);
+  const wb = attrs.find(isWasmBindgenAttribute);
+  if (wb) {
+    const args = attributeArguments(wb.args);
+    return functionExport(path, fn, { args, isStart: args.has('start') });
+  }
+  const event = attrs.find((a) => a.name === 'event' && a.args);
+  if (event) {
+    const kind = [...attributeArguments(event.args).keys()][0];
+    if (kind && WORKERS_EVENTS.has(kind)) return functionExport(path, fn, { args: new Map(), isStart: kind === 'start', jsName: kind });
+  }
+  return undefined;
+}
+
+/** Startable check used for `set_on_abort` placement: the nearest function is a start function. */
+function isInStartFunction(node: Node): boolean {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
+    if (n.type !== 'function_item') continue;
+    const attrs = attributesOf(n);
+    if (attrs.some((a) => isWasmBindgenAttribute(a) && attributeArguments(a.args).has('start'))) return true;
+    if (attrs.some((a) => a.name === 'event' && attributeArguments(a.args).has('start'))) return true;
+    return false;
+  }
+  return false;
+}
+
+function implExports(path: string, impl: Node, wb: Attribute | undefined, durableObject: boolean): RustExport[] {
+  const out: RustExport[] = [];
+  const implType = typeBaseName(impl.childForFieldName('type')?.text ?? '');
+  const implArgs = attributeArguments(wb?.args ?? null);
+  const jsClass = stringArg(implArgs, 'js_class') ?? implType;
+  const body = impl.childForFieldName('body');
+  if (!body) return out;
+  for (const item of body.namedChildren) {
+    if (item.type !== 'function_item') continue;
+    const isPub = item.namedChildren.some((c) => c.type === 'visibility_modifier' && c.text === 'pub');
+    if (!durableObject && !isPub) continue;
+    const methodWb = attributesOf(item).find(isWasmBindgenAttribute);
+    const args = attributeArguments(methodWb?.args ?? null);
+    if (args.has('skip')) continue;
+    out.push(functionExport(path, item, { args, isStart: false, implType, jsClass }));
+  }
+  return out;
+}
+
+function stringArg(args: Map<string, string | true>, key: string): string | undefined {
+  const v = args.get(key);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function functionExport(
+  path: string, fn: Node,
+  opts: { args: Map<string, string | true>; isStart: boolean; jsName?: string; implType?: string; jsClass?: string },
+): RustExport {
+  const nameNode = fn.childForFieldName('name');
+  const name = nameNode?.text ?? '';
+  const params: { name: string; type: string }[] = [];
+  let receiver: Receiver = 'none';
+  const parameters = fn.childForFieldName('parameters');
+  for (const p of parameters?.namedChildren ?? []) {
+    if (p.type === 'self_parameter') receiver = receiverOf(p.text);
+    else if (p.type === 'parameter') {
+      params.push({ name: p.childForFieldName('pattern')?.text ?? '', type: p.childForFieldName('type')?.text ?? '' });
+    }
+  }
+  const modifiers = fn.namedChildren.find((c) => c.type === 'function_modifiers');
+  return {
+    name,
+    jsName: stringArg(opts.args, 'js_name') ?? opts.jsName ?? name,
+    path,
+    nameRange: nameNode ? range(nameNode) : range(fn),
+    range: range(fn),
+    receiver,
+    isAsync: modifiers ? /\basync\b/.test(modifiers.text) : false,
+    implType: opts.implType,
+    jsClass: opts.jsClass,
+    isConstructor: opts.args.has('constructor'),
+    params,
+    returnType: fn.childForFieldName('return_type')?.text,
+    isStart: opts.isStart,
+  };
+}
+
+function receiverOf(text: string): Receiver {
+  const t = text.replace(/\s+/g, ' ').replace(/'[A-Za-z_]+\s*/, '').replace(/:.*$/, '').trim();
+  if (t.startsWith('&')) return /\bmut\b/.test(t) ? '&mut self' : '&self';
+  return 'self';
+}
+
+// ---- structs ---------------------------------------------------------------------------------------
+
+function structSummary(path: string, node: Node, wb: Attribute | undefined): RustStruct | undefined {
+  const nameNode = node.childForFieldName('name');
+  if (!nameNode) return undefined;
+  const args = attributeArguments(wb?.args ?? null);
+  const fields: { name: string; type: string; isPub: boolean; range: TextRange }[] = [];
+  const body = node.childForFieldName('body');
+  if (body?.type === 'field_declaration_list') {
+    for (const f of body.namedChildren) {
+      if (f.type !== 'field_declaration') continue;
+      const fname = f.childForFieldName('name');
+      const ftype = f.childForFieldName('type');
+      if (!fname || !ftype) continue;
+      const isPub = f.namedChildren.some((c) => c.type === 'visibility_modifier' && c.text === 'pub');
+      const skipped = attributesOf(f).some((a) => isWasmBindgenAttribute(a) && attributeArguments(a.args).has('skip'));
+      fields.push({ name: fname.text, type: ftype.text, isPub: isPub && !skipped, range: range(fname) });
+    }
+  }
+  return { name: nameNode.text, jsName: stringArg(args, 'js_name') ?? nameNode.text, path, nameRange: range(nameNode), fields };
+}
+
+// ---- imports ---------------------------------------------------------------------------------------
+
+function externBlockImports(path: string, block: Node, wb: Attribute): RustImport[] {
+  const out: RustImport[] = [];
+  const blockArgs = attributeArguments(wb.args);
+  const body = block.childForFieldName('body');
+  for (const item of body?.namedChildren ?? []) {
+    if (item.type !== 'function_signature_item') continue;
+    const nameNode = item.childForFieldName('name');
+    if (!nameNode) continue;
+    const own = new Map<string, string | true>();
+    for (const a of attributesOf(item)) if (isWasmBindgenAttribute(a)) for (const [k, v] of attributeArguments(a.args)) own.set(k, v);
+    const value = (k: string) => stringArg(own, k) ?? stringArg(blockArgs, k);
+    const params = item.childForFieldName('parameters')?.namedChildren ?? [];
+    const firstParam = params.find((p) => p.type === 'parameter');
+    const staticMethodOf = value('static_method_of');
+    const imp: RustImport = {
+      name: nameNode.text,
+      jsName: stringArg(own, 'js_name'),
+      path,
+      nameRange: range(nameNode),
+      catch: own.has('catch'),
+      method: own.has('method'),
+      jsNamespace: namespaceText(own.get('js_namespace') ?? blockArgs.get('js_namespace')),
+      module: value('module') ?? value('raw_module') ?? value('inline_js'),
+      returnType: item.childForFieldName('return_type')?.text,
+      staticMethodOf,
+      isConstructor: own.has('constructor'),
+      isGetter: own.has('getter') || own.has('indexing_getter'),
+      isSetter: own.has('setter') || own.has('indexing_setter'),
+      selfType: own.has('method') && firstParam ? typeBaseName((firstParam.childForFieldName('type')?.text ?? '').replace(/^&\s*(mut\s+)?/, '')) : undefined,
+      inlineJs: typeof blockArgs.get('inline_js') === 'string' ? inlineJsFunction(blockArgs.get('inline_js') as string, stringArg(own, 'js_name') ?? nameNode.text) : undefined,
+    };
+    out.push(imp);
+  }
+  return out;
+}
+
+/** The source of `function NAME(…) { … }` (or `NAME = (…) => { … }`) in an `inline_js` module, by brace matching. */
+function inlineJsFunction(source: string, name: string): string | undefined {
+  const js = source;
+  const m = new RegExp(`(?:function\\s+${name}\\s*\\(|\\b${name}\\s*=\\s*(?:async\\s*)?(?:function\\s*)?\\()`).exec(js);
+  if (!m) return undefined;
+  const open = js.indexOf('{', m.index);
+  if (open < 0) return undefined;
+  let depth = 0;
+  for (let i = open; i < js.length; i++) {
+    if (js[i] === '{') depth++;
+    else if (js[i] === '}' && --depth === 0) return js.slice(m.index, i + 1);
+  }
+  return undefined;
+}
+
+/** `js_namespace = console` → `console`; `js_namespace = ["a", "b"]` → `a.b`. */
+function namespaceText(v: string | true | undefined): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const parts = [...v.matchAll(/"([^"]*)"|([A-Za-z_$][A-Za-z0-9_$]*)/g)].map((m) => m[1] ?? m[2]);
+  return parts.length > 0 ? parts.join('.') : v;
+}
+
+// ---- state roots -----------------------------------------------------------------------------------
+
+function staticItemRoot(path: string, node: Node): StateRoot | undefined {
+  const nameNode = node.childForFieldName('name');
+  const typeNode = node.childForFieldName('type');
+  if (!nameNode || !typeNode) return undefined;
+  const isMut = node.namedChildren.some((c) => c.type === 'mutable_specifier');
+  const type = typeNode.text;
+  if (!isMut && !INTERIOR_MUTABLE_STATIC.test(type) && !ATOMIC.test(type)) return undefined;
+  return { name: nameNode.text, kind: isMut ? 'static mut' : 'static', type, init: node.childForFieldName('value')?.text, path, nameRange: range(nameNode) };
+}
+
+/**
+ * `thread_local! { [attrs] [pub] static NAME: TYPE = [const] INIT; … }` and
+ * `lazy_static! { [attrs] [pub] static ref NAME: TYPE = INIT; … }`: the macro body is an unparsed token
+ * tree, so the declarations are recovered from its top-level tokens.
+ */
+export function macroStatics(path: string, body: Node, macro: 'thread_local' | 'lazy_static'): StateRoot[] {
+  const out: StateRoot[] = [];
+  const tokens: Node[] = [];
+  for (let i = 0; i < body.childCount; i++) {
+    const t = body.child(i);
+    if (t && t.type !== 'line_comment' && t.type !== 'block_comment') tokens.push(t);
+  }
+  // `'static` is tokenised as `'` + `static`: only a `static` keyword not preceded by `'` starts a declaration.
+  const isStaticKeyword = (k: number) => tokens[k]?.type === 'static' && tokens[k - 1]?.type !== "'";
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isStaticKeyword(i)) continue;
+    let j = i + 1;
+    if (tokens[j]?.type === 'mutable_specifier' || tokens[j]?.text === 'mut') j++;
+    if (tokens[j]?.text === 'ref') j++;
+    const nameNode = tokens[j];
+    if (!nameNode || nameNode.type !== 'identifier' || tokens[j + 1]?.type !== ':') continue;
+    let k = j + 2;
+    const typeStart = k;
+    while (k < tokens.length && tokens[k].type !== '=' && tokens[k].type !== ';' && !isStaticKeyword(k)) k++;
+    const typeEnd = k;
+    if (typeEnd <= typeStart) continue;
+    let init: string | undefined;
+    if (tokens[k]?.type === '=') {
+      let m = k + 1;
+      const initStart = m;
+      while (m < tokens.length && tokens[m].type !== ';' && !(m === tokens.length - 1 && /^[)}\]]$/.test(tokens[m].type))) m++;
+      if (m > initStart) init = textOfTokens(body, tokens[initStart], tokens[m - 1]).replace(/^const\s*/, '');
+      k = m;
+    }
+    out.push({
+      name: nameNode.text,
+      kind: macro,
+      type: textOfTokens(body, tokens[typeStart], tokens[typeEnd - 1]),
+      init,
+      path,
+      nameRange: range(nameNode),
+    });
+    i = k;
+  }
+  return out;
+}
+
+function textOfTokens(container: Node, first: Node, last: Node): string {
+  return container.text.slice(first.startIndex - container.startIndex, last.endIndex - container.startIndex).replace(/\s+/g, ' ').trim();
 }

@@ -20,7 +20,7 @@ export interface CrateInfo {
   readonly buildModeReason: string;
   /** True when `+ - *` are panic points (dev profile default; `overflow-checks` in [profile.release]). */
   readonly overflowChecks: boolean;
-  /** wasm-bindgen version requirement from Cargo.toml, or the locked version from Cargo.lock. */
+  /** The locked wasm-bindgen version (nearest Cargo.lock), else the Cargo.toml requirement as written. */
   readonly wasmBindgenVersion?: string;
   /** False when the crate depends on wasm-bindgen with `default-features = false` (no std: no PanicError). */
   readonly wasmBindgenStd: boolean;
@@ -28,6 +28,46 @@ export interface CrateInfo {
   readonly usesWasmBindgen: boolean;
   /** Where the build-mode configuration lives, for findings about it (the manifest by default). */
   readonly configPath: string;
+  /** Whether wasmBindgenVersion is the locked version or the Cargo.toml requirement. */
+  readonly wasmBindgenVersionSource?: 'Cargo.lock' | 'Cargo.toml';
+  /** Directory of the `[workspace]` manifest this crate is a member of (profiles come from there). */
+  readonly workspaceRoot?: string;
+  /** What build-mode detection saw (§A11), for rules about the configuration itself (C09). */
+  readonly buildEvidence?: BuildModeEvidence;
+}
+
+/** One setting that build-mode detection read, for messages and for findings placed on it. */
+export interface ConfigSetting {
+  /** The setting as shown to users, e.g. "`-Cpanic=unwind`" or "`build-std = [\"std\", \"panic_unwind\"]`". */
+  readonly text: string;
+  /** The file that holds it. */
+  readonly path: string;
+  /** Where it is, relative to the crate: ".cargo/config.toml", "package.json script `build`". */
+  readonly where: string;
+}
+
+/** Catalog §A11 inputs as found for one crate (every field is evidence, not the verdict: see buildMode). */
+export interface BuildModeEvidence {
+  /** The cargo profile the build uses: `release` (wasm-pack's default) unless a build script says otherwise. */
+  readonly profile: string;
+  /** The panic strategy rustflags or the profile ask for, before the build-std and `std` checks. */
+  readonly requestedPanic: 'abort' | 'unwind' | 'immediate-abort';
+  /** Where requestedPanic is set; absent for the target default. */
+  readonly panicSetting?: ConfigSetting;
+  /** `[profile.<name>] panic` as written, even when rustflags override it or it has no effect. */
+  readonly profilePanic?: ConfigSetting & { readonly value: string };
+  /** build-std in effect; `includesPanicUnwind` follows cargo (`std` brings `panic_unwind`). */
+  readonly buildStd?: ConfigSetting & { readonly crates: readonly string[]; readonly includesPanicUnwind: boolean };
+  /** Config-file rustflags asking for unwind that a higher-precedence source (e.g. `RUSTFLAGS=` in a script) discards. */
+  readonly discardedRustflags?: ConfigSetting & { readonly discardedBy: ConfigSetting };
+  /** The wasm-bindgen invocation that enables the abort handler (`--force-enable-abort-handler`, worker-build). */
+  readonly abortHandler?: ConfigSetting;
+  /** The wasm-bindgen invocation emits `__wbg_reset_state` (`--experimental-reset-state-function`, worker-build). */
+  readonly resetStateFunction?: ConfigSetting;
+  /** The build command that was read (package.json script or wrangler `[build] command`). */
+  readonly buildScript?: ConfigSetting;
+  /** Toolchain: `cargo +x` / `rustup run x` in the build command, else the `rust-toolchain(.toml)` channel. */
+  readonly toolchain?: string;
 }
 
 export type Receiver = 'none' | '&self' | '&mut self' | 'self';
@@ -64,6 +104,17 @@ export interface RustImport {
   readonly jsNamespace?: string;
   readonly module?: string;
   readonly returnType?: string;
+  /** `static_method_of = Class`: called as `Class::name(..)`. */
+  readonly staticMethodOf?: string;
+  /** `constructor`: runs `new Class(..)` in JS. */
+  readonly isConstructor?: boolean;
+  /** `getter`/`setter` (and indexing variants): a property access rather than a call. */
+  readonly isGetter?: boolean;
+  readonly isSetter?: boolean;
+  /** For `method` imports: the type of the `this` parameter (`Element` for `this: &Element`). */
+  readonly selfType?: string;
+  /** For imports from an `inline_js` block: the source of the JS function, when it could be found. */
+  readonly inlineJs?: string;
 }
 
 export interface RustStruct {
@@ -123,6 +174,8 @@ export interface WasmModuleExport {
   readonly kind: WasmExportKind;
   /** Functions: the `.d.ts` return type starts with `Promise<`. */
   readonly isAsync: boolean;
+  /** Functions: the `.d.ts` return type text (a class name ⇒ the result is a WASM_INSTANCE, §B3). */
+  readonly returnType?: string;
   /** Classes: method name → async-ness (from the `.d.ts`). */
   readonly methods?: ReadonlyMap<string, { readonly isAsync: boolean; readonly isStatic: boolean; readonly returnType?: string }>;
 }

@@ -13,7 +13,7 @@ import { isWithin, normalizePath } from '../text/paths';
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
 import { summarizeRustFile } from './rust-summary';
-import { affectsWasmModules, extractTsImports, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
+import { affectsWasmModules, extractTsImports, indexPackagesByName, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
 import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
 
 interface FileEntry {
@@ -41,6 +41,7 @@ export class Workspace implements WorkspaceQueries {
   private crateCache: { crates: CrateInfo[]; notices: Notice[] } | undefined;
   private readonly crateIndexCache = new Map<string, CrateIndex>();
   private readonly wasmModuleCache = new Map<string, WasmModule | null>();
+  private packageNameIndex: Map<string, string[]> | undefined;
 
   constructor(private readonly grammars: Grammars, private readonly options: WorkspaceOptions) {
     this.roots = options.roots.map(normalizePath);
@@ -202,6 +203,12 @@ export class Workspace implements WorkspaceQueries {
     return module;
   }
 
+  /** Directories of workspace packages whose package.json `name` is `name` (bare-specifier resolution, §B3). */
+  packagesNamed(name: string): readonly string[] {
+    this.packageNameIndex ??= indexPackagesByName([...this.files].map(([path, entry]) => [path, entry.text] as const));
+    return this.packageNameIndex.get(name) ?? [];
+  }
+
   // ---- cache maintenance -------------------------------------------------------------------------
 
   private crateState(): { crates: CrateInfo[]; notices: Notice[] } {
@@ -229,6 +236,7 @@ export class Workspace implements WorkspaceQueries {
   private structureChanged(): void {
     this.structureGeneration++;
     this.wasmModuleCache.clear();
+    this.packageNameIndex = undefined;
     this.crateIndexCache.clear();
     this.crateCache = undefined;
   }

@@ -1,0 +1,255 @@
+// borrow-held-across-js-call (catalog R01, reentrancy): a RefCell/Mutex/RwLock guard on shared state
+// (thread_local/static cells, `Rc<RefCell<_>>` shared with closures, interior-mutable fields of exported
+// structs) is alive while Rust calls something that synchronously runs JS, or while the future is
+// suspended at an `.await`. JS that calls back into any export touching the same state finds it
+// borrowed: `RefCell already borrowed` (a `PanicError` under panic=unwind; a trap that leaves the
+// outer borrow stuck forever under panic=abort).
+// Documented in docs/rules/borrow-held-across-js-call.md; cases in test-fixtures/rust/borrow-held-across-js-call.rs.
+
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type RuleContext } from '../../engine/rule';
+import type { Fix, RelatedLocation } from '../../model';
+import {
+  asMethodCall, borrowScopesIn, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf,
+  parentOf, returnsResultOfJsError, rustEnv, stateResolverFor, suspendedContextOf, yieldPointRange,
+  type BorrowScope, type JsCallPoint, type RustEnv, type StateResolver,
+} from '../../rust/index';
+import type { BuildMode } from '../../workspace/types';
+
+export default defineRule({
+  id: 'borrow-held-across-js-call',
+  catalogId: 'R01',
+  family: 'reentrancy',
+  side: 'rust',
+  defaultSeverity: 'error',
+  summary: 'a RefCell/Mutex guard on shared state is held across a call into JS or an `.await`',
+  fix: 'unsafe',
+  docs: 'docs/rules/borrow-held-across-js-call.md',
+  nodeTypes: ['function_item'],
+  visit(node: Node, ctx: RuleContext) {
+    const env = rustEnv(ctx);
+    if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;
+    // Guards acquired with `try_*` and handled (`?`, `if let Ok`, `match`) are the documented remedy.
+    const scopes = borrowScopesIn(node, env).filter((s) => s.acquisition.handling !== 'graceful');
+    if (scopes.length === 0) return;
+    const resolver = stateResolverFor(env, node);
+    if (!resolver) return;
+    const facts = env.facts(node);
+    const includeIndirect = ctx.options.indirectJsCalls === true;
+
+    // Awaits first: `js_async_fn().await` under a guard is reported once, at the `.await`.
+    const reportedAwaits = new Set<number>();
+    for (const awaitNode of facts.awaits) {
+      const suspended = suspendedContextOf(awaitNode);
+      const scope = pickScope(scopes, (s) => suspended !== null && suspended.id === s.context.id && s.start < awaitNode.endIndex && awaitNode.endIndex <= s.end);
+      if (!scope) continue;
+      reportedAwaits.add(awaitNode.id);
+      report(ctx, env, resolver, scope, { kind: 'await', node: awaitNode });
+    }
+    for (const call of facts.calls) {
+      const js = jsCallPointOf(call, env, resolver);
+      if (!js || (js.certainty === 'indirect' && !includeIndirect)) continue;
+      const callParent = parentOf(call);
+      if (callParent?.type === 'await_expression' && reportedAwaits.has(callParent.id)) continue;
+      const scope = pickScope(scopes, (s) => isHeldAt(s, call));
+      if (!scope) continue;
+      report(ctx, env, resolver, scope, { kind: 'call', node: call, js });
+    }
+  },
+});
+
+type Point = { readonly kind: 'call'; readonly node: Node; readonly js: JsCallPoint } | { readonly kind: 'await'; readonly node: Node };
+
+/** Prefer exclusive guards, then the innermost (latest) one. */
+function pickScope(scopes: readonly BorrowScope[], holds: (s: BorrowScope) => boolean): BorrowScope | undefined {
+  let best: BorrowScope | undefined;
+  for (const s of scopes) {
+    if (!holds(s)) continue;
+    if (!best) best = s;
+    else if (s.acquisition.mode === 'mutable' && best.acquisition.mode !== 'mutable') best = s;
+    else if (s.acquisition.mode === best.acquisition.mode && s.start > best.start) best = s;
+  }
+  return best;
+}
+
+function report(ctx: RuleContext, env: RustEnv, resolver: StateResolver, scope: BorrowScope, point: Point): void {
+  const acq = scope.acquisition;
+  const state = `\`${acq.origin.name}\``;
+  const exclusive = acq.mode === 'mutable';
+  const verb = acq.primitive === 'Mutex' ? 'locked' : acq.primitive === 'RwLock' ? (exclusive ? 'write-locked' : 'read-locked') : exclusive ? 'mutably borrowed' : 'borrowed';
+  const guard = scope.guardName ? ` (guard \`${scope.guardName}\`)` : scope.kind === 'temporary' ? ' (temporary guard)' : '';
+  const conflict = conflictText(acq.primitive, exclusive);
+  const reenter = exclusive ? `an export that touches ${state}` : `an export that ${acq.primitive === 'RefCell' ? 'mutably borrows' : 'write-locks'} ${state}`;
+  const mode = env.buildMode;
+  let message: string;
+  let range: { start: number; end: number };
+  if (point.kind === 'call') {
+    range = { start: point.node.startIndex, end: point.node.endIndex };
+    message = `${state} is ${verb}${guard} across \`${point.js.display}\`, which runs JS; if JS calls back into ${reenter}, ${consequenceOfCallback(mode, conflict, state)}`;
+  } else {
+    range = yieldPointRange(point.node);
+    message = `${state} is ${verb}${guard} across \`.await\`; any call into ${reenter} while this future is pending ${consequenceOfAwait(mode, conflict)}`;
+  }
+  const related: RelatedLocation[] = [
+    {
+      path: env.path,
+      range: { start: acq.call.startIndex, end: acq.call.endIndex },
+      message: scope.guardName ? `guard \`${scope.guardName}\` on ${state} taken here` : `${state} ${verb} here`,
+    },
+  ];
+  if (acq.origin.declaration) related.push({ path: acq.origin.declaration.path, range: acq.origin.declaration.range, message: `${state} declared here` });
+  ctx.report({
+    range,
+    message,
+    severity: exclusive ? undefined : 'warning',
+    related,
+    fixes: () => fixesFor(env, resolver, scope, point),
+  });
+}
+
+function conflictText(primitive: BorrowScope['acquisition']['primitive'], exclusive: boolean): string {
+  if (primitive === 'Mutex') return '`cannot recursively acquire mutex`';
+  if (primitive === 'RwLock') return '`rwlock … lock would result in deadlock`';
+  return exclusive ? '`RefCell already borrowed`' : '`RefCell already borrowed` (`BorrowMutError`)';
+}
+
+function consequenceOfCallback(mode: BuildMode, conflict: string, state: string): string {
+  switch (mode) {
+    case 'unwind':
+      return `that call fails with a \`PanicError\` (${conflict})`;
+    case 'abort+handler':
+      return `that call traps on ${conflict} and the instance is terminated (\`Module terminated\` on every later call)`;
+    default:
+      return `that call traps on ${conflict}, and since a trap runs no destructors ${state} stays borrowed, so every later call that touches it fails too`;
+  }
+}
+
+function consequenceOfAwait(mode: BuildMode, conflict: string): string {
+  switch (mode) {
+    case 'unwind':
+      return `fails with a \`PanicError\` (${conflict})`;
+    case 'abort+handler':
+      return `traps on ${conflict} and terminates the instance`;
+    default:
+      return `traps on ${conflict} (a \`RuntimeError\` in JS) and leaves whatever that call had borrowed stuck`;
+  }
+}
+
+// ---- fixes -----------------------------------------------------------------------------------------
+
+function fixesFor(env: RustEnv, resolver: StateResolver, scope: BorrowScope, point: Point): Fix[] {
+  const fixes: Fix[] = [];
+  const move = point.kind === 'call' ? moveCallAfterClosure(env, resolver, scope, point.node) : undefined;
+  if (move) fixes.push(move);
+  const drop = dropGuardBefore(env, scope, point.node);
+  if (drop) fixes.push(drop);
+  const tryBorrow = tryBorrowInstead(scope);
+  if (tryBorrow) fixes.push(tryBorrow);
+  return fixes;
+}
+
+/**
+ * (1) The JS call is the last statement of a `with_borrow_mut` closure and uses nothing bound inside the
+ * closure: move it after the statement that calls `with_borrow_mut`, where the guard is gone.
+ */
+function moveCallAfterClosure(env: RustEnv, resolver: StateResolver, scope: BorrowScope, call: Node): Fix | undefined {
+  if (scope.kind !== 'closure') return undefined;
+  const closure = scope.holder;
+  const body = closure.childForFieldName('body');
+  const outer = parentOf(scope.acquisition.call);
+  if (!body || body.type !== 'block' || outer?.type !== 'expression_statement' || !outer.text.trimEnd().endsWith(';')) return undefined;
+  const located = enclosingStatement(call);
+  if (!located || located.block.id !== body.id) return undefined;
+  const statement = located.statement;
+  const expression = statement.type === 'expression_statement' ? statement.namedChild(0) : statement;
+  if (!expression || expression.id !== call.id) return undefined;
+  const last = lastCodeChild(body);
+  if (!last || last.id !== statement.id) return undefined;
+  for (const name of identifiersIn(statement)) {
+    const b = resolver.bindings.lookup(name, call.startIndex);
+    if (b && b.binder.startIndex >= closure.startIndex && b.binder.endIndex <= closure.endIndex) return undefined;
+  }
+  const previous = statement.previousSibling;
+  const removeFrom = previous && previous.type !== '{' ? previous.endIndex : statement.startIndex;
+  const callText = call.text;
+  const indent = indentationAt(env.text, outer.startIndex);
+  return {
+    title: `Call \`${shortName(callText)}\` after the borrow of \`${scope.acquisition.origin.name}\` ends`,
+    safety: 'unsafe',
+    edits: [
+      { range: { start: removeFrom, end: statement.endIndex }, newText: '' },
+      { range: { start: outer.endIndex, end: outer.endIndex }, newText: `\n${indent}${callText};` },
+    ],
+  };
+}
+
+/** (2) A `let` guard not used from the JS call on: `drop(g);` right before the statement that calls JS. */
+function dropGuardBefore(env: RustEnv, scope: BorrowScope, point: Node): Fix | undefined {
+  if (scope.kind !== 'let' || !scope.guardName) return undefined;
+  const letNode = scope.holder;
+  const value = letNode.childForFieldName('value');
+  // `let items = &X.borrow().items` holds a reference, not the guard: dropping it releases nothing.
+  if (!value || value.type === 'reference_expression') return undefined;
+  const block = enclosingBlock(letNode);
+  const located = enclosingStatement(point);
+  if (!block || !located || located.block.id !== block.id) return undefined;
+  const statement = located.statement;
+  // Names that borrow from the guard keep it alive for the borrow checker.
+  const tied = [scope.guardName];
+  for (let s = letNode.nextNamedSibling; s && s.startIndex < statement.startIndex; s = s.nextNamedSibling) {
+    if (s.type !== 'let_declaration') continue;
+    const v = s.childForFieldName('value');
+    const p = s.childForFieldName('pattern');
+    if (!v || !p) continue;
+    const used = identifiersIn(v);
+    if (tied.some((t) => used.has(t))) tied.push(...identifiersIn(p));
+  }
+  // Identifiers (not text: comments may name the guard) from the statement to the end of the block.
+  for (let s: Node | null = statement; s; s = s.nextNamedSibling) {
+    const used = identifiersIn(s);
+    if (tied.some((t) => used.has(t))) return undefined;
+  }
+  const indent = indentationAt(env.text, statement.startIndex);
+  return {
+    title: `Drop \`${scope.guardName}\` before the call`,
+    safety: 'unsafe',
+    edits: [{ range: { start: statement.startIndex, end: statement.startIndex }, newText: `drop(${scope.guardName});\n${indent}` }],
+  };
+}
+
+/** (3) In a function returning `Result<_, JsError>`: `try_borrow_mut()` and return an error on re-entrant use. */
+function tryBorrowInstead(scope: BorrowScope): Fix | undefined {
+  const acq = scope.acquisition;
+  if (acq.primitive !== 'RefCell' || (acq.method !== 'borrow_mut' && acq.method !== 'borrow')) return undefined;
+  const fn = parentOf(acq.call) ? enclosingFunctionOf(acq.call) : null;
+  if (!fn || !returnsResultOfJsError(fn.childForFieldName('return_type')?.text)) return undefined;
+  // `?` must return from the function itself, not from a closure around the borrow.
+  for (let n = parentOf(acq.call); n && n.id !== fn.id; n = parentOf(n)) if (n.type === 'closure_expression' || n.type === 'async_block') return undefined;
+  const m = asMethodCall(acq.call);
+  if (!m) return undefined;
+  const tryMethod = acq.method === 'borrow_mut' ? 'try_borrow_mut' : 'try_borrow';
+  return {
+    title: `Use \`${tryMethod}\` and return a \`JsError\` when \`${acq.origin.name}\` is already borrowed`,
+    safety: 'unsafe',
+    edits: [{ range: { start: m.methodNode.startIndex, end: acq.call.endIndex }, newText: `${tryMethod}().map_err(|_| JsError::new("reentrant call"))?` }],
+  };
+}
+
+function enclosingFunctionOf(node: Node): Node | null {
+  for (let n = parentOf(node); n; n = parentOf(n)) if (n.type === 'function_item') return n;
+  return null;
+}
+
+function lastCodeChild(block: Node): Node | null {
+  for (let i = block.namedChildCount - 1; i >= 0; i--) {
+    const c = block.namedChild(i);
+    if (c && c.type !== 'line_comment' && c.type !== 'block_comment') return c;
+  }
+  return null;
+}
+
+function shortName(callText: string): string {
+  const head = callText.replace(/\s+/g, ' ');
+  const paren = head.indexOf('(');
+  return (paren > 0 ? head.slice(0, paren) : head) + '(..)';
+}

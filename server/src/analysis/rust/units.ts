@@ -1,0 +1,103 @@
+// The code a rule analyses as one unit of execution entered from JS: a wasm-bindgen export (found in
+// the crate index, or recognised from its attributes when the index is stale), and closures or futures
+// handed to JS — `Closure::new/wrap/once/…` (directly or through `Box::new`), `spawn_local(async …)`,
+// `future_to_promise(async …)`.
+
+import type { Node } from 'web-tree-sitter';
+import type { RustExport } from '../workspace/types';
+import type { RustEnv } from './env';
+import { asPathCall, attributeArguments, attributesOf, isWasmBindgenAttribute, lastSegment } from './syntax';
+import { parentOf } from './parents';
+
+export type CallbackKind = 'closure' | 'closure-aborting' | 'spawn_local' | 'future_to_promise';
+
+const CLOSURE_OWNERS = new Set(['Closure', 'ScopedClosure']);
+const CLOSURE_CONSTRUCTORS = /^(new|own|wrap|once|once_into_js|borrow|borrow_mut|new_with_into_js|wrap_assert_unwind_safe|own_assert_unwind_safe|once_assert_unwind_safe|borrow_assert_unwind_safe|borrow_mut_assert_unwind_safe|(own|wrap|once|borrow|borrow_mut|new)_aborting)$/;
+
+/** The export a `function_item` is, if any. */
+export function exportOfFunction(fn: Node, env: RustEnv): RustExport | undefined {
+  if (fn.type !== 'function_item') return undefined;
+  const nameNode = fn.childForFieldName('name');
+  if (!nameNode) return undefined;
+  for (const e of env.index?.exports ?? []) {
+    if (e.path === env.path && e.nameRange.start === nameNode.startIndex && e.name === nameNode.text) return e;
+  }
+  return undefined;
+}
+
+/** True when `fn` looks like an export from its own attributes (or its impl's), independent of the index. */
+export function hasExportAttributes(fn: Node): boolean {
+  const attrs = attributesOf(fn);
+  if (attrs.some((a) => isWasmBindgenAttribute(a) && !attributeArguments(a.args).has('start'))) return true;
+  if (attrs.some((a) => a.name === 'event')) return true;
+  const list = parentOf(fn);
+  const impl = list?.type === 'declaration_list' ? parentOf(list) : null;
+  if (impl?.type === 'impl_item') {
+    const implAttrs = attributesOf(impl);
+    if (implAttrs.some((a) => a.name === 'durable_object')) return true;
+    const isPub = fn.namedChildren.some((c) => c.type === 'visibility_modifier' && c.text === 'pub');
+    if (isPub && implAttrs.some(isWasmBindgenAttribute)) return true;
+  }
+  return false;
+}
+
+/** How a closure or async block is handed to JS, if it is. */
+export function callbackKindOf(node: Node): CallbackKind | undefined {
+  if (node.type !== 'closure_expression' && node.type !== 'async_block') return undefined;
+  let arg: Node = node;
+  for (let hops = 0; hops < 2; hops++) {
+    // `Closure::wrap(Box::new(|e| …) as Box<dyn FnMut(_)>)`
+    for (let up = parentOf(arg); up && (up.type === 'type_cast_expression' || up.type === 'parenthesized_expression'); up = parentOf(up)) arg = up;
+    const args = parentOf(arg);
+    if (args?.type !== 'arguments') return undefined;
+    const call = parentOf(args);
+    const p = call ? asPathCall(call) : undefined;
+    if (!call || !p) return undefined;
+    const owner = p.segments.length >= 2 ? p.segments[p.segments.length - 2] : undefined;
+    if (node.type === 'closure_expression' && owner && CLOSURE_OWNERS.has(owner) && CLOSURE_CONSTRUCTORS.test(p.name)) {
+      return /_aborting$/.test(p.name) ? 'closure-aborting' : 'closure';
+    }
+    if (node.type === 'async_block' && (p.name === 'spawn_local' || p.name === 'future_to_promise')) return p.name;
+    // `Closure::wrap(Box::new(move || …))`
+    if (p.name === 'new' && owner === 'Box') {
+      arg = call;
+      continue;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The body an analysis unit executes (function body, closure body, async block). */
+export function unitBody(unit: Node): Node | null {
+  if (unit.type === 'function_item' || unit.type === 'closure_expression') return unit.childForFieldName('body');
+  if (unit.type === 'async_block') return unit.namedChildren.find((c) => c.type === 'block') ?? null;
+  return null;
+}
+
+/** `Result<T, JsError>` (any path to JsError). */
+export function returnsResultOfJsError(returnType: string | undefined): boolean {
+  if (!returnType) return false;
+  const t = returnType.replace(/\s+/g, '');
+  const m = /^(?:std::result::|core::result::)?Result<(.*)>$/.exec(t);
+  if (!m) return false;
+  const lastComma = splitTopLevel(m[1]);
+  return lastComma.length === 2 && lastSegment(lastComma[1]) === 'JsError';
+}
+
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '<' || c === '(' || c === '[') depth++;
+    else if (c === '>' || c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start));
+  return out;
+}

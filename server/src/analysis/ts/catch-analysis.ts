@@ -1,0 +1,238 @@
+// What a failure handler (a `catch` clause body, or the function given to `.catch()`/`.then(_, h)`) does
+// with the error, per catalog §B3: CLASSIFIES (looks at the failure class at all — A13 tokens, a
+// configured classifier, or one of the shapes WBG-C02 reports as misclassification) and RETHROWS (every
+// path ends in `throw`, a rejected promise, a forwarded rejection, or ending the process/worker/page).
+// Walks are local to the handler and iterative.
+
+import type { Node } from 'web-tree-sitter';
+import { walkTree } from '../parsing/walk';
+
+/** Words in a message test that show the handler is trying to tell wasm failures apart (C02 judges how well). */
+const WASM_FAILURE_WORDS = /PanicError|RuntimeError|Module terminated|Critical error|unreachable|out of bounds|memory access|already (?:mutably )?borrowed|recursive use|call stack|too much recursion|panicked|Invalid stale object/i;
+const FAILURE_CLASS_IDENTIFIERS = new Set(['RuntimeError', 'PanicError', 'CompileError', 'LinkError']);
+
+/** Calls that end the process, worker or page: nothing runs on in the poisoned instance afterwards. */
+const TERMINATING_CALLS = /^(?:process\.(?:exit|abort|kill)|Deno\.exit|(?:self|globalThis|window)\.close|close|(?:(?:window|globalThis|self|document)\.)?location\.reload|[\w$.]+\.terminate)$/;
+/** Callbacks that hand the error on to someone else (`reject(e)`, Express `next(e)`, node-style `cb(e)`). */
+const FORWARDING_CALLS = new Set(['reject', 'rej', 'next', 'done', 'cb', 'callback', 'fail']);
+
+/** Assertion calls that mark a handler as test code inspecting the failure. */
+const ASSERTION_CALLEE = /^(?:expect|assert(?:\.\w+)?|t\.(?:is|true|false|throws|throwsAsync|regex|match|deepEqual|equal)|should|chai\.\w+)$/;
+
+function calleeName(call: Node): string {
+  const fn = call.childForFieldName('function');
+  return fn ? fn.text.replace(/\s+/g, '').replace(/\?\./g, '.') : '';
+}
+
+function lastSegment(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
+/**
+ * True when the handler looks at the failure class: mentions `WebAssembly.RuntimeError`/`Exception`,
+ * `PanicError`, `'Module terminated'`, wasm failure texts in strings/regexes, `.constructor.name`, or calls a
+ * classifier (`isClassifier(name)` — configured names and same-file helpers that classify).
+ */
+export function handlerClassifies(handler: Node, isClassifier: (calleeLastSegment: string, call: Node) => boolean): boolean {
+  let found = false;
+  walkTree(handler, (node) => {
+    if (found) return false;
+    switch (node.type) {
+      case 'call_expression':
+        if (isClassifier(lastSegment(calleeName(node)), node)) found = true;
+        break;
+      case 'identifier':
+      case 'property_identifier':
+      case 'type_identifier':
+        if (FAILURE_CLASS_IDENTIFIERS.has(node.text)) found = true;
+        break;
+      case 'member_expression': {
+        const text = node.text.replace(/\s+/g, '');
+        if (text === 'WebAssembly.Exception' || text.endsWith('.constructor.name')) found = true;
+        break;
+      }
+      case 'regex_pattern':
+        if (WASM_FAILURE_WORDS.test(node.text)) found = true;
+        break;
+      case 'string_fragment':
+        // Only strings the handler tests against count; a log message mentioning "panicked" does not.
+        if (WASM_FAILURE_WORDS.test(node.text) && node.parent && isComparedString(node.parent)) found = true;
+        break;
+    }
+    return !found;
+  });
+  return found;
+}
+
+const COMPARISON_OPERATORS = new Set(['===', '!==', '==', '!=']);
+const STRING_TESTS = new Set(['includes', 'startsWith', 'endsWith', 'match', 'matchAll', 'test', 'indexOf', 'search']);
+
+/** A string literal used as a comparison operand, a `case` label, or the argument of a string test. */
+function isComparedString(str: Node): boolean {
+  const parent = str.parent;
+  if (!parent) return false;
+  if (parent.type === 'binary_expression') return COMPARISON_OPERATORS.has(parent.childForFieldName('operator')?.type ?? '');
+  if (parent.type === 'switch_case') return true;
+  if (parent.type === 'arguments') {
+    const call = parent.parent;
+    return call?.type === 'call_expression' && STRING_TESTS.has(lastSegment(calleeName(call))) || call?.type === 'new_expression';
+  }
+  return false;
+}
+
+function isTerminatingExpression(expr: Node | null): boolean {
+  let e = expr;
+  while (e && (e.type === 'await_expression' || e.type === 'parenthesized_expression')) e = e.namedChild(0);
+  if (!e || e.type !== 'call_expression') return false;
+  const name = calleeName(e);
+  if (name === 'Promise.reject' || TERMINATING_CALLS.test(name)) return true;
+  const args = e.childForFieldName('arguments');
+  return FORWARDING_CALLS.has(name) && (args?.namedChildCount ?? 0) > 0;
+}
+
+function isTerminalStatement(stmt: Node): boolean {
+  if (stmt.type === 'throw_statement') return true;
+  if (stmt.type === 'return_statement') return isTerminatingExpression(stmt.namedChild(0));
+  if (stmt.type === 'expression_statement') return isTerminatingExpression(stmt.namedChild(0));
+  return false;
+}
+
+function statementsOf(block: Node): Node[] {
+  return block.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'empty_statement');
+}
+
+/**
+ * RETHROWS: every path through the handler ends the failure's journey elsewhere. Approximation (§B3): a
+ * terminal statement at the top level of the body, or a last statement that is terminal, or an if/else
+ * whose every branch is. Conditional early returns before a final `throw` are accepted: that is the
+ * "rethrow what you do not handle" shape.
+ */
+export function handlerRethrows(body: Node): boolean {
+  if (body.type !== 'statement_block') return isTerminatingExpression(body); // expression-bodied arrow
+  const pending: Node[] = [body];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'statement_block') {
+      const statements = statementsOf(node);
+      if (statements.some(isTerminalStatement)) continue;
+      const last = statements[statements.length - 1];
+      if (!last) return false;
+      pending.push(last);
+    } else if (node.type === 'if_statement') {
+      const consequence = node.childForFieldName('consequence');
+      const alternative = node.childForFieldName('alternative');
+      if (!consequence || !alternative) return false;
+      pending.push(consequence);
+      const elseBody = alternative.type === 'else_clause' ? alternative.namedChildren.find((c) => c.type !== 'comment') : alternative;
+      if (!elseBody) return false;
+      pending.push(elseBody);
+    } else if (!isTerminalStatement(node)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * One walk over a handler for everything that makes it accountable short of rethrowing: it classifies,
+ * discriminates by type (C02's business), or asserts (tests). Same answers as the three functions apart.
+ */
+export function handlerInspects(handler: Node, isClassifier: (calleeLastSegment: string, call: Node) => boolean): boolean {
+  let found = false;
+  walkTree(handler, (node) => {
+    if (found) return false;
+    switch (node.type) {
+      case 'call_expression': {
+        const name = calleeName(node);
+        if (isClassifier(lastSegment(name), node) || ASSERTION_CALLEE.test(name)) found = true;
+        break;
+      }
+      case 'identifier':
+      case 'property_identifier':
+      case 'type_identifier':
+        if (FAILURE_CLASS_IDENTIFIERS.has(node.text)) found = true;
+        break;
+      case 'member_expression': {
+        const text = node.text.replace(/\s+/g, '');
+        if (text === 'WebAssembly.Exception' || text.endsWith('.constructor.name')) found = true;
+        break;
+      }
+      case 'regex_pattern':
+        if (WASM_FAILURE_WORDS.test(node.text)) found = true;
+        break;
+      case 'string_fragment':
+        if (WASM_FAILURE_WORDS.test(node.text) && node.parent && isComparedString(node.parent)) found = true;
+        break;
+      case 'if_statement':
+      case 'ternary_expression':
+        if (discriminates(node)) found = true;
+        break;
+    }
+    return !found;
+  });
+  return found;
+}
+
+function discriminates(node: Node): boolean {
+  const condition = node.childForFieldName('condition');
+  if (!condition || !/\binstanceof\b/.test(condition.text) || !/\bthrow\b/.test(node.text)) return false;
+  return [node.childForFieldName('consequence'), node.childForFieldName('alternative')].some((b) => b !== null && containsThrow(b));
+}
+
+/** The handler asserts on the failure (test code: `expect(e)…`, `assert.match(e.message, …)`). */
+export function handlerAsserts(handler: Node): boolean {
+  let found = false;
+  walkTree(handler, (node) => {
+    if (found) return false;
+    if (node.type === 'call_expression' && ASSERTION_CALLEE.test(calleeName(node))) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Where the handler stores the caught error: `caught = e`, `this.error = err`, `errors.push(e)`. */
+export function storedErrorTargets(handler: Node, param: string): string[] {
+  const out: string[] = [];
+  walkTree(handler, (node) => {
+    if (node.type === 'assignment_expression') {
+      const right = node.childForFieldName('right');
+      const left = node.childForFieldName('left');
+      if (right?.type === 'identifier' && right.text === param && left) out.push(left.text.replace(/\s+/g, ''));
+    } else if (node.type === 'call_expression') {
+      const fn = node.childForFieldName('function');
+      const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+      if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'push' && args.some((a) => a.type === 'identifier' && a.text === param)) {
+        const target = fn.childForFieldName('object');
+        if (target) out.push(target.text.replace(/\s+/g, ''));
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+/**
+ * The handler throws or not depending on an `instanceof` test (`if (e instanceof Error) … else throw e`):
+ * an attempt to tell failure classes apart, which catch-misclassifies (WBG-C02) judges.
+ */
+export function handlerDiscriminatesByType(handler: Node): boolean {
+  let found = false;
+  walkTree(handler, (node) => {
+    if (found) return false;
+    if ((node.type === 'if_statement' || node.type === 'ternary_expression') && discriminates(node)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function containsThrow(node: Node): boolean {
+  let found = false;
+  walkTree(node, (n) => {
+    if (found || FUNCTION_LIKE.has(n.type)) return false;
+    if (n.type === 'throw_statement') found = true;
+    return !found;
+  });
+  return found;
+}
+
+const FUNCTION_LIKE = new Set(['arrow_function', 'function_expression', 'function', 'function_declaration', 'method_definition', 'class_declaration', 'class']);

@@ -1,0 +1,591 @@
+// The §B3 WASM_CALL predicate for one TS/JS file: which call and `new` expressions enter wasm through
+// wasm-bindgen glue. A call enters wasm when its callee is a bound glue function, a member of a glue
+// namespace, a glue class (constructor or static method), a method of a WASM_INSTANCE (an identifier or
+// `this.field` created from a glue class in the same function/class, or a parameter typed as one), or a
+// same-file helper function that itself enters wasm.
+//
+// Facts are gathered from the engine's single traversal (`collect` for WASM_FACT_NODE_TYPES) and used
+// afterwards, within the same lint run; nothing here outlives it.
+
+import type { Node } from 'web-tree-sitter';
+import type { TextRange } from '../model';
+import { walkTree } from '../parsing/walk';
+import { handlerRethrows } from './catch-analysis';
+import type { FileContext } from '../workspace/file-context';
+import type { WasmBinding, WasmModule, WasmModuleExport } from '../workspace/types';
+
+/** Functions: code that runs when called, not where it is written. */
+export const FUNCTION_SCOPE_TYPES: ReadonlySet<string> = new Set([
+  'arrow_function', 'function_expression', 'function', 'function_declaration', 'generator_function',
+  'generator_function_declaration', 'method_definition',
+]);
+export const CLASS_TYPES: ReadonlySet<string> = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
+/** Nested code that does not run in place: functions and class bodies. */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([...FUNCTION_SCOPE_TYPES, ...CLASS_TYPES]);
+
+/**
+ * Node types `WasmCallFacts.collect` wants to see during the engine's traversal: declarations, and the
+ * functions and classes whose ranges scope them (tracked on a stack, because `Node.parent` costs a walk
+ * down from the root in tree-sitter and would make deep files quadratic).
+ */
+export const WASM_FACT_NODE_TYPES = [
+  'variable_declarator', 'assignment_expression', 'required_parameter', 'optional_parameter', 'public_field_definition',
+  ...FUNCTION_TYPES,
+] as const;
+
+/** Array/iterator methods that call their callback before returning. */
+const SYNC_CALLBACK_METHODS = new Set([
+  'map', 'forEach', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex',
+  'flatMap', 'sort', 'toSorted', 'from',
+]);
+const PROMISE_CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
+/** Calls that take a promise and consume its rejection (test assertions). */
+const REJECTION_CONSUMERS = /^(?:assert\.rejects|assert\.doesNotReject|expect|t\.throwsAsync|t\.notThrowsAsync|chai\.expect)$/;
+/** Glue namespace members that are not calls into Rust exports. */
+const NON_EXPORT_MEMBERS = new Set(['default', 'initSync', '__wbg_init', 'memory']);
+/** Methods every glue class has that only release memory. */
+const RELEASE_METHODS = new Set(['free', '[Symbol.dispose]']);
+
+export type WasmCallKind = 'function' | 'namespace' | 'constructor' | 'static' | 'method' | 'helper';
+
+export interface WasmCallSite {
+  /** The `call_expression` or `new_expression` (for a function passed by reference: the expression that calls it). */
+  readonly node: Node;
+  readonly kind: WasmCallKind;
+  /** Source text of the callee (`parse`, `wasm.parse`, `parser.feed`, `new Parser`), for messages. */
+  readonly callee: string;
+  /** The call returns a promise (async export/method, or an async helper). */
+  readonly isAsync: boolean;
+  readonly modulePath: string;
+  /** For helper calls: the wasm call inside the helper that makes it one. */
+  readonly inner?: WasmCallSite;
+}
+
+export interface WasmCallSearch {
+  /** Async calls count only when awaited (the default); otherwise their rejection never reaches the caller's catch. */
+  readonly asyncMustBeAwaited?: boolean;
+  /** Async calls that are returned from the scope also count (helper bodies, `.then` callbacks). */
+  readonly returnedCounts?: boolean;
+  /** Calls whose failure is consumed elsewhere (e.g. a `.catch(h)` in their own chain). */
+  readonly consumed?: (site: WasmCallSite) => boolean;
+  readonly firstOnly?: boolean;
+}
+
+interface Instance {
+  readonly name: string;
+  readonly className: string;
+  readonly module: WasmModule;
+  readonly scopeStart: number;
+  readonly scopeEnd: number;
+}
+
+interface Helper {
+  readonly key: string;
+  readonly body: Node;
+  readonly isAsync: boolean;
+  readonly scopeStart: number;
+  readonly scopeEnd: number;
+}
+
+function unwrapValue(node: Node | null): Node | null {
+  let n = node;
+  while (n && ['await_expression', 'parenthesized_expression', 'as_expression', 'non_null_expression', 'satisfies_expression', 'type_assertion'].includes(n.type)) {
+    n = n.namedChild(n.type === 'type_assertion' ? n.namedChildCount - 1 : 0);
+  }
+  return n;
+}
+
+function isAsyncFunction(fn: Node): boolean {
+  for (let i = 0; i < fn.childCount; i++) {
+    const c = fn.child(i);
+    if (!c) continue;
+    if (c.type === 'async') return true;
+    if (c.isNamed && c.type !== 'property_identifier' && c.type !== 'identifier') break;
+  }
+  return false;
+}
+
+const WHOLE_FILE: TextRange = { start: 0, end: Number.MAX_SAFE_INTEGER };
+
+function typeName(type: string): string {
+  return type.trim().replace(/^Promise\s*<(.*)>$/s, '$1').trim();
+}
+
+export class WasmCallFacts {
+  private readonly bindings: ReadonlyMap<string, WasmBinding>;
+  private readonly instances = new Map<string, Instance[]>();
+  private readonly helpers = new Map<string, Helper[]>();
+  private readonly helperResult = new Map<Helper, WasmCallSite | null>();
+  private readonly helperInProgress = new Set<Helper>();
+  /** Functions and classes that contain the traversal's current position, outermost first. */
+  private readonly open: { readonly node: Node; readonly isClass: boolean }[] = [];
+
+  constructor(private readonly ctx: FileContext) {
+    this.bindings = ctx.ts?.bindings ?? new Map();
+  }
+
+  /** True when the file imports anything from wasm-bindgen glue (otherwise nothing here can match). */
+  get active(): boolean {
+    return this.bindings.size > 0;
+  }
+
+  binding(name: string): WasmBinding | undefined {
+    return this.bindings.get(name);
+  }
+
+  module(binding: WasmBinding): WasmModule | undefined {
+    return this.ctx.workspace.wasmModule(binding.modulePath);
+  }
+
+  /**
+   * Feeds a node of the engine's traversal (document order). Every node the caller subscribes to may be
+   * passed: that keeps the function stack current for `enclosingFunction`/`outermostFunction`.
+   */
+  collect(node: Node): void {
+    while (this.open.length > 0 && this.open[this.open.length - 1].node.endIndex <= node.startIndex) this.open.pop();
+    switch (node.type) {
+      case 'variable_declarator': {
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        if (name?.type !== 'identifier' || !value) return;
+        if (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') {
+          this.addHelper(name.text, value, this.scope(false));
+          return;
+        }
+        this.addInstance(name.text, value, this.scope(false));
+        return;
+      }
+      case 'assignment_expression': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (!left || !right) return;
+        // `let parser; … parser = new Parser()`: the variable usually lives outside the assigning function.
+        if (left.type === 'identifier') this.addInstance(left.text, right, WHOLE_FILE);
+        else if (left.type === 'member_expression' && left.childForFieldName('object')?.type === 'this') {
+          this.addInstance(left.text.replace(/\s+/g, ''), right, this.scope(true));
+        }
+        return;
+      }
+      case 'required_parameter':
+      case 'optional_parameter': {
+        const pattern = node.childForFieldName('pattern');
+        const annotation = node.namedChildren.find((c) => c.type === 'type_annotation');
+        if (pattern?.type !== 'identifier' || !annotation) return;
+        const cls = this.classOfType(annotation.text.replace(/^:\s*/, ''));
+        if (!cls) return;
+        // The function whose parameter this is was visited (pushed) just before.
+        this.pushInstance({ name: pattern.text, ...cls, ...rangeOf(this.scope(false)) });
+        if (node.namedChildren.some((c) => c.type === 'accessibility_modifier' || c.type === 'override_modifier') || /^\s*readonly\b/.test(node.text)) {
+          this.pushInstance({ name: `this.${pattern.text}`, ...cls, ...rangeOf(this.scope(true)) });
+        }
+        return;
+      }
+      case 'public_field_definition': {
+        const name = node.childForFieldName('name');
+        if (!name) return;
+        const value = node.childForFieldName('value');
+        if (value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')) {
+          this.addHelper(`this.${name.text}`, value, this.scope(true)); // `private run = () => { … }`
+          return;
+        }
+        const annotation = node.namedChildren.find((c) => c.type === 'type_annotation');
+        const cls = (value ? this.classOfValue(value) : undefined) ?? (annotation ? this.classOfType(annotation.text.replace(/^:\s*/, '')) : undefined);
+        if (cls) this.pushInstance({ name: `this.${name.text}`, ...cls, ...rangeOf(this.scope(true)) });
+        return;
+      }
+      case 'function_declaration':
+      case 'generator_function_declaration': {
+        const name = node.childForFieldName('name');
+        if (name) this.addHelper(name.text, node, this.scope(false));
+        break;
+      }
+      case 'method_definition': {
+        const name = node.childForFieldName('name');
+        if (name && name.type === 'property_identifier') this.addHelper(`this.${name.text}`, node, this.scope(true));
+        break;
+      }
+    }
+    if (FUNCTION_TYPES.has(node.type)) this.open.push({ node, isClass: CLASS_TYPES.has(node.type) });
+  }
+
+  /** Range of the innermost open function (or class) at the traversal position; the whole file at top level. */
+  private scope(isClass: boolean): TextRange {
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const entry = this.open[i];
+      if (entry.isClass === isClass) return { start: entry.node.startIndex, end: entry.node.endIndex };
+    }
+    return WHOLE_FILE;
+  }
+
+  /** During the traversal, right after `collect(node)`: the innermost function containing it. */
+  enclosingFunction(): Node | undefined {
+    for (let i = this.open.length - 1; i >= 0; i--) if (!this.open[i].isClass) return this.open[i].node;
+    return undefined;
+  }
+
+  /** During the traversal, right after `collect(node)`: the outermost function containing it. */
+  outermostFunction(): Node | undefined {
+    return this.open.find((e) => !e.isClass)?.node;
+  }
+
+  private addHelper(key: string, fn: Node, scope: TextRange): void {
+    const body = fn.childForFieldName('body');
+    if (!body) return;
+    const list = this.helpers.get(key) ?? [];
+    list.push({ key, body, isAsync: isAsyncFunction(fn), ...rangeOf(scope) });
+    this.helpers.set(key, list);
+  }
+
+  private addInstance(name: string, value: Node, scope: TextRange): void {
+    const cls = this.classOfValue(value);
+    if (cls) this.pushInstance({ name, ...cls, ...rangeOf(scope) });
+  }
+
+  private pushInstance(instance: Instance): void {
+    const list = this.instances.get(instance.name) ?? [];
+    list.push(instance);
+    this.instances.set(instance.name, list);
+  }
+
+  /** The glue class a type annotation names (`Parser`, `wasm.Parser`, `Parser | null`). */
+  private classOfType(typeText: string): { className: string; module: WasmModule } | undefined {
+    const parts = typeText.split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined');
+    if (parts.length !== 1) return undefined;
+    const [head, member] = parts[0].split('.', 2);
+    const b = this.bindings.get(head);
+    if (!b) return undefined;
+    const module = this.module(b);
+    if (!module) return undefined;
+    if (member === undefined && b.kind === 'class') return { className: b.importedName, module };
+    if (member !== undefined && b.kind === 'namespace' && module.exports.get(member)?.kind === 'class') return { className: member, module };
+    return undefined;
+  }
+
+  /** The glue class of the object a value expression creates: `new C()`, `C.create()`, `make()` returning C. */
+  private classOfValue(value: Node): { className: string; module: WasmModule } | undefined {
+    const v = unwrapValue(value);
+    if (!v) return undefined;
+    if (v.type === 'new_expression') {
+      const ctor = v.childForFieldName('constructor');
+      return ctor ? this.classOfCallee(ctor) : undefined;
+    }
+    if (v.type !== 'call_expression') return undefined;
+    const fn = v.childForFieldName('function');
+    if (!fn) return undefined;
+    let module: WasmModule | undefined;
+    let returnType: string | undefined;
+    if (fn.type === 'identifier') {
+      const b = this.bindings.get(fn.text);
+      module = b && b.kind === 'function' ? this.module(b) : undefined;
+      returnType = module?.exports.get(b!.importedName)?.returnType;
+    } else if (fn.type === 'member_expression') {
+      const object = fn.childForFieldName('object');
+      const prop = fn.childForFieldName('property')?.text ?? '';
+      const cls = object ? this.classOfCallee(object) : undefined;
+      if (cls) {
+        module = cls.module;
+        const m = cls.module.exports.get(cls.className)?.methods?.get(prop);
+        returnType = m?.isStatic ? m.returnType : undefined;
+      } else if (object?.type === 'identifier') {
+        const b = this.bindings.get(object.text);
+        if (b?.kind === 'namespace') {
+          module = this.module(b);
+          returnType = module?.exports.get(prop)?.returnType;
+        }
+      }
+    }
+    if (!module || !returnType) return undefined;
+    const name = typeName(returnType);
+    return module.exports.get(name)?.kind === 'class' ? { className: name, module } : undefined;
+  }
+
+  /** `Parser` (class binding) or `wasm.Parser` (namespace member that is a class). */
+  private classOfCallee(node: Node): { className: string; module: WasmModule } | undefined {
+    if (node.type === 'identifier') {
+      const b = this.bindings.get(node.text);
+      if (!b || (b.kind !== 'class' && b.kind !== 'unknown')) return undefined;
+      const module = this.module(b);
+      return module ? { className: b.importedName, module } : undefined;
+    }
+    if (node.type === 'member_expression') {
+      const object = node.childForFieldName('object');
+      const prop = node.childForFieldName('property')?.text;
+      const b = object?.type === 'identifier' ? this.bindings.get(object.text) : undefined;
+      if (!b || b.kind !== 'namespace' || !prop) return undefined;
+      const module = this.module(b);
+      if (!module) return undefined;
+      const exp = module.exports.get(prop);
+      if (exp ? exp.kind === 'class' : module.exports.size === 0) return { className: prop, module };
+    }
+    return undefined;
+  }
+
+  private instanceAt(name: string, at: number): Instance | undefined {
+    let best: Instance | undefined;
+    for (const inst of this.instances.get(name) ?? []) {
+      if (at < inst.scopeStart || at > inst.scopeEnd) continue;
+      if (!best || inst.scopeEnd - inst.scopeStart < best.scopeEnd - best.scopeStart) best = inst;
+    }
+    return best;
+  }
+
+  private helperAt(key: string, at: number): Helper | undefined {
+    let best: Helper | undefined;
+    for (const h of this.helpers.get(key) ?? []) {
+      if (at < h.scopeStart || at > h.scopeEnd) continue;
+      if (!best || h.scopeEnd - h.scopeStart < best.scopeEnd - best.scopeStart) best = h;
+    }
+    return best;
+  }
+
+  /** Same-file helper function named `key` (`name` or `this.name`) visible at `at`, for classifier lookups. */
+  helperBody(key: string, at: number): Node | undefined {
+    return this.helperAt(key, at)?.body;
+  }
+
+  /** The wasm call a same-file function makes when it runs (for callbacks passed by name: `.then(render)`). */
+  helperReference(key: string, at: number): WasmCallSite | undefined {
+    const helper = this.helperAt(key, at);
+    return helper ? this.helperEntersWasm(helper) : undefined;
+  }
+
+  /**
+   * A wasm function passed by reference (`urls.map(load)`, `.then(wasm.parse)`): the site is the expression
+   * that will call it (`call`), the callee is the reference.
+   */
+  functionReference(ref: Node, call: Node): WasmCallSite | undefined {
+    if (ref.type === 'identifier') {
+      const b = this.bindings.get(ref.text);
+      if (b && (b.kind === 'function' || b.kind === 'unknown')) {
+        const module = this.module(b);
+        if (module) return { node: call, kind: 'function', callee: ref.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path };
+      }
+      const inner = b ? undefined : this.helperReference(ref.text, ref.startIndex);
+      return inner ? { node: call, kind: 'helper', callee: ref.text, isAsync: inner.isAsync, modulePath: inner.modulePath, inner } : undefined;
+    }
+    if (ref.type === 'member_expression') {
+      const object = ref.childForFieldName('object');
+      const prop = ref.childForFieldName('property')?.text ?? '';
+      const b = object?.type === 'identifier' ? this.bindings.get(object.text) : undefined;
+      const module = b?.kind === 'namespace' ? this.module(b) : undefined;
+      const exp = module?.exports.get(prop);
+      if (module && exp?.kind === 'function') return { node: call, kind: 'namespace', callee: ref.text, isAsync: exp.isAsync, modulePath: module.path };
+    }
+    return undefined;
+  }
+
+  /** WASM_CALL: the wasm entry a call/new expression makes, if any. */
+  classify(node: Node): WasmCallSite | undefined {
+    if (node.type === 'new_expression') {
+      const ctor = node.childForFieldName('constructor');
+      const cls = ctor ? this.classOfCallee(ctor) : undefined;
+      return cls && ctor ? { node, kind: 'constructor', callee: `new ${ctor.text}`, isAsync: false, modulePath: cls.module.path } : undefined;
+    }
+    if (node.type !== 'call_expression') return undefined;
+    const fn = node.childForFieldName('function');
+    if (!fn) return undefined;
+    if (fn.type === 'identifier') {
+      const b = this.bindings.get(fn.text);
+      if (b) {
+        if (b.kind !== 'function' && b.kind !== 'unknown') return undefined;
+        const module = this.module(b);
+        if (!module) return undefined;
+        return { node, kind: 'function', callee: fn.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path };
+      }
+      return this.helperCall(node, fn.text, fn.text);
+    }
+    if (fn.type !== 'member_expression') return undefined;
+    const object = fn.childForFieldName('object');
+    const propNode = fn.childForFieldName('property');
+    if (!object || !propNode) return undefined;
+    const prop = propNode.text;
+    const callee = fn.text;
+    if (object.type === 'this') return this.helperCall(node, `this.${prop}`, callee);
+    if (object.type === 'identifier') {
+      const b = this.bindings.get(object.text);
+      if (b?.kind === 'namespace') {
+        const module = this.module(b);
+        if (!module || NON_EXPORT_MEMBERS.has(prop)) return undefined;
+        const exp = module.exports.get(prop);
+        if (exp ? exp.kind !== 'function' : module.exports.size > 0) return undefined;
+        return { node, kind: 'namespace', callee, isAsync: exp?.isAsync ?? false, modulePath: module.path };
+      }
+    }
+    const cls = this.classOfCallee(object);
+    if (cls) return this.memberCall(node, cls.module, cls.className, prop, callee, true);
+    if (object.type === 'new_expression') {
+      const created = this.classOfValue(object);
+      return created ? this.memberCall(node, created.module, created.className, prop, callee, false) : undefined;
+    }
+    let receiver = object;
+    while (receiver.type === 'non_null_expression' || receiver.type === 'parenthesized_expression') receiver = receiver.namedChild(0) ?? receiver;
+    const instanceName = receiver.type === 'identifier' ? receiver.text
+      : receiver.type === 'member_expression' && receiver.childForFieldName('object')?.type === 'this' ? receiver.text.replace(/\s+/g, '') : undefined;
+    const inst = instanceName ? this.instanceAt(instanceName, node.startIndex) : undefined;
+    return inst ? this.memberCall(node, inst.module, inst.className, prop, callee, false) : undefined;
+  }
+
+  private memberCall(node: Node, module: WasmModule, className: string, prop: string, callee: string, isStatic: boolean): WasmCallSite | undefined {
+    if (!isStatic && RELEASE_METHODS.has(prop)) return undefined;
+    const cls: WasmModuleExport | undefined = module.exports.get(className);
+    const method = cls?.methods?.get(prop);
+    // Known class, unknown member: a JS builtin (`toString`, `constructor`) or a getter, not an export call.
+    if (cls?.methods && (!method || method.isStatic !== isStatic)) return undefined;
+    return { node, kind: isStatic ? 'static' : 'method', callee, isAsync: method?.isAsync ?? false, modulePath: module.path };
+  }
+
+  private helperCall(node: Node, key: string, callee: string): WasmCallSite | undefined {
+    const helper = this.helperAt(key, node.startIndex);
+    if (!helper) return undefined;
+    const inner = this.helperEntersWasm(helper);
+    if (!inner) return undefined;
+    return { node, kind: 'helper', callee, isAsync: helper.isAsync || inner.isAsync, modulePath: inner.modulePath, inner };
+  }
+
+  /** The first wasm call a helper makes (following helpers up to a few levels), memoised for the run. */
+  private helperEntersWasm(helper: Helper): WasmCallSite | undefined {
+    const cached = this.helperResult.get(helper);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.helperInProgress.has(helper) || this.helperInProgress.size >= 4) return undefined;
+    this.helperInProgress.add(helper);
+    let found: WasmCallSite | undefined;
+    try {
+      const sites = this.callsIn(helper.body, { returnedCounts: true });
+      // A helper whose only wasm calls are un-awaited async ones returns (or drops) their promises.
+      found = sites.find((s) => !s.isAsync) ?? sites[0];
+    } finally {
+      this.helperInProgress.delete(helper);
+    }
+    this.helperResult.set(helper, found ?? null);
+    return found;
+  }
+
+  /**
+   * The wasm calls made when `scope` runs: calls in nested functions are skipped unless the function runs
+   * immediately (IIFE, array callbacks, awaited `new Promise` executors and `.then` chains), and the body of
+   * an inner `try` whose catch does not rethrow is skipped (its failures stop there; its catch and finally
+   * still run in the scope).
+   */
+  callsIn(scope: Node, search: WasmCallSearch = {}): WasmCallSite[] {
+    const out: WasmCallSite[] = [];
+    const asyncMustBeAwaited = search.asyncMustBeAwaited ?? true;
+    const pending: Node[] = [scope];
+    while (pending.length > 0 && !(search.firstOnly && out.length > 0)) {
+      const root = pending.pop()!;
+      walkTree(root, (node) => {
+        if (search.firstOnly && out.length > 0) return false;
+        if (node.id !== scope.id) {
+          if (FUNCTION_TYPES.has(node.type)) return runsImmediately(node);
+          if (node.type === 'try_statement' && swallowsInnerFailures(node)) {
+            const handler = node.childForFieldName('handler');
+            const finalizer = node.childForFieldName('finalizer');
+            if (finalizer) pending.push(finalizer);
+            if (handler) pending.push(handler);
+            return false;
+          }
+        }
+        this.consider(node, scope, search, asyncMustBeAwaited, out);
+        return true;
+      });
+    }
+    return out;
+  }
+
+  private consider(node: Node, scope: Node, search: WasmCallSearch, asyncMustBeAwaited: boolean, out: WasmCallSite[]): void {
+    if (node.type !== 'call_expression' && node.type !== 'new_expression') return;
+    const site = this.classify(node);
+    if (!site) return;
+    if (site.isAsync && asyncMustBeAwaited) {
+      // `Node.parent` walks down from the root: ask only here, for the rare async call. An expression-bodied
+      // arrow's body is its return value.
+      const returned = search.returnedCounts && (isReturned(node, scope) || (node.id === scope.id && isExpressionBody(scope)));
+      if (!returned && !isAwaited(node, scope)) return;
+      if (consumedByAssertion(node)) return;
+    }
+    if (search.consumed?.(site)) return;
+    out.push(site);
+  }
+}
+
+function rangeOf(r: TextRange): { scopeStart: number; scopeEnd: number } {
+  return { scopeStart: r.start, scopeEnd: r.end };
+}
+
+/** A try whose catch does not rethrow: failures of its body never reach an enclosing handler. */
+function swallowsInnerFailures(tryNode: Node): boolean {
+  const body = tryNode.childForFieldName('handler')?.childForFieldName('body');
+  return body !== null && body !== undefined && !handlerRethrows(body);
+}
+
+/** A nested function that runs before its enclosing expression finishes. */
+export function runsImmediately(fn: Node): boolean {
+  let child = fn;
+  let parent = fn.parent;
+  while (parent?.type === 'parenthesized_expression') {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (!parent) return false;
+  if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === child.id) return true; // IIFE
+  if (parent.type !== 'arguments') return false;
+  const call = parent.parent;
+  if (!call) return false;
+  // A Promise executor runs at once, but its throw becomes a rejection: it reaches a catch only when awaited.
+  if (call.type === 'new_expression') return call.childForFieldName('constructor')?.text === 'Promise' && isAwaited(call, null);
+  if (call.type !== 'call_expression') return false;
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'member_expression') return false;
+  const method = callee.childForFieldName('property')?.text ?? '';
+  if (SYNC_CALLBACK_METHODS.has(method)) return true;
+  if (PROMISE_CHAIN_METHODS.has(method)) return isAwaited(outermostChain(call), null);
+  return false;
+}
+
+/** The outermost expression of a `.then().catch()…` chain that `call` belongs to. */
+export function outermostChain(call: Node): Node {
+  let n = call;
+  for (;;) {
+    const member = n.parent;
+    if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== n.id) return n;
+    const outer = member.parent;
+    if (outer?.type !== 'call_expression' || !PROMISE_CHAIN_METHODS.has(member.childForFieldName('property')?.text ?? '')) return n;
+    n = outer;
+  }
+}
+
+/** An `await` between the node and `scope` (exclusive), through the node's own promise chain and containers. */
+export function isAwaited(node: Node, scope: Node | null): boolean {
+  for (let p = node.parent; p && (!scope || p.id !== scope.id); p = p.parent) {
+    if (p.type === 'await_expression') return true;
+    if (p.type === 'for_in_statement' && /^\s*for\s+await\b/.test(p.text)) return true;
+    if (p.type.endsWith('_statement') || p.type === 'statement_block' || FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return false;
+}
+
+function isExpressionBody(node: Node): boolean {
+  const parent = node.parent;
+  return parent?.type === 'arrow_function' && parent.childForFieldName('body')?.id === node.id;
+}
+
+function isReturned(node: Node, scope: Node): boolean {
+  for (let p = node.parent; p && p.id !== scope.id; p = p.parent) {
+    if (p.type === 'return_statement') return true;
+    if (p.type === 'arrow_function') return p.childForFieldName('body')?.type !== 'statement_block';
+    if (p.type.endsWith('_statement') || p.type === 'statement_block' || FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return false;
+}
+
+function consumedByAssertion(node: Node): boolean {
+  const args = node.parent;
+  const call = args?.type === 'arguments' ? args.parent : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  return callee !== null && callee !== undefined && REJECTION_CONSUMERS.test(callee.text.replace(/\s+/g, ''));
+}
+
+/** The text of a callee for messages, shortened: `parser.feed(…)`. */
+export function describeCall(site: WasmCallSite): string {
+  const callee = site.callee.length > 40 ? `${site.callee.slice(0, 37)}…` : site.callee;
+  return `${callee}(…)`;
+}

@@ -1,0 +1,259 @@
+// Fixture for borrow-held-across-js-call (R01). Sections start with `// ### <title>`; this prelude is
+// prepended to each one. `// @build-mode: unwind` in a section changes its crate's build mode. A caret
+// line (`//   ^^^ borrow-held-across-js-call`) marks the expected finding on the line above; a section
+// without one must stay clean.
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Mutex;
+use wasm_bindgen::prelude::*;
+
+#[derive(Default)]
+struct Store {
+    items: HashMap<u32, String>,
+    version: u32,
+}
+
+#[derive(Default)]
+struct Cache {
+    data: Vec<u8>,
+}
+
+thread_local! {
+    static STORE: RefCell<Store> = RefCell::new(Store::default());
+    static CACHE: Rc<RefCell<Cache>> = Rc::new(RefCell::new(Cache::default()));
+}
+
+lazy_static::lazy_static! {
+    static ref SESSIONS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = app)]
+    fn on_change(id: u32);
+    #[wasm_bindgen(js_namespace = app, js_name = fetchData)]
+    async fn fetch_data() -> JsValue;
+    #[wasm_bindgen(js_namespace = console)]
+    fn log(s: &str);
+}
+
+// ### reported: a JS import called inside with_borrow_mut (the catalog's example), fixed by moving the call out
+#[wasm_bindgen]
+pub fn set_item(id: u32, v: String) {
+    STORE.with_borrow_mut(|s| {
+        s.items.insert(id, v);
+        on_change(id);
+//      ^^^^^^^^^^^^^ borrow-held-across-js-call: `STORE` is mutably borrowed (guard `s`) across `on_change(..)`, which runs JS; if JS calls back into an export that touches `STORE`, that call traps on `RefCell already borrowed`, and since a trap runs no destructors `STORE` stays borrowed, so every later call that touches it fails too [fix]
+    });
+}
+
+// ### reported: a guard on an Rc<RefCell> clone held across an .await, fixed with try_borrow_mut
+#[wasm_bindgen]
+pub async fn refresh() -> Result<(), JsError> {
+    let cache = CACHE.with(Rc::clone);
+    let mut c = cache.borrow_mut();
+    c.data = fetch_data().await.as_string().unwrap_or_default().into_bytes();
+//                       ^^^^^^ borrow-held-across-js-call: `CACHE` is mutably borrowed (guard `c`) across `.await`; any call into an export that touches `CACHE` while this future is pending traps on `RefCell already borrowed` (a `RuntimeError` in JS) and leaves whatever that call had borrowed stuck [fix]
+    Ok(())
+}
+
+// ### reported: a temporary guard is alive while its method's arguments call JS
+#[wasm_bindgen]
+pub fn record(cb: &js_sys::Function) {
+    STORE.with(|s| s.borrow_mut().items.insert(0, cb.call0(&JsValue::NULL).unwrap().as_string().unwrap()));
+//                                                ^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+}
+
+// ### reported: a let guard on a shared Rc<RefCell> across dispatch_event, fixed by dropping the guard first
+#[wasm_bindgen]
+pub fn install(target: web_sys::EventTarget) -> Result<(), JsValue> {
+    let clicks = Rc::new(RefCell::new(0u32));
+    let counter = clicks.clone();
+    let listener = Closure::<dyn FnMut()>::new(move || *counter.borrow_mut() += 1);
+    target.add_event_listener_with_callback("ping", listener.as_ref().unchecked_ref())?;
+    listener.forget();
+    let mut count = clicks.borrow_mut();
+    *count += 1;
+    target.dispatch_event(&web_sys::Event::new("ping")?)?;
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+    Ok(())
+}
+
+// ### reported: a static Mutex locked across a callback (every re-entrant lock panics on wasm32)
+pub fn broadcast(listeners: &[js_sys::Function]) {
+    let sessions = SESSIONS.lock().unwrap();
+    for f in listeners {
+        let _ = f.call1(&JsValue::NULL, &JsValue::from(sessions.len() as u32));
+//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+    }
+}
+
+// ### reported: a RefCell field of an exported struct borrowed across a callback, in a panic=unwind build
+// @build-mode: unwind
+#[wasm_bindgen]
+pub struct Editor {
+    undo: RefCell<Vec<String>>,
+    on_edit: js_sys::Function,
+}
+
+#[wasm_bindgen]
+impl Editor {
+    pub fn edit(&self, text: String) {
+        let mut undo = self.undo.borrow_mut();
+        undo.push(text.clone());
+        let _ = self.on_edit.call1(&JsValue::NULL, &JsValue::from_str(&text));
+//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call: `self.undo` is mutably borrowed (guard `undo`) across `self.on_edit.call1(..)`, which runs JS; if JS calls back into an export that touches `self.undo`, that call fails with a `PanicError` (`RefCell already borrowed`) [fix]
+    }
+}
+
+// ### reported: a match scrutinee keeps its temporary guard through the arms
+#[wasm_bindgen]
+pub fn notify_first() {
+    match CACHE.with(Rc::clone).borrow().data.first() {
+        Some(byte) => on_change(*byte as u32),
+//                    ^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+        None => {}
+    }
+}
+
+// ### not reported: the catalog's fixed version (borrow ends before the call, no guard across the await)
+#[wasm_bindgen]
+pub fn set_item(id: u32, v: String) {
+    STORE.with_borrow_mut(|s| { s.items.insert(id, v); });
+    on_change(id);
+}
+
+#[wasm_bindgen]
+pub async fn refresh() -> Result<(), JsError> {
+    let data = fetch_data().await.as_string().unwrap_or_default().into_bytes();
+    CACHE.with(|c| c.borrow_mut().data = data);
+    Ok(())
+}
+
+// ### not reported: the guard is dropped, or its block has ended, before JS runs
+#[wasm_bindgen]
+pub fn bump(id: u32) {
+    let cache = CACHE.with(Rc::clone);
+    let mut c = cache.borrow_mut();
+    c.data.push(1);
+    drop(c);
+    on_change(id);
+    {
+        let again = CACHE.with(Rc::clone);
+        let mut inner = again.borrow_mut();
+        inner.data.clear();
+    }
+    on_change(id);
+}
+
+// ### not reported: a value copied out of a temporary borrow, the temporary dies with its `let`
+#[wasm_bindgen]
+pub fn announce() {
+    let version = STORE.with(|s| s.borrow().version);
+    let first = CACHE.with(|c| c.borrow().data.first().copied());
+    on_change(version);
+    on_change(first.unwrap_or(0) as u32);
+}
+
+// ### not reported: try_borrow_mut whose Err is handled gracefully
+#[wasm_bindgen]
+pub fn guarded(id: u32) {
+    STORE.with(|s| {
+        if let Ok(mut store) = s.try_borrow_mut() {
+            store.version = id;
+            on_change(id);
+        }
+    });
+}
+
+// ### not reported: allow-listed calls (console, Date::now, casts) never re-enter
+#[wasm_bindgen]
+pub fn trace(v: JsValue) {
+    STORE.with_borrow_mut(|s| {
+        s.version = js_sys::Date::now() as u32;
+        log(&format!("version {}", s.version));
+        web_sys::console::log_1(&v);
+        let _n: Option<&js_sys::Number> = v.dyn_ref();
+    });
+}
+
+// ### not reported: JS calls deferred to later (spawn_local, Closure, a stored callback) do not run under the borrow
+#[wasm_bindgen]
+pub fn defer(id: u32) {
+    STORE.with_borrow_mut(|s| {
+        s.version = id;
+        wasm_bindgen_futures::spawn_local(async move { on_change(id) });
+        let cb = Closure::<dyn FnMut()>::new(move || on_change(id));
+        cb.forget();
+    });
+}
+
+// ### not reported: an assignment target is borrowed only after the awaited value is computed
+#[wasm_bindgen]
+pub async fn reload() {
+    let cache = CACHE.with(Rc::clone);
+    cache.borrow_mut().data = fetch_data().await.as_string().unwrap_or_default().into_bytes();
+}
+
+// ### not reported: async mutexes wait instead of panicking, and inline_js glue that cannot call back
+static QUEUE: tokio::sync::Mutex<Vec<u32>> = tokio::sync::Mutex::const_new(Vec::new());
+
+#[wasm_bindgen(inline_js = "export function store_value(channel, value) { channel.values.push(value); }")]
+extern "C" {
+    fn store_value(channel: &JsValue, value: u32);
+}
+
+#[wasm_bindgen]
+pub async fn enqueue(channel: JsValue, id: u32) {
+    let mut queue = QUEUE.lock().await;
+    queue.push(id);
+    fetch_data().await;
+    STORE.with_borrow_mut(|s| {
+        s.version = id;
+        store_value(&channel, id);
+    });
+}
+
+// ### reported: inline_js glue that calls one of its arguments can re-enter
+#[wasm_bindgen(inline_js = "export function notify(cb, id) { cb(id); }")]
+extern "C" {
+    fn notify(cb: &js_sys::Function, id: u32);
+}
+
+#[wasm_bindgen]
+pub fn changed(cb: js_sys::Function, id: u32) {
+    STORE.with_borrow_mut(|s| {
+        s.version = id;
+        notify(&cb, id);
+//      ^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+    });
+}
+
+// ### not reported: a local RefCell nobody else can reach
+#[wasm_bindgen]
+pub fn private_cell(id: u32) {
+    let local = Rc::new(RefCell::new(Vec::new()));
+    let mut l = local.borrow_mut();
+    l.push(id);
+    on_change(id);
+}
+
+// ### not reported: test code
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn reenters() {
+        STORE.with_borrow_mut(|_s| on_change(1));
+    }
+}
+
+// ### not reported: broken code does not crash the rule
+#[wasm_bindgen]
+pub fn broken(id: u32 {
+    STORE.with_borrow_mut(|s| {
+        s.version = ;
+    }
+    let x = ;
+}

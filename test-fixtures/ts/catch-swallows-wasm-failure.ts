@@ -1,0 +1,248 @@
+import init, { load, parse, Parser } from '../pkg/fixture_case.js';
+import * as wasm from '../pkg/fixture_case.js';
+
+// ### catch without a parameter swallows every failure of a wasm function
+export function tryParse(src: string): string | null {
+  try {
+    return parse(src);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `parse(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+    return null;
+  }
+}
+
+// ### logging catch on one line
+export function safeParse(src: string) {
+  try { return parse(src); }
+  catch (e) { console.warn('parse failed', e); return null; }
+//^^^^^ catch-swallows-wasm-failure [fix]
+}
+
+// ### .catch(console.error) on an async wasm call
+export function preload(url: string): void {
+  load(url).catch(console.error);
+//          ^^^^^ catch-swallows-wasm-failure: `.catch()` handler on wasm call `load(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+}
+
+// ### rejection handler of .then(ok, h)
+export function show(url: string, render: (tree: unknown) => void): void {
+  load(url).then(render, (err) => {
+//          ^^^^ catch-swallows-wasm-failure [fix]
+    console.warn('could not load', url, err);
+  });
+}
+
+// ### a same-file helper that calls wasm
+function normalize(src: string): string {
+  return parse(src.trim());
+}
+
+export function normalizeAll(sources: string[]): string[] {
+  const out: string[] = [];
+  for (const source of sources) {
+    try {
+      out.push(normalize(source));
+    } catch (e) {
+//    ^^^^^ catch-swallows-wasm-failure: `catch` around `normalize(…)` (which calls wasm `parse(…)`) neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+      console.warn('skipping unparsable source', e);
+    }
+  }
+  return out;
+}
+
+// ### method and awaited async method on an instance, in a panic=unwind build
+// @build-mode: unwind
+export async function parseDocument(chunks: string[]): Promise<unknown> {
+  const parser = new Parser('');
+  try {
+    for (const chunk of chunks) parser.feed(chunk);
+    return await parser.finish();
+  } catch (error) {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `parser.feed(…)` neither classifies nor rethrows: a recoverable `PanicError` and an abort are handled alike, and after an abort every later call throws `Module terminated` [fix]
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+// ### instance kept in a class field, in a build with the abort handler
+// @build-mode: abort+handler
+export class Editor {
+  private parser = new Parser('');
+  lastError = '';
+
+  update(text: string): number {
+    try {
+      return this.parser.feed(text);
+    } catch (e) {
+//    ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `this.parser.feed(…)` neither classifies nor rethrows: a trap arrives as `WebAssembly.RuntimeError` and terminates the instance, so every later call throws `Module terminated` [fix]
+      this.lastError = String(e);
+      return 0;
+    }
+  }
+}
+
+// ### namespace import and an init().then(run) chain
+function run(): void {
+  document.body.textContent = wasm.parse(location.hash.slice(1));
+}
+
+init().then(run).catch(() => {});
+//               ^^^^^ catch-swallows-wasm-failure [fix]
+
+// ### Promise.allSettled whose rejections are dropped
+export async function warm(urls: string[]): Promise<number> {
+  const results = await Promise.allSettled(urls.map((u) => load(u)));
+//                              ^^^^^^^^^^ catch-swallows-wasm-failure
+  return results.filter((r) => r.status === 'fulfilled').length;
+}
+
+// ### valid: the handler logs and rethrows
+export function strictParse(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    console.error('parse failed', e);
+    throw e;
+  }
+}
+
+// ### valid: the handler ends the process
+export function parseOrExit(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    console.error(e);
+    process.exit(1);
+  }
+}
+
+// ### valid: the handler calls a configured classifier
+import { isWasmFatal, recoverWasm } from './wasm-errors';
+
+export function parseWithRecovery(src: string): string | null {
+  try {
+    return parse(src);
+  } catch (e) {
+    if (isWasmFatal(e)) recoverWasm();
+    return null;
+  }
+}
+
+// ### valid: the handler rethrows what it does not handle
+export function parseConfig(src: string): string | null {
+  try {
+    return parse(src);
+  } catch (e) {
+    if (e instanceof SyntaxError) return null;
+    throw e;
+  }
+}
+
+// ### valid: test assertions inspect the failure
+describe('parse', () => {
+  it('rejects unbalanced input', async () => {
+    assert.throws(() => parse('(('));
+    await assert.rejects(load('bad://url'));
+    try {
+      parse('((');
+      assert.fail('expected a failure');
+    } catch (e) {
+      assert.match(String(e), /unbalanced/);
+    }
+  });
+});
+
+// ### valid: the wasm call only runs later, in a registered callback
+export function bind(input: HTMLInputElement, output: HTMLElement): void {
+  try {
+    input.addEventListener('input', () => {
+      output.textContent = parse(input.value);
+    });
+  } catch (e) {
+    console.warn('could not bind', e);
+  }
+}
+
+// ### valid: a fresh instance per call has nothing left to poison
+export async function parseIsolated(bytes: BufferSource, src: string): Promise<string | null> {
+  const { instance } = await WebAssembly.instantiate(bytes, {});
+  void instance;
+  try {
+    return parse(src);
+  } catch {
+    return null;
+  }
+}
+
+// ### valid: misclassification is catch-misclassifies' finding, not this rule's
+export function parseOrNull(src: string): string | null {
+  try {
+    return parse(src);
+  } catch (e) {
+    if (e instanceof Error && /unreachable|out of bounds/.test(e.message)) console.error('wasm crashed', e);
+    return null;
+  }
+}
+
+// ### valid: stored and rethrown after cleanup
+export function parseAll(sources: string[]): string[] {
+  const out: string[] = [];
+  let failure: unknown;
+  for (const s of sources) {
+    try {
+      out.push(parse(s));
+    } catch (e) {
+      failure = e;
+      break;
+    }
+  }
+  if (failure) throw failure;
+  return out;
+}
+
+// ### valid: failures collected and rethrown together
+export function parseEach(sources: string[]): string[] {
+  const errors: unknown[] = [];
+  const out = sources.map((s) => {
+    try {
+      return parse(s);
+    } catch (e) {
+      errors.push(e);
+      return '';
+    }
+  });
+  if (errors.length > 0) throw new AggregateError(errors, 'some sources failed');
+  return out;
+}
+
+// ### valid: an instanceof test decides what is rethrown (catch-misclassifies judges it)
+export function parseUserInput(src: string): string | null {
+  try {
+    return parse(src);
+  } catch (e) {
+    if (e instanceof Error) {
+      console.warn('invalid input', e.message);
+      return null;
+    } else {
+      throw e;
+    }
+  }
+}
+
+// ### valid: rejections forwarded to reject() and rethrown from .then(ok, h)
+export function loadWithTimeout(url: string, ms: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('timeout')), ms);
+    load(url).then(resolve).catch(reject);
+    load(url).then(resolve, (e) => { console.warn(e); throw e; });
+  });
+}
+
+// ### valid: an un-awaited async call never reaches the catch, and free() only releases memory
+export function fireAndForget(url: string, parser: Parser): void {
+  try {
+    void load(url);
+    parser.free();
+  } catch {
+    // free() only releases memory; load()'s rejection floats past this catch (unobserved-async-wasm-failure)
+  }
+}
