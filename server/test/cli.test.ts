@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { formatJson } from '../src/cli/formatters/json';
 import { formatSarif } from '../src/cli/formatters/sarif';
 import { formatText } from '../src/cli/formatters/text';
-import { DOCS_BASE_URL } from '../src/cli/doc-urls';
+import { DOCS_BASE_URL } from '../src/analysis/rule-docs';
 import type { CheckReport } from '../src/cli/report';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');

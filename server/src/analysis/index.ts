@@ -12,5 +12,6 @@ export { Linter, type LintOptions, type LintResult } from './engine/lint';
 export type { Rule, RuleMeta, RuleContext, ReportDescriptor } from './engine/rule';
 export { applyEdits, editsForFile, editsForOtherFiles, fixToFixedPoint, selectNonOverlapping, MAX_FIX_PASSES } from './engine/fixes';
 export { ALL_RULES } from './rules/index';
+export { ruleDocUrl, DOCS_BASE_URL, REPOSITORY_URL } from './rule-docs';
 export { LineIndex } from './text/line-index';
 export * from './text/paths';

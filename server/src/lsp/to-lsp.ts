@@ -8,18 +8,10 @@ import {
   type CreateFile, type Diagnostic, DiagnosticSeverity, type DiagnosticRelatedInformation, type Range, type TextDocumentEdit,
   type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { FileEdit, Finding, LineIndex, RuleMeta, Severity, TextRange } from '../analysis/index';
+import { type FileEdit, type Finding, type LineIndex, type RuleMeta, type Severity, type TextRange, ruleDocUrl } from '../analysis/index';
 import type { DiagnosticRef } from './from-lsp';
 
 export const DIAGNOSTIC_SOURCE = 'wasm-safety';
-
-/** Where rule pages are published; `RuleMeta.docs` is relative to the repository root. */
-const DOCS_BASE_URL = 'https://github.com/wasm-safety/wasm-safety/blob/main/';
-
-/** The documentation page of a rule (the single place that decides doc URLs). */
-export function ruleDocUrl(rule: RuleMeta): string {
-  return DOCS_BASE_URL + rule.docs;
-}
 
 /** The `file:` URI of an absolute workspace path. */
 export function fileUri(path: string): string {

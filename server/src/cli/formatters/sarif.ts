@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { RuleMeta, Severity } from '../../analysis/index';
-import { REPOSITORY_URL, ruleDocUrl } from '../doc-urls';
+import { REPOSITORY_URL, ruleDocUrl } from '../../analysis/rule-docs';
 import type { CheckReport, NoticeLevel, ReportLocation, ReportNotice } from '../report';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

@@ -1,8 +1,7 @@
-// The one place that knows where rule documentation is published. The CLI uses it for SARIF
-// `helpUri`; the language server uses the same base for `Diagnostic.codeDescription.href`, so both
-// surfaces link to the same page. Pure (no Node imports) so the server, even in a web worker, can use it.
+// The one place that knows where rule documentation is published: the CLI's SARIF `helpUri` and the
+// language server's `Diagnostic.codeDescription.href` both come from here, so they link to one page.
 
-import type { RuleMeta } from '../analysis/index';
+import type { RuleMeta } from './engine/rule';
 
 export const REPOSITORY_URL = 'https://github.com/wasm-safety/wasm-safety';
 
