@@ -1,0 +1,239 @@
+// Integration tests that run inside a real VS Code extension host (code-server's VS Code build here,
+// @vscode/test-electron where a VS Code build can be had), against a copy of the sample workspace.
+// They drive the editor only through the `vscode` API and wait on events, never on fixed sleeps.
+
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+
+const SOURCE = 'wasm-safety';
+const EXTENSION_ID = 'wasm-safety.wasm-safety';
+const DOCS_PREFIX = 'https://github.com/wasm-safety/wasm-safety/blob/main/docs/rules/';
+
+function root(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return folder.uri;
+}
+
+const fileUri = (rel: string) => vscode.Uri.joinPath(root(), rel);
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+
+function codeOf(d: vscode.Diagnostic): string | undefined {
+  return typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
+}
+
+function show(list: readonly vscode.Diagnostic[]): string {
+  if (list.length === 0) return '(no wasm-safety diagnostics)';
+  return list.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${codeOf(d)} ${d.message}`).join('\n  ');
+}
+
+/** Resolves when the diagnostics of `uri` satisfy `ready`; waits on onDidChangeDiagnostics. */
+function waitForDiagnostics(uri: vscode.Uri, ready: (d: vscode.Diagnostic[]) => boolean, what: string, timeoutMs = 45_000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      subscription.dispose();
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(ours(uri));
+    };
+    const check = () => {
+      if (ready(ours(uri))) finish();
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => finish(new Error(`expected ${what} in ${vscode.workspace.asRelativePath(uri)} within ${timeoutMs} ms; the editor shows:\n  ${show(ours(uri))}`)), timeoutMs);
+    check();
+  });
+}
+
+const withCode = (code: string) => (list: vscode.Diagnostic[]) => list.some((d) => codeOf(d) === code);
+const withoutCode = (code: string) => (list: vscode.Diagnostic[]) => !list.some((d) => codeOf(d) === code);
+
+async function open(rel: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(fileUri(rel));
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+/** Code actions at a range; retried while other providers (tsserver) are still starting and cancel. */
+async function codeActions(uri: vscode.Uri, range: vscode.Range, kind: string): Promise<vscode.CodeAction[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
+    } catch (e) {
+      if (attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+function lineOf(doc: vscode.TextDocument, needle: string, after = 0): number {
+  const offset = doc.getText().indexOf(needle, doc.offsetAt(new vscode.Position(after, 0)));
+  assert.ok(offset >= 0, `"${needle}" occurs in ${vscode.workspace.asRelativePath(doc.uri)}`);
+  return doc.positionAt(offset).line;
+}
+
+/** Checks one diagnostic's fields: code, source, docs link, range line, related information. */
+function assertDiagnostic(d: vscode.Diagnostic, code: string, line: number, wantRelated: boolean): void {
+  assert.equal(d.source, SOURCE);
+  assert.equal(codeOf(d), code);
+  assert.ok(typeof d.code === 'object', 'code carries a documentation target');
+  assert.equal(d.code.target.toString(true), `${DOCS_PREFIX}${code}.md`);
+  assert.equal(d.range.start.line, line, `finding on line ${line + 1}, got ${d.range.start.line + 1}: ${d.message}`);
+  assert.equal(d.range.end.line, line, 'single-line range');
+  if (wantRelated) assert.ok((d.relatedInformation?.length ?? 0) > 0, 'related information points to the other end');
+}
+
+/** Applies our quick fix titled `title` (or the first one of ours) and waits for the finding to go. */
+async function applyQuickFix(doc: vscode.TextDocument, d: vscode.Diagnostic, pick: (a: vscode.CodeAction) => boolean): Promise<vscode.CodeAction> {
+  const all = await codeActions(doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  // The API command drops `CodeAction.diagnostics`, so our actions are recognised by their titles.
+  const action = all.find(pick);
+  assert.ok(action?.edit, `a wasm-safety quick fix is offered for ${codeOf(d)}; the editor offered: ${all.map((a) => a.title).join(' | ') || '(nothing)'}`);
+  assert.ok(await vscode.workspace.applyEdit(action.edit), 'the fix applies');
+  return action;
+}
+
+describe('wasm-safety in a real VS Code', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    await open('store/src/lib.rs'); // activation event: onLanguage:rust
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('lints in restricted mode (untrusted workspace) when the run asks for it', function () {
+    if (process.env.WASM_SAFETY_E2E_RESTRICTED !== '1') this.skip();
+    assert.equal(vscode.workspace.isTrusted, false, 'the workspace is untrusted');
+    // Every later test of this run then shows that diagnostics and fixes work in restricted mode.
+  });
+
+  it('reentrancy: R01 on a Rust file, with docs link and related locations; its quick fix removes it', async () => {
+    const doc = await open('store/src/lib.rs');
+    const [d] = (await waitForDiagnostics(doc.uri, withCode('borrow-held-across-js-call'), 'borrow-held-across-js-call'))
+      .filter((x) => codeOf(x) === 'borrow-held-across-js-call');
+    assertDiagnostic(d, 'borrow-held-across-js-call', lineOf(doc, 'on_change(', lineOf(doc, 'pub fn set_item')), true);
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    await applyQuickFix(doc, d, (a) => /after the borrow of `STORE` ends|before the call/.test(a.title));
+    await waitForDiagnostics(doc.uri, withoutCode('borrow-held-across-js-call'), 'no borrow-held-across-js-call after the fix');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('unwind-safety: U01 on a Rust file of a panic=unwind crate; its quick fix removes it', async () => {
+    const doc = await open('ledger/src/lib.rs');
+    const list = await waitForDiagnostics(doc.uri, withCode('global-state-torn-by-panic'), 'global-state-torn-by-panic');
+    const d = list.find((x) => codeOf(x) === 'global-state-torn-by-panic')!;
+    assertDiagnostic(d, 'global-state-torn-by-panic', d.range.start.line, true);
+    assert.match(d.message, /PanicError/);
+
+    // A fixable shape (the export returns Result<_, JsError>), typed into a new file of the same crate.
+    const extra = fileUri('ledger/src/fixable.rs');
+    await vscode.workspace.fs.writeFile(extra, Buffer.from([
+      'use std::cell::RefCell;',
+      'use wasm_bindgen::prelude::*;',
+      '',
+      'thread_local! { static TOTALS: RefCell<Vec<u64>> = RefCell::new(vec![0; 4]); }',
+      '',
+      '#[wasm_bindgen]',
+      'pub fn move_total(from: usize, to: usize, amount: u64) -> Result<(), JsError> {',
+      '    TOTALS.with_borrow_mut(|t| {',
+      '        t[from] -= amount;',
+      '        t[to] += amount;',
+      '        Ok(())',
+      '    })',
+      '}',
+      '',
+    ].join('\n')));
+    const fixable = await open('ledger/src/fixable.rs');
+    const [f] = (await waitForDiagnostics(fixable.uri, withCode('global-state-torn-by-panic'), 'global-state-torn-by-panic in the new file'))
+      .filter((x) => codeOf(x) === 'global-state-torn-by-panic');
+    assertDiagnostic(f, 'global-state-torn-by-panic', lineOf(fixable, 't[to] += amount'), true);
+    await applyQuickFix(fixable, f, (a) => /JsError/.test(a.title));
+    await waitForDiagnostics(fixable.uri, withoutCode('global-state-torn-by-panic'), 'no global-state-torn-by-panic after the fix');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('failure-classification: C01 on a TS file; the quick fix inserts the rethrow and the finding goes', async () => {
+    const doc = await open('app/src/main.ts');
+    const [d] = (await waitForDiagnostics(doc.uri, withCode('catch-swallows-wasm-failure'), 'catch-swallows-wasm-failure'))
+      .filter((x) => codeOf(x) === 'catch-swallows-wasm-failure');
+    assertDiagnostic(d, 'catch-swallows-wasm-failure', lineOf(doc, 'catch', lineOf(doc, 'saveItem')), true);
+    await applyQuickFix(doc, d, (a) => a.title.startsWith('Rethrow wasm aborts'));
+    assert.match(doc.getText(), /WebAssembly\.RuntimeError/);
+    await waitForDiagnostics(doc.uri, withoutCode('catch-swallows-wasm-failure'), 'no catch-swallows-wasm-failure after the fix');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('failure-classification: C01 on a TSX file', async () => {
+    const uri = fileUri('app/src/Broken.tsx');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from([
+      "import { get_item } from '../../store/pkg/store.js';",
+      '',
+      'export function Item({ id }: { id: number }) {',
+      '  let text = "";',
+      '  try {',
+      '    text = get_item(id) ?? "";',
+      '  } catch (e) {',
+      '    console.warn(e);',
+      '  }',
+      '  return <li>{text}</li>;',
+      '}',
+      '',
+    ].join('\n')));
+    const doc = await open('app/src/Broken.tsx');
+    const [d] = (await waitForDiagnostics(doc.uri, withCode('catch-swallows-wasm-failure'), 'catch-swallows-wasm-failure in TSX'))
+      .filter((x) => codeOf(x) === 'catch-swallows-wasm-failure');
+    assertDiagnostic(d, 'catch-swallows-wasm-failure', lineOf(doc, '} catch'), true);
+  });
+
+  it('source.fixAll.wasm-safety applies only safe fixes: unsafe suggestions stay unapplied', async () => {
+    const doc = await open('store/src/lib.rs');
+    await waitForDiagnostics(doc.uri, withCode('borrow-held-across-js-call'), 'borrow-held-across-js-call');
+    const before = doc.getText();
+    const whole = new vscode.Range(doc.positionAt(0), doc.positionAt(before.length));
+    const actions = await codeActions(doc.uri, whole, 'source.fixAll.wasm-safety');
+    for (const action of actions) if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit));
+    // R01's fixes change behaviour (unsafe), so fix-all must leave the file and the finding alone.
+    assert.equal(doc.getText(), before, 'fix-all did not apply an unsafe fix');
+    assert.ok(ours(doc.uri).some((d) => codeOf(d) === 'borrow-held-across-js-call'), 'the finding is still reported');
+  });
+
+  it('an edit to a Rust crate updates the diagnostics of an open TS file that depends on it', async () => {
+    // The TS finding's message names the build mode of the crate behind the glue; switching the
+    // crate to panic=unwind (a new .cargo/config.toml) must re-lint the open TS document.
+    const ts = await open('app/src/main.ts');
+    const [before] = (await waitForDiagnostics(ts.uri, withCode('catch-swallows-wasm-failure'), 'catch-swallows-wasm-failure'))
+      .filter((x) => codeOf(x) === 'catch-swallows-wasm-failure');
+    assert.match(before.message, /panic=abort/);
+    const config = fileUri('store/.cargo/config.toml');
+    const unwindConfig = Buffer.from('[build]\ntarget = "wasm32-unknown-unknown"\nrustflags = ["-C", "panic=unwind"]\n\n[unstable]\nbuild-std = ["std", "panic_unwind"]\n');
+    const followsNewMode = (list: vscode.Diagnostic[]) => list.some((d) => codeOf(d) === 'catch-swallows-wasm-failure' && !/panic=abort/.test(d.message));
+    // The folder is new: a recursive file watcher may report the folder before it watches inside
+    // it, so the file is written again if its first creation event went unseen.
+    await vscode.workspace.fs.createDirectory(fileUri('store/.cargo'));
+    await vscode.workspace.fs.writeFile(config, unwindConfig);
+    try {
+      const after = await waitForDiagnostics(ts.uri, followsNewMode, 'a C01 message that follows the new build mode', 15_000)
+        .catch(async () => {
+          await vscode.workspace.fs.writeFile(config, unwindConfig);
+          return waitForDiagnostics(ts.uri, followsNewMode, 'a C01 message that follows the new build mode (file written twice)');
+        });
+      assert.ok(after.length > 0);
+    } finally {
+      await vscode.workspace.fs.delete(config);
+    }
+  });
+});
