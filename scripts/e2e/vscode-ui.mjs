@@ -57,11 +57,13 @@ try {
     log('opened', relative);
   }
   async function goTo(line, column) {
-    await page.keyboard.press('Control+G');
+    // Quick Open with the ':' prefix is "Go to Line/Column" (the browser may keep Ctrl+G for itself).
+    await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15000 });
-    await input.fill(`${line}:${column}`);
+    await input.fill(`:${line}:${column}`);
     await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 15000 });
   }
 
   // 1) Rust: the R01 squiggle (error) and its Problems row.
@@ -85,9 +87,20 @@ try {
   const before = source.slice(0, catchOffset).split('\n');
   await page.locator('.monaco-editor .view-lines').first().click();
   await goTo(before.length, before[before.length - 1].length + 2);
-  await page.keyboard.press('Control+.');
   const title = 'Rethrow wasm aborts';
-  await expectVisible(page, page.locator('.action-widget .monaco-list-row', { hasText: title }), `the quick fix "${title}…" in the Ctrl+. menu`, 20000);
+  const menuRow = page.locator('.action-widget .monaco-list-row', { hasText: title });
+  // Ctrl+. asks every code-action provider at once; while the server is still busy the menu may
+  // open empty ("No code actions available"), so ask again, up to three times, each on an event.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await menuRow.first().waitFor({ state: 'visible', timeout: 20000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) await expectVisible(page, menuRow, `the quick fix "${title}…" in the Ctrl+. menu`, 1000);
+      await page.keyboard.press('Escape');
+    }
+  }
   await shot(page, 'quick-fix-menu');
   // The menu lays a pointer-blocking overlay over the page: choose with the keyboard.
   for (let i = 0; i < 20; i++) {
