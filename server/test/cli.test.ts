@@ -79,12 +79,21 @@ ${EMOJI_LINE}
 }
 `;
 
-/** Catalog WBG-R01 "Good": the borrow ends before JS runs. */
+/** Catalog WBG-R01 "Good": the borrow ends before JS runs; C04 "Good": an abort handler reinitialises. */
 const GOOD_LIB = `${PRELUDE}
 #[wasm_bindgen]
 pub fn set_item(id: u32, v: String) {
     STORE.with_borrow_mut(|s| { s.items.insert(id, v); });
     on_change(id);
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    wasm_bindgen::handler::set_on_abort(on_abort);
+}
+
+fn on_abort() {
+    wasm_bindgen::handler::schedule_reinit();
 }
 `;
 

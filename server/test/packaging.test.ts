@@ -108,18 +108,21 @@ describe('dist/ (npm run build)', { skip: skipUnbundled }, () => {
     assert.deepEqual(report.findings, []);
   });
 
-  it('finds exactly the planted bugs in the sample workspace (the README\'s first command)', () => {
+  it('finds exactly the planted bugs (and nothing in the correct code) in the sample workspace (the README\'s first command)', () => {
     const check = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'check', 'test-fixtures/sample-workspace', '--format', 'json'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
     assert.ok(check.status === 0 || check.status === 1, `exit code 0 or 1 (got ${check.status}; stderr: ${check.stderr})`);
     const report = JSON.parse(check.stdout) as { findings: { ruleId: string; family: string; path: string }[] };
-    // One bug per family; the correct counterparts next to them (test-fixtures/sample-workspace/README.md) stay clean.
+    // One planted bug per family, plus the crate-level finding that neither crate registers abort
+    // recovery; the correct counterparts next to them (test-fixtures/sample-workspace/README.md) stay clean.
     assert.deepEqual(
       report.findings.map((f) => `${f.family} ${f.ruleId} ${f.path}`).sort(),
       [
         'failure-classification catch-swallows-wasm-failure test-fixtures/sample-workspace/app/src/main.ts',
+        'failure-classification no-abort-recovery test-fixtures/sample-workspace/ledger/src/lib.rs',
+        'failure-classification no-abort-recovery test-fixtures/sample-workspace/store/src/lib.rs',
         'reentrancy borrow-held-across-js-call test-fixtures/sample-workspace/store/src/lib.rs',
         'unwind-safety global-state-torn-by-panic test-fixtures/sample-workspace/ledger/src/lib.rs',
       ],

@@ -77,7 +77,7 @@ describe('recogniseWasmModule: evidence (§A10)', () => {
     assert.equal(module.evidence, 'sibling fixture_case_bg.wasm');
     assert.equal(module.glueBuildMode, 'abort');
     assert.equal(module.crateRoot, '/w');
-    assert.deepEqual([...module.exports.keys()].sort(), ['Parser', 'default', 'initSync', 'load', 'parse']);
+    assert.deepEqual([...module.exports.keys()].sort(), ['Client', 'Doc', 'Editor', 'Matrix', 'Parser', 'default', 'diff', 'initSync', 'load', 'merge', 'parse']);
     assert.deepEqual(module.exports.get('parse'), { name: 'parse', kind: 'function', isAsync: false, returnType: 'string' });
     assert.equal(module.exports.get('load')?.isAsync, true);
     assert.equal(module.exports.get('default')?.isAsync, true);

@@ -44,7 +44,7 @@ pub fn set_item(id: u32, v: String) {
     STORE.with_borrow_mut(|s| {
         s.items.insert(id, v);
         on_change(id);
-//      ^^^^^^^^^^^^^ borrow-held-across-js-call: `STORE` is mutably borrowed (guard `s`) across `on_change(..)`, which runs JS; if JS calls back into an export that touches `STORE`, that call traps on `RefCell already borrowed`, and since a trap runs no destructors `STORE` stays borrowed, so every later call that touches it fails too [fix]
+      //^^^^^^^^^^^^^ borrow-held-across-js-call: `STORE` is mutably borrowed (guard `s`) across `on_change(..)`, which runs JS; if JS calls back into an export that touches `STORE`, that call traps on `RefCell already borrowed`, and since a trap runs no destructors `STORE` stays borrowed, so every later call that touches it fails too [fix]
     });
 }
 
@@ -54,7 +54,7 @@ pub async fn refresh() -> Result<(), JsError> {
     let cache = CACHE.with(Rc::clone);
     let mut c = cache.borrow_mut();
     c.data = fetch_data().await.as_string().unwrap_or_default().into_bytes();
-//                       ^^^^^^ borrow-held-across-js-call: `CACHE` is mutably borrowed (guard `c`) across `.await`; any call into an export that touches `CACHE` while this future is pending traps on `RefCell already borrowed` (a `RuntimeError` in JS) and leaves whatever that call had borrowed stuck [fix]
+                       //^^^^^^ borrow-held-across-js-call: `CACHE` is mutably borrowed (guard `c`) across `.await`; any call into an export that touches `CACHE` while this future is pending traps on `RefCell already borrowed` (a `RuntimeError` in JS) and leaves whatever that call had borrowed stuck [fix]
     Ok(())
 }
 
@@ -62,7 +62,7 @@ pub async fn refresh() -> Result<(), JsError> {
 #[wasm_bindgen]
 pub fn record(cb: &js_sys::Function) {
     STORE.with(|s| s.borrow_mut().items.insert(0, cb.call0(&JsValue::NULL).unwrap().as_string().unwrap()));
-//                                                ^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+                                                //^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
 }
 
 // ### reported: a let guard on a shared Rc<RefCell> across dispatch_event, fixed by dropping the guard first
@@ -76,7 +76,7 @@ pub fn install(target: web_sys::EventTarget) -> Result<(), JsValue> {
     let mut count = clicks.borrow_mut();
     *count += 1;
     target.dispatch_event(&web_sys::Event::new("ping")?)?;
-//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
     Ok(())
 }
 
@@ -85,7 +85,7 @@ pub fn broadcast(listeners: &[js_sys::Function]) {
     let sessions = SESSIONS.lock().unwrap();
     for f in listeners {
         let _ = f.call1(&JsValue::NULL, &JsValue::from(sessions.len() as u32));
-//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+              //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
     }
 }
 
@@ -103,7 +103,7 @@ impl Editor {
         let mut undo = self.undo.borrow_mut();
         undo.push(text.clone());
         let _ = self.on_edit.call1(&JsValue::NULL, &JsValue::from_str(&text));
-//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call: `self.undo` is mutably borrowed (guard `undo`) across `self.on_edit.call1(..)`, which runs JS; if JS calls back into an export that touches `self.undo`, that call fails with a `PanicError` (`RefCell already borrowed`) [fix]
+              //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call: `self.undo` is mutably borrowed (guard `undo`) across `self.on_edit.call1(..)`, which runs JS; if JS calls back into an export that touches `self.undo`, that call fails with a `PanicError` (`RefCell already borrowed`) [fix]
     }
 }
 
@@ -112,7 +112,7 @@ impl Editor {
 pub fn notify_first() {
     match CACHE.with(Rc::clone).borrow().data.first() {
         Some(byte) => on_change(*byte as u32),
-//                    ^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+                    //^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
         None => {}
     }
 }
@@ -226,7 +226,85 @@ pub fn changed(cb: js_sys::Function, id: u32) {
     STORE.with_borrow_mut(|s| {
         s.version = id;
         notify(&cb, id);
-//      ^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+      //^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+    });
+}
+
+// ### reported: a method import with a common name, called on a receiver declared with the import's type
+#[wasm_bindgen]
+extern "C" {
+    pub type Bus;
+    #[wasm_bindgen(method)]
+    fn emit(this: &Bus, event: &str);
+}
+
+#[wasm_bindgen]
+pub fn publish(bus: &Bus, id: u32) {
+    STORE.with_borrow_mut(|s| {
+        s.version = id;
+        bus.emit("changed");
+      //^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call: `STORE` is mutably borrowed (guard `s`) across `bus.emit(..)`, which runs JS; if JS calls back into an export that touches `STORE`, that call traps on `RefCell already borrowed`, and since a trap runs no destructors `STORE` stays borrowed, so every later call that touches it fails too [fix]
+    });
+    let cache = CACHE.with(Rc::clone);
+    let c = cache.borrow();
+    let relay: Bus = JsValue::NULL.unchecked_into();
+    relay.emit(if c.data.is_empty() { "empty" } else { "full" });
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+}
+
+// ### reported: a guard dropped only after the callback, fixed by moving the drop before it
+#[wasm_bindgen]
+pub fn bump_then_notify(cb: &js_sys::Function) {
+    let cache = CACHE.with(Rc::clone);
+    let mut c = cache.borrow_mut();
+    c.data.push(1);
+    let _ = cb.call0(&JsValue::NULL);
+          //^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+    drop(c);
+}
+
+// ### reported: a guard whose value the call needs, in a function returning Result<_, JsValue> (fix: try_borrow_mut)
+#[wasm_bindgen]
+pub fn push_and_report() -> Result<(), JsValue> {
+    let cache = CACHE.with(Rc::clone);
+    let mut c = cache.borrow_mut();
+    c.data.push(1);
+    on_change(c.data.len() as u32);
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+    Ok(())
+}
+
+// ### not reported: property accesses (getter/setter imports, Reflect::get) run JS only for accessors, and a same-named Rust method
+#[wasm_bindgen]
+extern "C" {
+    pub type Options;
+    #[wasm_bindgen(method, getter)]
+    fn limit(this: &Options) -> u32;
+    #[wasm_bindgen(method, setter)]
+    fn set_limit(this: &Options, v: u32);
+    pub type Emitter;
+    #[wasm_bindgen(method)]
+    fn emit(this: &Emitter, event: &str);
+}
+
+struct Recorder {
+    events: Vec<String>,
+}
+
+impl Recorder {
+    fn emit(&mut self, event: &str) {
+        self.events.push(event.to_string());
+    }
+}
+
+#[wasm_bindgen]
+pub fn configure(options: &Options, raw: &JsValue) {
+    let mut recorder = Recorder { events: Vec::new() };
+    STORE.with_borrow_mut(|s| {
+        s.version = options.limit();
+        options.set_limit(s.version + 1);
+        s.version += js_sys::Reflect::get(raw, &JsValue::from_str("extra")).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+        recorder.emit("configured");
     });
 }
 

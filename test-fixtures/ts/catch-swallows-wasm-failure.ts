@@ -246,3 +246,66 @@ export function fireAndForget(url: string, parser: Parser): void {
     // free() only releases memory; load()'s rejection floats past this catch (unobserved-async-wasm-failure)
   }
 }
+
+// ### wraps the failure into a new Error without the original
+export function parseStrict(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `parse(…)` throws a new error that does not carry the original (no `cause`): callers can no longer tell a Rust panic (`WebAssembly.RuntimeError` in this panic=abort build) from an ordinary failure and keep using the possibly corrupted instance [fix]
+    throw new Error(`could not parse: ${e}`);
+  }
+}
+
+// ### wraps the rejection into a new Error in a .catch() handler
+// @build-mode: unwind
+export function loadStrict(url: string): Promise<unknown> {
+  return load(url).catch(() => {
+//                 ^^^^^ catch-swallows-wasm-failure [fix]
+    throw new Error('load failed');
+  });
+}
+
+// ### valid: wrapped with the original as cause
+export function parseWithCause(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    throw new Error('could not parse', { cause: e });
+  }
+}
+
+// ### valid: a catch that only handles PanicError in a panic=abort build is panic-error-check-in-abort-build's finding
+export function parseOrPanicNull(src: string): string | null {
+  try {
+    return parse(src);
+  } catch (e) {
+    if (e instanceof Error && e.name === 'PanicError') return null;
+    console.error(e);
+    return null;
+  }
+}
+
+// ### valid: a swallowing catch in a retry loop is retry-after-abort's finding
+export function parseRetrying(src: string): string {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return parse(src);
+    } catch (e) {
+      console.warn('retrying', e);
+    }
+  }
+  return '';
+}
+
+// ### valid: a catch that calls its own function again is retry-after-abort's finding
+export function parseAgain(src: string, attempt = 0): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    console.warn(e);
+    return attempt < 3 ? parseAgain(src, attempt + 1) : '';
+  }
+}
+
+export const loadAgain = (url: string): Promise<unknown> => load(url).catch(() => loadAgain(url));

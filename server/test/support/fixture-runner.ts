@@ -10,6 +10,11 @@
 //   non-annotation line above: caret column and width give the expected start and first-line extent.
 //   A section with no annotation is a valid case. Files under test-fixtures/<side>/_support/ are copied
 //   into every section's virtual crate root (e.g. a wasm-pack `pkg/` for TS fixtures).
+//   `// @file: <path relative to the case root>` followed by lines `// | <content>` writes that file
+//   into the section's crate (after the defaults and support files, so `// @file: Cargo.toml` replaces
+//   the default manifest; `// @file: src/lib.rs` gives a TS case a Rust side). The block ends at the
+//   first line that does not start with `// |`; its lines stay in the linted text as comments, so line
+//   numbers and annotations are unaffected. Doc-page examples may use the same blocks.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -123,6 +128,24 @@ function readSupportFiles(side: 'rust' | 'ts'): Map<string, string | null> {
   return out;
 }
 
+const FILE_DIRECTIVE = /^\s*\/\/\s*@file:\s*(\S+)\s*$/;
+const FILE_LINE = /^\s*\/\/ \|(?: (.*))?$/;
+
+/** The `// @file: <path>` blocks of a section: relative path → content (see the header). */
+export function fileDirectives(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = FILE_DIRECTIVE.exec(lines[i]);
+    if (!m) continue;
+    const content: string[] = [];
+    while (i + 1 < lines.length && FILE_LINE.test(lines[i + 1])) content.push(FILE_LINE.exec(lines[++i])![1] ?? '');
+    if (m[1].startsWith('/') || m[1].split('/').includes('..')) throw new Error(`@file path must stay inside the case: ${m[1]}`);
+    out.set(m[1], content.length > 0 ? content.join('\n') + '\n' : '');
+  }
+  return out;
+}
+
 export interface CaseWorkspace {
   readonly workspace: Workspace;
   readonly casePath: string;
@@ -140,6 +163,7 @@ export function buildCaseWorkspace(grammars: Grammars, rule: Rule, fixtureFile: 
     if (text === null) workspace.addPath(`${root}/${rel}`);
     else workspace.setFile(`${root}/${rel}`, text);
   }
+  for (const [rel, text] of fileDirectives(section.text)) workspace.setFile(`${root}/${rel}`, text);
   const ext = path.extname(fixtureFile);
   const casePath = rule.side === 'rust' ? `${root}/src/lib.rs` : `${root}/src/case${ext}`;
   workspace.setFile(casePath, section.text);

@@ -23,3 +23,10 @@ export { mutationOf, mutationsIn, placeOrigin, MUTATING_METHODS, MUTATION_NODE_T
 export { exportOfFunction, hasExportAttributes, callbackKindOf, unitBody, returnsResultOfJsError, type CallbackKind } from './units';
 export { TestCodeOracle, isTestAttribute, isTestPath, cfgMentionsTest, cfgExcludesWasm } from './test-code';
 export * from './syntax';
+export {
+  closureConstructionsIn, ownerBindingOf, followClosureArgument, kindOfTypeText, namesBoundInside, capturedAssignments, capturedMutation,
+  retainingApiOf, eventTypeOf, usesOfOwner, inlineRegistrationOf, registrationsOf, firstLineRange, constructionDisplay,
+  type ClosureConstruction, type ClosureKind, type KindSource, type OwnerBinding, type Registration, type RegistrationKind, type ClosureUse,
+  type UseKind,
+} from './closures';
+export { typedJsCallPointOf, receiverTypeName } from './js-calls-typed';

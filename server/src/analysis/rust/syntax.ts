@@ -203,6 +203,8 @@ export function asPathCall(node: Node): PathCall | undefined {
 /** `a::b::<T>::c` → `['a', 'b', 'c']` (generic arguments and leading `::` dropped). */
 export function pathSegments(node: Node): string[] {
   return node.text
+    // `Closure::<dyn FnMut(u32) -> u32>::new`: the arrow's `>` is not a closing bracket.
+    .replace(/->/g, ' ')
     .replace(/<[^<>]*(<[^<>]*>[^<>]*)*>/g, '')
     .split('::')
     .map((s) => s.trim())

@@ -2,11 +2,14 @@
 // wasm-bindgen glue, its identifiers become bindings (default → init, named → the module's function or
 // class, namespace → namespace). One level of local re-export is followed: a workspace TS/JS file that
 // does `export { parse } from './pkg/x.js'` or `export * from …` passes the glue's bindings through.
+// An import that resolves to no file may still be glue that is not built (ts/unbuilt-glue.ts); then only
+// names the crate's Rust sources export are bound (a hand-written wrapper's own exports are not calls
+// into wasm).
 
 import { languageOfPath } from '../parsing/grammars';
 import type { TsFileSummary, WasmBinding, WasmBindingKind, WasmModule } from '../workspace/types';
 import type { RawImport, RawTsImports } from './imports';
-import { type ResolutionFiles, resolveSpecifier } from './module-resolution';
+import { type ResolutionFiles, resolveSpecifier, unresolvedTargets } from './module-resolution';
 import { type ReexportScan, scanReexports } from './source-scan';
 
 export interface BindingResolver extends ResolutionFiles {
@@ -51,27 +54,29 @@ export function resolveBindings(raw: RawTsImports, resolver: BindingResolver): T
   };
   const moduleFrom = (fromPath: string, specifier: string): WasmModule | undefined => {
     const target = resolveSpecifier(fromPath, specifier, resolver);
-    return target === undefined ? undefined : resolver.wasmModule(target);
+    return target === undefined ? unbuiltModule(fromPath, specifier, resolver) : resolver.wasmModule(target);
   };
 
   for (const imp of raw.imports) {
     const resolved = resolveSpecifier(raw.path, imp.specifier, resolver);
     importSpecifiers.push({ specifier: imp.specifier, ...(resolved !== undefined ? { resolved } : {}), range: imp.range });
-    if (resolved === undefined || imp.bindings.length === 0) continue;
-    const module = resolver.wasmModule(resolved);
+    if (imp.bindings.length === 0) continue;
+    const module = resolved === undefined ? unbuiltModule(raw.path, imp.specifier, resolver) : resolver.wasmModule(resolved);
     if (module) {
       for (const b of imp.bindings) {
+        if (!bindsToGlue(module, b.importedName)) continue;
         bindings.set(b.localName, {
           localName: b.localName, importedName: b.importedName, kind: bindingKindOf(module, b.importedName), modulePath: module.path, range: b.range,
         });
       }
       continue;
     }
+    if (resolved === undefined) continue;
     const via = reexporterAt(resolved);
     if (!via) continue;
     for (const b of imp.bindings) {
       const target = throughReexport(via, b.importedName, moduleFrom);
-      if (target) {
+      if (target && bindsToGlue(target.module, target.importedName)) {
         bindings.set(b.localName, {
           localName: b.localName, importedName: target.importedName, kind: bindingKindOf(target.module, target.importedName), modulePath: target.module.path, range: b.range,
         });
@@ -79,6 +84,24 @@ export function resolveBindings(raw: RawTsImports, resolver: BindingResolver): T
     }
   }
   return { path: raw.path, bindings, importSpecifiers };
+}
+
+/** The glue of a crate that is not built, for an import that resolves to no file. */
+function unbuiltModule(fromPath: string, specifier: string, resolver: BindingResolver): WasmModule | undefined {
+  for (const target of unresolvedTargets(fromPath, specifier, resolver)) {
+    const module = resolver.wasmModule(target);
+    if (module) return module;
+  }
+  return undefined;
+}
+
+/**
+ * Unbuilt glue knows its exports from the Rust sources: other names (a wrapper's own helpers, enums and
+ * constants the index does not list) are not bound, so they are never taken for calls into wasm.
+ */
+function bindsToGlue(module: WasmModule, importedName: string): boolean {
+  if (!module.unbuilt || module.exports.size === 0) return true;
+  return importedName === '*' || INIT_EXPORTS.has(importedName) || module.exports.has(importedName);
 }
 
 /** What `importedName` of a re-exporting file is, when it comes from glue. */

@@ -236,3 +236,39 @@ function containsThrow(node: Node): boolean {
 }
 
 const FUNCTION_LIKE = new Set(['arrow_function', 'function_expression', 'function', 'function_declaration', 'method_definition', 'class_declaration', 'class']);
+
+/**
+ * The handler's throws all replace the caught error with a new one that does not carry it
+ * (`throw new Error('parse failed')`, `throw new AppError(`…${e}`)`): the failure class is lost, so code
+ * further up cannot tell an abort from an ordinary failure. Returns the first such `throw`, undefined when
+ * some throw passes the original on (`throw e`, `new X(e)`, `{ cause: e }`) or there is no throw.
+ */
+export function handlerWrapsWithoutOriginal(body: Node, param: string | undefined): Node | undefined {
+  if (body.type !== 'statement_block') return undefined;
+  const throws: Node[] = [];
+  walkTree(body, (n) => {
+    if (FUNCTION_LIKE.has(n.type)) return false;
+    if (n.type === 'throw_statement') throws.push(n);
+    return true;
+  });
+  if (throws.length === 0) return undefined;
+  for (const t of throws) {
+    let value = t.namedChild(0);
+    while (value && (value.type === 'parenthesized_expression' || value.type === 'await_expression')) value = value.namedChild(0);
+    if (!value || (value.type !== 'new_expression' && value.type !== 'call_expression')) return undefined;
+    const callee = value.childForFieldName(value.type === 'new_expression' ? 'constructor' : 'function');
+    // `throw wrap(e)`, `throw toJsError(e)`: helpers of unknown behaviour; only constructors and `Error(..)` count.
+    if (value.type === 'call_expression' && !/Error$/.test(callee?.text ?? '')) return undefined;
+    const args = value.childForFieldName('arguments')?.namedChildren ?? [];
+    if (param !== undefined && args.some((a) => carriesOriginal(a, param))) return undefined;
+  }
+  return throws[0];
+}
+
+/** The argument is the caught error itself, or an options object holding it (`{ cause: e }`, `{ cause }`). */
+function carriesOriginal(arg: Node, param: string): boolean {
+  if (arg.type === 'identifier') return arg.text === param;
+  if (arg.type !== 'object') return false;
+  return arg.namedChildren.some((p) => (p.type === 'shorthand_property_identifier' && p.text === param)
+    || (p.type === 'pair' && p.childForFieldName('value')?.type === 'identifier' && p.childForFieldName('value')?.text === param));
+}

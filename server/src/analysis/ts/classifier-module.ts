@@ -9,6 +9,8 @@ import { basename, dirname, isWithin, joinPath, relativePath } from '../text/pat
 import type { FileContext } from '../workspace/file-context';
 
 export const RECOVERABLE_CLASSIFIER = 'isRecoverableWasmError';
+export const FATAL_CLASSIFIER = 'isWasmFatal';
+export const CLASSIFY_FUNCTION = 'classifyWasmError';
 
 const TS_CLASSIFIER = `// wasm-errors.ts — classify failures coming out of wasm-bindgen glue (≥ 0.2.127 for the PanicError name).
 // Created by wasm-safety; see docs/rules/catch-swallows-wasm-failure.md.
@@ -189,6 +191,46 @@ export function classifierGuard(param: string): GuardStatement {
   return { param, conditions: [`!${RECOVERABLE_CLASSIFIER}(${param})`] };
 }
 
+/** `if (isWasmFatal(e)) throw e;`: rethrows only aborts and termination (retry loops, C03). */
+export function fatalClassifierGuard(param: string): GuardStatement {
+  return { param, conditions: [`${FATAL_CLASSIFIER}(${param})`] };
+}
+
+const HANDLER_FUNCTION_TYPES = new Set(['arrow_function', 'function_expression', 'function']);
+
+/**
+ * Edits that put a guard first in a promise rejection handler (`.catch(h)`, `.then(ok, h)`): into the
+ * body of a function expression (adding a parameter when it has none, turning an expression body into a
+ * block), or by wrapping a handler given by name or expression: `(e) => { <guard> return h(e); }`.
+ */
+export function guardPromiseHandler(text: string, handler: Node, guardOf: (param: string) => GuardStatement, style: SourceStyle): TextEdit[] {
+  const semi = style.semicolons ? ';' : '';
+  if (HANDLER_FUNCTION_TYPES.has(handler.type)) {
+    const body = handler.childForFieldName('body');
+    const params = handler.childForFieldName('parameters');
+    const single = handler.childForFieldName('parameter');
+    const first = single ?? params?.namedChildren[0];
+    const firstName = first?.type === 'identifier' ? first.text
+      : first && (first.type === 'required_parameter' || first.type === 'optional_parameter') && first.childForFieldName('pattern')?.type === 'identifier'
+        ? first.childForFieldName('pattern')!.text : undefined;
+    if (body && (firstName || (!first && params))) {
+      const name = firstName ?? freshName(body.text);
+      const edits: TextEdit[] = [];
+      if (!first && params) edits.push({ range: { start: params.startIndex, end: params.endIndex }, newText: `(${name})` });
+      const guard = guardOf(name);
+      if (body.type === 'statement_block') edits.push(insertAtBlockStart(text, body, guard, style));
+      else edits.push({ range: { start: body.startIndex, end: body.endIndex }, newText: `{ ${formatGuard(guard, style, false)[0]} return ${body.text}${semi} }` });
+      return edits;
+    }
+  }
+  const name = freshName(handler.text);
+  const callee = handler.type === 'identifier' || handler.type === 'member_expression' ? handler.text : `(${handler.text})`;
+  return [{
+    range: { start: handler.startIndex, end: handler.endIndex },
+    newText: `(${name}) => { ${formatGuard(guardOf(name), style, false)[0]} return ${callee}(${name})${semi} }`,
+  }];
+}
+
 /** A parameter name not used in `scopeText`. */
 export function freshName(scopeText: string): string {
   for (const name of ['e', 'err', 'error', 'wasmError']) if (!new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(scopeText)) return name;
@@ -268,22 +310,25 @@ function specifierFor(ctx: FileContext, modulePath: string, flavour: ModuleFlavo
   return withJs > 0 && withJs * 2 >= tsImports.length ? `${stem}.js` : stem;
 }
 
-/** Imports `isRecoverableWasmError` into the file, creating the classifier module when it is missing. */
-export function importClassifier(ctx: FileContext, style: SourceStyle): ClassifierImport {
+/**
+ * Imports `name` (default `isRecoverableWasmError`; any export of the classifier module) into the file,
+ * creating the classifier module when it is missing.
+ */
+export function importClassifier(ctx: FileContext, style: SourceStyle, name: string = RECOVERABLE_CLASSIFIER): ClassifierImport {
   const edits: FileEdit[] = [];
   const { path: modulePath, flavour } = classifierModulePath(ctx);
   if (!ctx.workspace.fileExists(modulePath)) {
     edits.push({ path: modulePath, range: { start: 0, end: 0 }, newText: classifierModuleText(flavour) });
   }
-  const alreadyImported = new RegExp(`(?:import|require)[^;]*\\b${RECOVERABLE_CLASSIFIER}\\b`).test(ctx.text)
-    || new RegExp(`\\b(?:function|const|let|var)\\s+${RECOVERABLE_CLASSIFIER}\\b`).test(ctx.text);
+  const alreadyImported = new RegExp(`(?:import|require)[^;]*\\b${name}\\b`).test(ctx.text)
+    || new RegExp(`\\b(?:function|const|let|var)\\s+${name}\\b`).test(ctx.text);
   if (alreadyImported) return { edits };
   const q = style.quote;
   const semi = style.semicolons ? ';' : '';
   const spec = specifierFor(ctx, modulePath, flavour);
   const statement = flavour === 'cjs'
-    ? `const { ${RECOVERABLE_CLASSIFIER} } = require(${q}${spec}${q})${semi}`
-    : `import { ${RECOVERABLE_CLASSIFIER} } from ${q}${spec}${q}${semi}`;
+    ? `const { ${name} } = require(${q}${spec}${q})${semi}`
+    : `import { ${name} } from ${q}${spec}${q}${semi}`;
   edits.push(importInsertion(ctx, statement, flavour === 'cjs'));
   return { edits };
 }

@@ -3,15 +3,21 @@
 // their methods, the `default` init), the build mode its markers reveal, and the Rust crate that
 // produced it (joined by lib name, §B4). It runs for every import target and every linted JS file, so
 // the order of checks is cheapest first: path shape, sibling lookups, then `includes` before any regex.
+// A path that does not exist but points into a crate's output location is that crate's unbuilt glue
+// (unbuilt-glue.ts: exports derived from the Rust index).
 
-import { basename, dirname, isWithin, joinPath } from '../text/paths';
+import { basename, dirname, isWithin, joinPath, resolvePath } from '../text/paths';
 import type { BuildMode, CrateInfo, WasmModule, WasmModuleExport } from '../workspace/types';
 import { type DeclaredExport, readDeclarationExports, readGlueJsExports } from './source-scan';
+import { outputLocations, unbuiltGlueModule, unbuiltGlueTarget } from './unbuilt-glue';
+import type { CrateIndex } from '../workspace/types';
 
 /** What recognition needs from the workspace (no I/O: answered from the workspace's file map). */
 export interface GlueFiles {
   fileExists(path: string): boolean;
   fileText(path: string): string | undefined;
+  /** The §B1 index of a crate, to derive the exports of unbuilt glue (optional: without it they are unknown). */
+  crateIndex?(crateRoot: string | undefined): CrateIndex;
 }
 
 const JS_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
@@ -96,8 +102,15 @@ function toModuleExport(d: DeclaredExport): WasmModuleExport {
 }
 
 /** The crate whose lib name is the glue's base name (§B4); the one containing the glue, else the nearest by path. */
-export function joinCrate(gluePath: string, base: string, crates: readonly CrateInfo[]): CrateInfo | undefined {
+export function joinCrate(gluePath: string, base: string, crates: readonly CrateInfo[], files?: GlueFiles): CrateInfo | undefined {
   const candidates = crates.filter((c) => c.libName === base);
+  if (candidates.length === 0 && files) {
+    // `--out-name index`: the glue is named by the build script, not after the crate.
+    const named = crates.filter((c) => c.usesWasmBindgen && isWithin(c.root, gluePath) && outputLocations(c, files).some((l) => l.name === base));
+    // Prefer the crate whose output directory holds the glue, else the only crate around it with that out-name
+    // (a bundled copy of the glue committed next to the build output, e.g. `wasm/index.js` for `wasm/dist/index.js`).
+    return named.find((c) => outputLocations(c, files).some((l) => l.name === base && isWithin(l.dir, gluePath))) ?? (named.length === 1 ? named[0] : undefined);
+  }
   if (candidates.length <= 1) return candidates[0];
   const containing = candidates.filter((c) => isWithin(c.root, gluePath)).sort((a, b) => b.root.length - a.root.length);
   if (containing.length > 0) return containing[0];
@@ -111,8 +124,32 @@ export function joinCrate(gluePath: string, base: string, crates: readonly Crate
   return [...candidates].sort((a, b) => shared(b) - shared(a) || (a.root < b.root ? -1 : 1))[0];
 }
 
+const STAR_REEXPORT = /\bexport\s*\*\s*from\s*(['"])(\.\.?\/[^'"\n]+)\1/g;
+
+/** The unbuilt glue a recognised module re-exports with `export * from './…'` (first one found). */
+function unbuiltReexports(
+  dir: string, texts: readonly (string | undefined)[], files: GlueFiles, crates: readonly CrateInfo[],
+): { module: WasmModule; crate: CrateInfo } | undefined {
+  for (const text of texts) {
+    if (text === undefined || !text.includes('export')) continue;
+    for (const m of text.matchAll(STAR_REEXPORT)) {
+      const target = resolvePath(dir, m[2]);
+      if (files.fileExists(target)) continue;
+      const found = unbuiltGlueTarget(target, files, crates);
+      if (found && !files.fileExists(found.gluePath)) return { module: unbuiltGlueModule(found, files), crate: found.crate };
+    }
+  }
+  return undefined;
+}
+
 /** The wasm-bindgen module at `path` (a glue `.js`/`.mjs`/`.cjs`/`_bg.js` or its `.d.ts`), or undefined. */
 export function recogniseGlue(path: string, files: GlueFiles, crates: readonly CrateInfo[]): WasmModule | undefined {
+  if (!files.fileExists(path)) {
+    const target = unbuiltGlueTarget(path, files, crates);
+    if (target && !files.fileExists(target.gluePath)) return unbuiltGlueModule(target, files);
+    // The canonical glue file exists (the import named a directory or left out the extension).
+    if (target && target.gluePath !== path) return recogniseGlue(target.gluePath, files, crates);
+  }
   const parts = glueParts(path);
   if (!parts) return undefined;
   const { dir, stem, base, kind } = parts;
@@ -161,7 +198,12 @@ export function recogniseGlue(path: string, files: GlueFiles, crates: readonly C
   }
   for (const name of [...exports.keys()]) if (name.startsWith('__wbg') || name.startsWith('__wbindgen')) exports.delete(name);
 
-  const crate = joinCrate(path, base, crates);
+  // A loader that sets up the glue and `export * from "./pkg/x_bg.js"` while pkg/ is not built: the
+  // re-exported glue's exports (from the Rust index) are its exports, and its crate is the loader's.
+  const reexported = unbuiltReexports(dir, [jsText, dtsText], files, crates);
+  if (reexported) for (const [name, e] of reexported.module.exports) if (!exports.has(name)) exports.set(name, e);
+
+  const crate = joinCrate(path, base, crates, files) ?? reexported?.crate;
   const glueBuildMode = glueBuildModeOf(jsTexts.filter((t) => hasGlueIdentifiers(t) || t.includes('__wbg_set_wasm')));
   return {
     path: jsPath ?? dtsPath,

@@ -113,6 +113,48 @@ export function resolveSpecifier(fromPath: string, specifier: string, files: Res
   return resolved === undefined ? undefined : preferJsOverDeclaration(resolved, files);
 }
 
+/**
+ * Where an import that `resolveSpecifier` could not resolve points, for recognising glue that is not
+ * built (ts/unbuilt-glue.ts): a relative specifier's path; for a bare one, the target of a `file:` or
+ * `link:` dependency of that name in the package.json files above the importer (`"@x/wasm":
+ * "file:../crate/pkg"`), then the directories of workspace packages of that name — each joined with
+ * the subpath.
+ */
+export function unresolvedTargets(fromPath: string, specifier: string, files: ResolutionFiles): string[] {
+  const clean = specifier.replace(/[?#].*$/, '');
+  if (clean === '') return [];
+  if (isRelativeSpecifier(clean)) return [resolvePath(dirname(fromPath), clean)];
+  const bare = splitBareSpecifier(clean);
+  if (!bare) return [];
+  const out: string[] = [];
+  for (let dir = dirname(fromPath); ; dir = dirname(dir)) {
+    const target = localDependencyTarget(files.fileText(joinPath(dir, 'package.json')), bare.name);
+    if (target !== undefined) {
+      out.push(joinPath(resolvePath(dir, target), bare.subpath));
+      break;
+    }
+    if (dir === '/' || dir === '.' || dirname(dir) === dir) break;
+  }
+  for (const pkgDir of files.packagesNamed?.(bare.name) ?? []) out.push(joinPath(pkgDir, bare.subpath));
+  return out;
+}
+
+/** The path of a `file:`/`link:` dependency named `name` in a package.json text. */
+function localDependencyTarget(text: string | undefined, name: string): string | undefined {
+  if (text === undefined || !text.includes(`"${name}"`) || !/"(?:file|link):/.test(text)) return undefined;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+      const deps = json[key];
+      const value = typeof deps === 'object' && deps !== null ? (deps as Record<string, unknown>)[name] : undefined;
+      if (typeof value === 'string' && /^(?:file|link):/.test(value)) return value.replace(/^(?:file|link):/, '');
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
 function preferJsOverDeclaration(path: string, files: ResolutionFiles): string {
   if (!path.endsWith('.d.ts')) return path;
   const stem = path.slice(0, -'.d.ts'.length);

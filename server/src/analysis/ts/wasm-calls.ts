@@ -59,6 +59,10 @@ export interface WasmCallSite {
   readonly modulePath: string;
   /** For helper calls: the wasm call inside the helper that makes it one. */
   readonly inner?: WasmCallSite;
+  /** The name the glue exports: the function (not its local alias), or the method for class calls. */
+  readonly exportName?: string;
+  /** For constructor, static and method calls: the glue class (ts/rust-join.ts maps both to the Rust export). */
+  readonly className?: string;
 }
 
 export interface WasmCallSearch {
@@ -262,6 +266,12 @@ export class WasmCallFacts {
   }
 
   /** The glue class of the object a value expression creates: `new C()`, `C.create()`, `make()` returning C. */
+  /** The glue class whose instance a value expression creates (`new C()`, `C.create()`, a function returning C), if any. */
+  createdInstanceClass(value: Node): { className: string; modulePath: string } | undefined {
+    const cls = this.classOfValue(value);
+    return cls ? { className: cls.className, modulePath: cls.module.path } : undefined;
+  }
+
   private classOfValue(value: Node): { className: string; module: WasmModule } | undefined {
     const v = unwrapValue(value);
     if (!v) return undefined;
@@ -320,6 +330,24 @@ export class WasmCallFacts {
     return undefined;
   }
 
+  /**
+   * The glue class of the WASM_INSTANCE `name` (an identifier, or `this.field` without spaces) visible at
+   * offset `at`, for rules that ask which object a call or an argument is (TR1–TR3). After the traversal.
+   */
+  instanceOf(name: string, at: number): { readonly className: string; readonly module: WasmModule; readonly scope: TextRange } | undefined {
+    const inst = this.instanceAt(name, at);
+    return inst ? { className: inst.className, module: inst.module, scope: { start: inst.scopeStart, end: inst.scopeEnd } } : undefined;
+  }
+
+  /** The receiver key of a method call's object (`parser`, `this.parser`), as `instanceOf` takes it. */
+  static receiverKey(object: Node): string | undefined {
+    let receiver = object;
+    while (receiver.type === 'non_null_expression' || receiver.type === 'parenthesized_expression') receiver = receiver.namedChild(0) ?? receiver;
+    if (receiver.type === 'identifier') return receiver.text;
+    if (receiver.type === 'member_expression' && receiver.childForFieldName('object')?.type === 'this') return receiver.text.replace(/\s+/g, '');
+    return undefined;
+  }
+
   private instanceAt(name: string, at: number): Instance | undefined {
     let best: Instance | undefined;
     for (const inst of this.instances.get(name) ?? []) {
@@ -336,6 +364,57 @@ export class WasmCallFacts {
       if (!best || h.scopeEnd - h.scopeStart < best.scopeEnd - best.scopeStart) best = h;
     }
     return best;
+  }
+
+  /**
+   * The glue class of the WASM_INSTANCE named `name` (`doc`, `this.parser`) visible at `at`, if it is one:
+   * for rules about the object's own lifecycle (`free()`, `using`), which `classify` leaves out.
+   */
+  instanceClassAt(name: string, at: number): { className: string; modulePath: string } | undefined {
+    const inst = this.instanceAt(name.replace(/\s+/g, ''), at);
+    return inst ? { className: inst.className, modulePath: inst.module.path } : undefined;
+  }
+
+  /** The glue class a value expression creates (`new Doc()`, `Doc.open()`, a glue function returning a class). */
+  classOfCreatedValue(value: Node): { className: string; modulePath: string } | undefined {
+    const cls = this.classOfValue(value);
+    return cls ? { className: cls.className, modulePath: cls.module.path } : undefined;
+  }
+
+  /**
+   * The wasm call whose rejection reaches the end of `receiver`'s promise chain: the call itself, or a
+   * `.then`/`.finally` callback of the chain that calls wasm (before any earlier `.then(ok, h)`).
+   */
+  chainSource(receiver: Node): WasmCallSite | undefined {
+    let current: Node | null = receiver;
+    while (current) {
+      while (current && current.type === 'parenthesized_expression') current = current.namedChild(0);
+      if (!current || current.type !== 'call_expression') return undefined;
+      const direct = this.classify(current);
+      if (direct) return direct;
+      const fn = current.childForFieldName('function');
+      const prop = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+      if (!fn || (prop !== 'then' && prop !== 'finally')) return undefined;
+      const callback = current.childForFieldName('arguments')?.namedChild(0);
+      if (callback) {
+        const inCallback = this.callbackEntersWasm(callback);
+        if (inCallback) return inCallback;
+      }
+      // `.then(ok, h)` earlier in the chain: failures before it are h's business.
+      if (prop === 'then' && (current.childForFieldName('arguments')?.namedChildCount ?? 0) >= 2) return undefined;
+      current = fn.childForFieldName('object');
+    }
+    return undefined;
+  }
+
+  /** The wasm call a callback makes when it runs (a function expression, or a function passed by name). */
+  callbackEntersWasm(callback: Node): WasmCallSite | undefined {
+    if (FUNCTION_TYPES.has(callback.type)) {
+      const body = callback.childForFieldName('body');
+      return body ? this.callsIn(body, { returnedCounts: true, firstOnly: true })[0] : undefined;
+    }
+    // `.then(render)`, `.then(wasm.parse)`: a function passed by name.
+    return this.functionReference(callback, callback);
   }
 
   /** Same-file helper function named `key` (`name` or `this.name`) visible at `at`, for classifier lookups. */
@@ -358,7 +437,7 @@ export class WasmCallFacts {
       const b = this.bindings.get(ref.text);
       if (b && (b.kind === 'function' || b.kind === 'unknown')) {
         const module = this.module(b);
-        if (module) return { node: call, kind: 'function', callee: ref.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path };
+        if (module) return { node: call, kind: 'function', callee: ref.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path, exportName: b.importedName };
       }
       const inner = b ? undefined : this.helperReference(ref.text, ref.startIndex);
       return inner ? { node: call, kind: 'helper', callee: ref.text, isAsync: inner.isAsync, modulePath: inner.modulePath, inner } : undefined;
@@ -369,7 +448,7 @@ export class WasmCallFacts {
       const b = object?.type === 'identifier' ? this.bindings.get(object.text) : undefined;
       const module = b?.kind === 'namespace' ? this.module(b) : undefined;
       const exp = module?.exports.get(prop);
-      if (module && exp?.kind === 'function') return { node: call, kind: 'namespace', callee: ref.text, isAsync: exp.isAsync, modulePath: module.path };
+      if (module && exp?.kind === 'function') return { node: call, kind: 'namespace', callee: ref.text, isAsync: exp.isAsync, modulePath: module.path, exportName: prop };
     }
     return undefined;
   }
@@ -379,7 +458,7 @@ export class WasmCallFacts {
     if (node.type === 'new_expression') {
       const ctor = node.childForFieldName('constructor');
       const cls = ctor ? this.classOfCallee(ctor) : undefined;
-      return cls && ctor ? { node, kind: 'constructor', callee: `new ${ctor.text}`, isAsync: false, modulePath: cls.module.path } : undefined;
+      return cls && ctor ? { node, kind: 'constructor', callee: `new ${ctor.text}`, isAsync: false, modulePath: cls.module.path, className: cls.className } : undefined;
     }
     if (node.type !== 'call_expression') return undefined;
     const fn = node.childForFieldName('function');
@@ -390,7 +469,7 @@ export class WasmCallFacts {
         if (b.kind !== 'function' && b.kind !== 'unknown') return undefined;
         const module = this.module(b);
         if (!module) return undefined;
-        return { node, kind: 'function', callee: fn.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path };
+        return { node, kind: 'function', callee: fn.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path, exportName: b.importedName };
       }
       return this.helperCall(node, fn.text, fn.text);
     }
@@ -408,7 +487,7 @@ export class WasmCallFacts {
         if (!module || NON_EXPORT_MEMBERS.has(prop)) return undefined;
         const exp = module.exports.get(prop);
         if (exp ? exp.kind !== 'function' : module.exports.size > 0) return undefined;
-        return { node, kind: 'namespace', callee, isAsync: exp?.isAsync ?? false, modulePath: module.path };
+        return { node, kind: 'namespace', callee, isAsync: exp?.isAsync ?? false, modulePath: module.path, exportName: prop };
       }
     }
     const cls = this.classOfCallee(object);
@@ -431,7 +510,7 @@ export class WasmCallFacts {
     const method = cls?.methods?.get(prop);
     // Known class, unknown member: a JS builtin (`toString`, `constructor`) or a getter, not an export call.
     if (cls?.methods && (!method || method.isStatic !== isStatic)) return undefined;
-    return { node, kind: isStatic ? 'static' : 'method', callee, isAsync: method?.isAsync ?? false, modulePath: module.path };
+    return { node, kind: isStatic ? 'static' : 'method', callee, isAsync: method?.isAsync ?? false, modulePath: module.path, exportName: prop, className };
   }
 
   private helperCall(node: Node, key: string, callee: string): WasmCallSite | undefined {

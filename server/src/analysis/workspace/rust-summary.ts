@@ -271,7 +271,19 @@ function functionExport(
     params,
     returnType: fn.childForFieldName('return_type')?.text,
     isStart: opts.isStart,
+    ...accessorOf(opts.args, stringArg(opts.args, 'js_name') ?? name),
   };
+}
+
+/** `getter`/`setter` (optionally `= name`): the JS property the method stands for. */
+function accessorOf(args: Map<string, string | true>, jsName: string): Pick<RustExport, 'accessor'> {
+  for (const kind of ['getter', 'setter'] as const) {
+    const v = args.get(kind);
+    if (v === undefined) continue;
+    const property = typeof v === 'string' ? v : kind === 'setter' ? jsName.replace(/^set_/, '') : jsName;
+    return { accessor: { kind, property } };
+  }
+  return {};
 }
 
 function receiverOf(text: string): Receiver {
@@ -286,7 +298,7 @@ function structSummary(path: string, node: Node, wb: Attribute | undefined): Rus
   const nameNode = node.childForFieldName('name');
   if (!nameNode) return undefined;
   const args = attributeArguments(wb?.args ?? null);
-  const fields: { name: string; type: string; isPub: boolean; range: TextRange }[] = [];
+  const fields: { name: string; type: string; isPub: boolean; range: TextRange; jsReadonly?: boolean }[] = [];
   const body = node.childForFieldName('body');
   if (body?.type === 'field_declaration_list') {
     for (const f of body.namedChildren) {
@@ -296,7 +308,8 @@ function structSummary(path: string, node: Node, wb: Attribute | undefined): Rus
       if (!fname || !ftype) continue;
       const isPub = f.namedChildren.some((c) => c.type === 'visibility_modifier' && c.text === 'pub');
       const skipped = attributesOf(f).some((a) => isWasmBindgenAttribute(a) && attributeArguments(a.args).has('skip'));
-      fields.push({ name: fname.text, type: ftype.text, isPub: isPub && !skipped, range: range(fname) });
+      const jsReadonly = attributesOf(f).some((a) => isWasmBindgenAttribute(a) && attributeArguments(a.args).has('readonly'));
+      fields.push({ name: fname.text, type: ftype.text, isPub: isPub && !skipped, range: range(fname), ...(jsReadonly ? { jsReadonly } : {}) });
     }
   }
   return { name: nameNode.text, jsName: stringArg(args, 'js_name') ?? nameNode.text, path, nameRange: range(nameNode), fields };

@@ -9,7 +9,7 @@ import { recogniseGlue } from '../ts/glue-recognition';
 import { extractImports, type RawTsImports } from '../ts/imports';
 import { packageNameOf } from '../ts/module-resolution';
 import { dirname } from '../text/paths';
-import type { CrateInfo, TsFileSummary, WasmModule } from './types';
+import type { CrateIndex, CrateInfo, TsFileSummary, WasmModule } from './types';
 
 export type { RawTsImports } from '../ts/imports';
 
@@ -19,6 +19,8 @@ export interface ModuleResolver {
   wasmModule(path: string): WasmModule | undefined;
   /** Directories of workspace packages named `name` (bare specifiers such as a wasm-pack `pkg/`). Optional. */
   packagesNamed?(name: string): readonly string[];
+  /** The §B1 index of a crate: the exports of unbuilt glue come from it (ts/unbuilt-glue.ts). Optional. */
+  crateIndex?(crateRoot: string | undefined): CrateIndex;
 }
 
 export function extractTsImports(path: string, root: Node, text: string): RawTsImports {

@@ -91,6 +91,11 @@ export interface RustExport {
   readonly params: readonly { readonly name: string; readonly type: string }[];
   readonly returnType?: string;
   readonly isStart: boolean;
+  /**
+   * `#[wasm_bindgen(getter)]`/`(setter)` methods: a JS property, not a method. `property` is the name JS
+   * sees (`getter = x`/`setter = x`, else `js_name`, else the identifier; setters drop a `set_` prefix).
+   */
+  readonly accessor?: { readonly kind: 'getter' | 'setter'; readonly property: string };
 }
 
 export interface RustImport {
@@ -122,7 +127,8 @@ export interface RustStruct {
   readonly jsName: string;
   readonly path: string;
   readonly nameRange: TextRange;
-  readonly fields: readonly { readonly name: string; readonly type: string; readonly isPub: boolean; readonly range: TextRange }[];
+  /** `jsReadonly`: a `pub` field marked `#[wasm_bindgen(readonly)]` (JS gets a getter but no setter). */
+  readonly fields: readonly { readonly name: string; readonly type: string; readonly isPub: boolean; readonly range: TextRange; readonly jsReadonly?: boolean }[];
 }
 
 export type StateRootKind = 'static' | 'static mut' | 'thread_local' | 'lazy_static' | 'struct_field';
@@ -192,6 +198,11 @@ export interface WasmModule {
   readonly glueBuildMode?: BuildMode;
   /** The Rust crate that produced it (joined by lib name, §B4), when it is in the workspace. */
   readonly crateRoot?: string;
+  /**
+   * True for the output of a crate that is not built in the workspace (wasm-pack's `pkg/` is usually not
+   * committed): `path` is where the glue would be and `exports` come from the crate's Rust export index.
+   */
+  readonly unbuilt?: boolean;
 }
 
 export type WasmBindingKind = 'init' | 'namespace' | 'function' | 'class' | 'unknown';

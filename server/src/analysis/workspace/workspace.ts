@@ -224,13 +224,30 @@ export class Workspace implements WorkspaceQueries {
     entry.rustSummary = undefined;
     entry.tsImports = undefined;
     entry.tsSummary = undefined;
-    if (entry.language === 'rust') this.crateIndexCache.clear();
+    if (entry.language === 'rust') {
+      this.crateIndexCache.clear();
+      this.dropModulesDerivedFromRust();
+    }
     if (isCrateConfigFile(path)) {
       this.crateCache = undefined;
       this.crateIndexCache.clear();
       this.structureChanged();
     }
     if (affectsWasmModules(path)) this.structureChanged();
+  }
+
+  /**
+   * Unbuilt glue takes its exports from the Rust index (ts/unbuilt-glue.ts): after a Rust change those
+   * modules are recognised again, and TS summaries re-resolved so binding kinds follow.
+   */
+  private dropModulesDerivedFromRust(): void {
+    let dropped = false;
+    for (const [path, module] of this.wasmModuleCache) {
+      if (!module?.unbuilt) continue;
+      this.wasmModuleCache.delete(path);
+      dropped = true;
+    }
+    if (dropped) this.structureGeneration++;
   }
 
   private structureChanged(): void {

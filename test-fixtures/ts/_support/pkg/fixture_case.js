@@ -1,6 +1,315 @@
 /* @ts-self-types="./fixture_case.d.ts" */
 
 /**
+ * A connection to a node; its async methods hold their borrow of `self` until the promise settles.
+ */
+export class Client {
+    static __wrap(ptr) {
+        ptr = ptr >>> 0;
+        const obj = Object.create(Client.prototype);
+        obj.__wbg_ptr = ptr;
+        ClientFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        ClientFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_client_free(ptr, 0);
+    }
+    /**
+     * Connects to `url` and reads the current height.
+     * @param {string} url
+     * @returns {Promise<Client>}
+     */
+    static connect(url) {
+        const ptr0 = passStringToWasm0(url, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.client_connect(ptr0, len0);
+        return ret;
+    }
+    /**
+     * Fetches new blocks and updates the local state.
+     * @returns {Promise<void>}
+     */
+    sync() {
+        const ret = wasm.client_sync(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * Fetches new blocks and returns the new state (exclusive borrow across the fetch).
+     * @returns {Promise<any>}
+     */
+    syncState() {
+        const ret = wasm.client_syncState(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * The height as of the last sync, re-read from the node (shared borrow across the fetch).
+     * @returns {Promise<number>}
+     */
+    fetchHeight() {
+        const ret = wasm.client_fetchHeight(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * The known accounts (shared borrow across the fetch).
+     * @returns {Promise<any>}
+     */
+    getAccounts() {
+        const ret = wasm.client_getAccounts(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * The node URL.
+     * @returns {string}
+     */
+    url() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ret = wasm.client_url(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
+     * Points the client at another node.
+     * @param {string} url
+     */
+    setUrl(url) {
+        const ptr0 = passStringToWasm0(url, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        wasm.client_setUrl(this.__wbg_ptr, ptr0, len0);
+    }
+    /**
+     * Starts a balance query; the returned promise owns a copy of the URL and does not borrow `self`.
+     * @param {string} account
+     * @returns {Promise<any>}
+     */
+    queryBalance(account) {
+        const ptr0 = passStringToWasm0(account, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.client_queryBalance(this.__wbg_ptr, ptr0, len0);
+        return ret;
+    }
+}
+if (Symbol.dispose) Client.prototype[Symbol.dispose] = Client.prototype.free;
+
+/**
+ * A document that can be merged with others.
+ */
+export class Doc {
+    static __wrap(ptr) {
+        ptr = ptr >>> 0;
+        const obj = Object.create(Doc.prototype);
+        obj.__wbg_ptr = ptr;
+        DocFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        DocFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_doc_free(ptr, 0);
+    }
+    /**
+     * @param {string} text
+     */
+    constructor(text) {
+        const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.doc_new(ptr0, len0);
+        this.__wbg_ptr = ret >>> 0;
+        DocFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * Appends the text of `other` to this document.
+     * @param {Doc} other
+     */
+    append(other) {
+        _assertClass(other, Doc);
+        wasm.doc_append(this.__wbg_ptr, other.__wbg_ptr);
+    }
+    /**
+     * True when both documents hold the same text.
+     * @param {Doc} other
+     * @returns {boolean}
+     */
+    equals(other) {
+        _assertClass(other, Doc);
+        const ret = wasm.doc_equals(this.__wbg_ptr, other.__wbg_ptr);
+        return ret !== 0;
+    }
+    /**
+     * A copy of this document (a new object).
+     * @returns {Doc}
+     */
+    clone() {
+        const ret = wasm.doc_clone(this.__wbg_ptr);
+        return Doc.__wrap(ret);
+    }
+}
+if (Symbol.dispose) Doc.prototype[Symbol.dispose] = Doc.prototype.free;
+
+/**
+ * A text buffer that calls JS back: listeners after each change, visitors per line.
+ */
+export class Editor {
+    static __wrap(ptr) {
+        ptr = ptr >>> 0;
+        const obj = Object.create(Editor.prototype);
+        obj.__wbg_ptr = ptr;
+        EditorFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        EditorFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_editor_free(ptr, 0);
+    }
+    constructor() {
+        const ret = wasm.editor_new();
+        this.__wbg_ptr = ret >>> 0;
+        EditorFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * The whole text.
+     * @returns {string}
+     */
+    text() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ret = wasm.editor_text(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
+     * Inserts `s` at the end and calls every change listener before returning (`self` stays borrowed).
+     * @param {string} s
+     */
+    insert(s) {
+        const ptr0 = passStringToWasm0(s, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        wasm.editor_insert(this.__wbg_ptr, ptr0, len0);
+    }
+    /**
+     * Replaces the text.
+     * @param {string} text
+     */
+    setText(text) {
+        const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        wasm.editor_setText(this.__wbg_ptr, ptr0, len0);
+    }
+    /**
+     * Registers a listener that `insert` calls after each change.
+     * @param {Function} listener
+     */
+    onChange(listener) {
+        wasm.editor_onChange(this.__wbg_ptr, listener);
+    }
+    /**
+     * Calls `f(line)` for each line, synchronously (a shared borrow of `self` is held meanwhile).
+     * @param {Function} f
+     */
+    forEachLine(f) {
+        wasm.editor_forEachLine(this.__wbg_ptr, f);
+    }
+    /**
+     * Replaces each line with `f(line)`, synchronously (an exclusive borrow of `self` is held meanwhile).
+     * @param {Function} f
+     */
+    mapLines(f) {
+        wasm.editor_mapLines(this.__wbg_ptr, f);
+    }
+    /**
+     * Number of lines.
+     * @returns {number}
+     */
+    get length() {
+        const ret = wasm.editor_length(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+}
+if (Symbol.dispose) Editor.prototype[Symbol.dispose] = Editor.prototype.free;
+
+/**
+ * A 2×2 matrix without a `clone` export.
+ */
+export class Matrix {
+    static __wrap(ptr) {
+        ptr = ptr >>> 0;
+        const obj = Object.create(Matrix.prototype);
+        obj.__wbg_ptr = ptr;
+        MatrixFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        MatrixFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_matrix_free(ptr, 0);
+    }
+    /**
+     * @param {number} a
+     * @param {number} b
+     * @param {number} c
+     * @param {number} d
+     */
+    constructor(a, b, c, d) {
+        const ret = wasm.matrix_new(a, b, c, d);
+        this.__wbg_ptr = ret >>> 0;
+        MatrixFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * `self = self × other`.
+     * @param {Matrix} other
+     */
+    mulAssign(other) {
+        _assertClass(other, Matrix);
+        wasm.matrix_mulAssign(this.__wbg_ptr, other.__wbg_ptr);
+    }
+    /**
+     * The determinant.
+     * @returns {number}
+     */
+    det() {
+        const ret = wasm.matrix_det(this.__wbg_ptr);
+        return ret;
+    }
+}
+if (Symbol.dispose) Matrix.prototype[Symbol.dispose] = Matrix.prototype.free;
+
+/**
  * Incremental parser over a source text; `feed` adds input, `finish` resolves the tree.
  */
 export class Parser {
@@ -70,6 +379,27 @@ export class Parser {
 if (Symbol.dispose) Parser.prototype[Symbol.dispose] = Parser.prototype.free;
 
 /**
+ * A line-based diff of two documents.
+ * @param {Doc} a
+ * @param {Doc} b
+ * @returns {string}
+ */
+export function diff(a, b) {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        _assertClass(a, Doc);
+        _assertClass(b, Doc);
+        const ret = wasm.diff(a.__wbg_ptr, b.__wbg_ptr);
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
+
+/**
  * Fetches `url` and parses the body.
  * @param {string} url
  * @returns {Promise<any>}
@@ -79,6 +409,17 @@ export function load(url) {
     const len0 = WASM_VECTOR_LEN;
     const ret = wasm.load(ptr0, len0);
     return ret;
+}
+
+/**
+ * Merges `src` into `dst`.
+ * @param {Doc} dst
+ * @param {Doc} src
+ */
+export function merge(dst, src) {
+    _assertClass(dst, Doc);
+    _assertClass(src, Doc);
+    wasm.merge(dst.__wbg_ptr, src.__wbg_ptr);
 }
 
 /**
@@ -206,9 +547,27 @@ function wasm_bindgen__convert__closures_____invoke__h9a1e3c5b7d2f4068(arg0, arg
     wasm.wasm_bindgen__convert__closures_____invoke__h9a1e3c5b7d2f4068(arg0, arg1, arg2, arg3);
 }
 
+const ClientFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_client_free(ptr >>> 0, 1));
+const DocFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_doc_free(ptr >>> 0, 1));
+const EditorFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_editor_free(ptr >>> 0, 1));
+const MatrixFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_matrix_free(ptr >>> 0, 1));
 const ParserFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_parser_free(ptr >>> 0, 1));
+
+function _assertClass(instance, klass) {
+    if (!(instance instanceof klass)) {
+        throw new Error(`expected instance of ${klass.name}`);
+    }
+}
 
 function addToExternrefTable0(obj) {
     const idx = wasm.__externref_table_alloc();

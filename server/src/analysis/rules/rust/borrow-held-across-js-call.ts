@@ -11,7 +11,7 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import {
   asMethodCall, borrowScopesIn, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf,
-  parentOf, returnsResultOfJsError, rustEnv, stateResolverFor, suspendedContextOf, yieldPointRange,
+  parentOf, returnsResultOfJsError, rustEnv, stateResolverFor, suspendedContextOf, typedJsCallPointOf, yieldPointRange,
   type BorrowScope, type JsCallPoint, type RustEnv, type StateResolver,
 } from '../../rust/index';
 import type { BuildMode } from '../../workspace/types';
@@ -29,6 +29,8 @@ export default defineRule({
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;
+    // A crate that does not use wasm-bindgen (a native CLI in the same workspace) calls no JS.
+    if (!usesWasmBindgen(env)) return;
     // Guards acquired with `try_*` and handled (`?`, `if let Ok`, `match`) are the documented remedy.
     const scopes = borrowScopesIn(node, env).filter((s) => s.acquisition.handling !== 'graceful');
     if (scopes.length === 0) return;
@@ -47,7 +49,8 @@ export default defineRule({
       report(ctx, env, resolver, scope, { kind: 'await', node: awaitNode });
     }
     for (const call of facts.calls) {
-      const js = jsCallPointOf(call, env, resolver);
+      // Method imports with common names (`emit`, `update`) count when the receiver is declared with the import's type.
+      const js = jsCallPointOf(call, env, resolver) ?? typedJsCallPointOf(call, env, resolver);
       if (!js || (js.certainty === 'indirect' && !includeIndirect)) continue;
       const callParent = parentOf(call);
       if (callParent?.type === 'await_expression' && reportedAwaits.has(callParent.id)) continue;
@@ -85,7 +88,9 @@ function report(ctx: RuleContext, env: RustEnv, resolver: StateResolver, scope: 
   let range: { start: number; end: number };
   if (point.kind === 'call') {
     range = { start: point.node.startIndex, end: point.node.endIndex };
-    message = `${state} is ${verb}${guard} across \`${point.js.display}\`, which runs JS; if JS calls back into ${reenter}, ${consequenceOfCallback(mode, conflict, state)}`;
+    // `indirect` calls (opt-in) run JS only in special cases: a getter/setter, a proxy, `toJSON`, a custom element.
+    const runs = point.js.certainty === 'indirect' ? 'which can run JS (an accessor, a proxy, `toJSON` or a custom element)' : 'which runs JS';
+    message = `${state} is ${verb}${guard} across \`${point.js.display}\`, ${runs}; if JS calls back into ${reenter}, ${consequenceOfCallback(mode, conflict, state)}`;
   } else {
     range = yieldPointRange(point.node);
     message = `${state} is ${verb}${guard} across \`.await\`; any call into ${reenter} while this future is pending ${consequenceOfAwait(mode, conflict)}`;
@@ -101,7 +106,7 @@ function report(ctx: RuleContext, env: RustEnv, resolver: StateResolver, scope: 
   ctx.report({
     range,
     message,
-    severity: exclusive ? undefined : 'warning',
+    severity: exclusive && !(point.kind === 'call' && point.js.certainty === 'indirect') ? undefined : 'warning',
     related,
     fixes: () => fixesFor(env, resolver, scope, point),
   });
@@ -183,7 +188,10 @@ function moveCallAfterClosure(env: RustEnv, resolver: StateResolver, scope: Borr
   };
 }
 
-/** (2) A `let` guard not used from the JS call on: `drop(g);` right before the statement that calls JS. */
+/**
+ * (2) A `let` guard not used from the JS call on: `drop(g);` right before the statement that calls JS.
+ * When the guard is already dropped later (`drop(g)` after the call), that `drop` moves up instead.
+ */
 function dropGuardBefore(env: RustEnv, scope: BorrowScope, point: Node): Fix | undefined {
   if (scope.kind !== 'let' || !scope.guardName) return undefined;
   const letNode = scope.holder;
@@ -204,35 +212,62 @@ function dropGuardBefore(env: RustEnv, scope: BorrowScope, point: Node): Fix | u
     const used = identifiersIn(v);
     if (tied.some((t) => used.has(t))) tied.push(...identifiersIn(p));
   }
+  // An existing `drop(g);` statement of this block (the scope's end) is moved, not duplicated.
+  const existing = scope.dropCall ? enclosingStatement(scope.dropCall) : undefined;
+  const dropStatement = existing && existing.block.id === block.id && existing.statement.type === 'expression_statement' &&
+    existing.statement.namedChild(0)?.id === scope.dropCall!.id ? existing.statement : undefined;
+  if (scope.dropCall && !dropStatement) return undefined;
   // Identifiers (not text: comments may name the guard) from the statement to the end of the block.
   for (let s: Node | null = statement; s; s = s.nextNamedSibling) {
+    if (dropStatement && s.id === dropStatement.id) continue;
     const used = identifiersIn(s);
     if (tied.some((t) => used.has(t))) return undefined;
   }
   const indent = indentationAt(env.text, statement.startIndex);
+  const insert = { range: { start: statement.startIndex, end: statement.startIndex }, newText: `drop(${scope.guardName});\n${indent}` };
+  if (!dropStatement) {
+    return { title: `Drop \`${scope.guardName}\` before the call`, safety: 'unsafe', edits: [insert] };
+  }
+  // Remove the old statement with the whitespace (and line break) in front of it.
+  const lineStart = env.text.lastIndexOf('\n', dropStatement.startIndex - 1);
+  const onlyIndent = /^[ \t]*$/.test(env.text.slice(lineStart + 1, dropStatement.startIndex));
+  const removeFrom = onlyIndent && lineStart >= 0 ? lineStart : dropStatement.startIndex;
   return {
-    title: `Drop \`${scope.guardName}\` before the call`,
+    title: `Move \`drop(${scope.guardName})\` before the call`,
     safety: 'unsafe',
-    edits: [{ range: { start: statement.startIndex, end: statement.startIndex }, newText: `drop(${scope.guardName});\n${indent}` }],
+    edits: [insert, { range: { start: removeFrom, end: dropStatement.endIndex }, newText: '' }],
   };
 }
 
-/** (3) In a function returning `Result<_, JsError>`: `try_borrow_mut()` and return an error on re-entrant use. */
+/**
+ * (3) In a function returning `Result<_, JsError>` (or `Result<_, JsValue>`): `try_borrow_mut()` and return
+ * an error on re-entrant use.
+ */
 function tryBorrowInstead(scope: BorrowScope): Fix | undefined {
   const acq = scope.acquisition;
   if (acq.primitive !== 'RefCell' || (acq.method !== 'borrow_mut' && acq.method !== 'borrow')) return undefined;
   const fn = parentOf(acq.call) ? enclosingFunctionOf(acq.call) : null;
-  if (!fn || !returnsResultOfJsError(fn.childForFieldName('return_type')?.text)) return undefined;
+  const returnType = fn?.childForFieldName('return_type')?.text;
+  if (!fn || !returnType) return undefined;
+  const error = returnsResultOfJsError(returnType) ? 'JsError::new("reentrant call")' : returnsResultOfJsValue(returnType) ? 'JsValue::from_str("reentrant call")' : undefined;
+  if (!error) return undefined;
   // `?` must return from the function itself, not from a closure around the borrow.
   for (let n = parentOf(acq.call); n && n.id !== fn.id; n = parentOf(n)) if (n.type === 'closure_expression' || n.type === 'async_block') return undefined;
   const m = asMethodCall(acq.call);
   if (!m) return undefined;
   const tryMethod = acq.method === 'borrow_mut' ? 'try_borrow_mut' : 'try_borrow';
+  const errorType = error.startsWith('JsError') ? 'JsError' : 'JsValue';
   return {
-    title: `Use \`${tryMethod}\` and return a \`JsError\` when \`${acq.origin.name}\` is already borrowed`,
+    title: `Use \`${tryMethod}\` and return a \`${errorType}\` when \`${acq.origin.name}\` is already borrowed`,
     safety: 'unsafe',
-    edits: [{ range: { start: m.methodNode.startIndex, end: acq.call.endIndex }, newText: `${tryMethod}().map_err(|_| JsError::new("reentrant call"))?` }],
+    edits: [{ range: { start: m.methodNode.startIndex, end: acq.call.endIndex }, newText: `${tryMethod}().map_err(|_| ${error})?` }],
   };
+}
+
+/** `Result<T, JsValue>` (any path to JsValue). */
+function returnsResultOfJsValue(returnType: string): boolean {
+  const t = returnType.replace(/\s+/g, '');
+  return /^(?:std::result::|core::result::)?Result<.*,(?:[\w:]*::)?JsValue>$/.test(t);
 }
 
 function enclosingFunctionOf(node: Node): Node | null {
@@ -252,4 +287,8 @@ function shortName(callText: string): string {
   const head = callText.replace(/\s+/g, ' ');
   const paren = head.indexOf('(');
   return (paren > 0 ? head.slice(0, paren) : head) + '(..)';
+}
+
+function usesWasmBindgen(env: RustEnv): boolean {
+  return !env.crate || env.crate.usesWasmBindgen || /\bwasm_bindgen\b/.test(env.text);
 }

@@ -10,13 +10,13 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, FileEdit, TextEdit } from '../../model';
-import { handlerClassifies, handlerInspects, handlerRethrows, storedErrorTargets } from '../../ts/catch-analysis';
+import { handlerClassifies, handlerInspects, handlerRethrows, handlerWrapsWithoutOriginal, storedErrorTargets } from '../../ts/catch-analysis';
 import {
-  abortGuard, classifierGuard, classifierModulePath, displayModulePath, formatGuard, freshName, type GuardStatement,
-  importClassifier, insertAtBlockStart, RECOVERABLE_CLASSIFIER, type SourceStyle, sourceStyleOf,
+  abortGuard, classifierGuard, classifierModulePath, displayModulePath, freshName, type GuardStatement,
+  guardPromiseHandler, importClassifier, insertAtBlockStart, RECOVERABLE_CLASSIFIER, sourceStyleOf,
 } from '../../ts/classifier-module';
+import { buildModeOfModule, retryLoopOf, selfCallIn, TEST_FILE } from '../../ts/failure-context';
 import { describeCall, FUNCTION_TYPES, outermostChain, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
-import type { BuildMode } from '../../workspace/types';
 
 /** A node to check, with the functions around it (recorded during the traversal, where they are cheap). */
 interface Candidate {
@@ -28,14 +28,13 @@ interface Candidate {
 interface FileState {
   readonly facts: WasmCallFacts;
   readonly tries: Candidate[];
-  readonly handlerCalls: Node[];
+  readonly handlerCalls: Candidate[];
   readonly settled: Candidate[];
 }
 
 const states = new WeakMap<RuleContext, FileState>();
 
 const FRESH_INSTANCE = /WebAssembly\.instantiate(?:Streaming)?\s*\(|new\s+WebAssembly\.Instance\s*\(|\bimport\s*\(\s*`[^`]*\$\{/g;
-const TEST_FILE = /(?:[._-](?:test|spec)\.[cm]?[jt]sx?$)|\/(?:__tests__|tests?)\//;
 const FORWARDING_HANDLERS = new Set(['reject', 'rej', 'next', 'done', 'cb', 'callback', 'fail']);
 
 export default defineRule({
@@ -66,7 +65,7 @@ export default defineRule({
       if (fn?.type !== 'member_expression') return;
       const prop = fn.childForFieldName('property')?.text;
       const argCount = prop === 'catch' || prop === 'then' ? node.childForFieldName('arguments')?.namedChildCount ?? 0 : 0;
-      if ((prop === 'catch' && argCount >= 1) || (prop === 'then' && argCount >= 2)) state.handlerCalls.push(node);
+      if ((prop === 'catch' && argCount >= 1) || (prop === 'then' && argCount >= 2)) state.handlerCalls.push(candidate());
       else if (prop === 'allSettled' && fn.childForFieldName('object')?.text === 'Promise') state.settled.push(candidate());
     }
   },
@@ -77,7 +76,7 @@ export default defineRule({
     if (!state?.facts.active) return;
     const check = new Checker(ctx, state.facts);
     for (const candidate of state.tries) check.tryStatement(candidate);
-    for (const node of state.handlerCalls) check.handlerCall(node);
+    for (const candidate of state.handlerCalls) check.handlerCall(candidate);
     for (const candidate of state.settled) check.allSettled(candidate);
   },
 });
@@ -97,26 +96,40 @@ class Checker {
     const handlerBody = handler?.childForFieldName('body');
     const tryBody = node.childForFieldName('body');
     if (!handler || !handlerBody || !tryBody) return;
-    if (this.accountable(handlerBody)) return;
     const paramNode = handler.childForFieldName('parameter');
     const param = paramNode?.type === 'identifier' ? paramNode.text : undefined;
+    const verdict = this.verdict(handlerBody, param);
+    if (verdict === 'accountable') return;
     if (param && this.storedForLater(node, handlerBody, param, outermostFunction)) return;
     if (enclosingFunction && this.createsFreshInstance(enclosingFunction)) return;
+    // A swallowing catch that makes a loop go round again is a retry: retry-after-abort (C03) reports it.
+    if (verdict === 'swallows' && (retryLoopOf(node) || selfCallIn(handlerBody, enclosingFunction))) return;
     const site = this.facts.callsIn(tryBody, { firstOnly: true, consumed: (s) => this.consumedInOwnChain(s) })[0];
     if (!site) return;
     const keyword = handler.child(0);
     if (!keyword) return;
     this.ctx.report({
       range: { start: keyword.startIndex, end: keyword.endIndex },
-      message: `\`catch\` around ${this.describe(site)} neither classifies nor rethrows: ${this.consequence(site)}`,
+      message: verdict === 'wraps'
+        ? `\`catch\` around ${this.describe(site)} throws a new error that does not carry the original (no \`cause\`): ${this.lostClass(site)}`
+        : `\`catch\` around ${this.describe(site)} neither classifies nor rethrows: ${this.consequence(site)}`,
       related: this.related(site),
       fixes: () => this.catchClauseFixes(handler, handlerBody, paramNode),
     });
   }
 
-  /** The handler rethrows, classifies (or tries to: C02's business), or asserts on the error (tests). */
-  private accountable(handlerBody: Node): boolean {
-    return handlerRethrows(handlerBody) || handlerInspects(handlerBody, (name, call) => this.isClassifierCall(name, call));
+  /**
+   * `accountable`: the handler classifies (or tries to: C02's business), asserts on the error (tests), or
+   * rethrows it; `wraps`: it rethrows, but only as new errors that drop the original; `swallows`: neither.
+   */
+  private verdict(handlerBody: Node, param: string | undefined): 'accountable' | 'wraps' | 'swallows' {
+    if (handlerInspects(handlerBody, (name, call) => this.isClassifierCall(name, call))) return 'accountable';
+    if (!handlerRethrows(handlerBody)) return 'swallows';
+    return handlerWrapsWithoutOriginal(handlerBody, param) ? 'wraps' : 'accountable';
+  }
+
+  private accountable(handlerBody: Node, param: string | undefined): boolean {
+    return this.verdict(handlerBody, param) === 'accountable';
   }
 
   private isClassifierCall(name: string, call: Node): boolean {
@@ -171,7 +184,7 @@ class Checker {
 
   // ---- .catch(h) / .then(ok, h) ---------------------------------------------------------------------
 
-  handlerCall(call: Node): void {
+  handlerCall({ node: call, enclosingFunction }: Candidate): void {
     const fn = call.childForFieldName('function');
     const propNode = fn?.childForFieldName('property');
     const receiver = fn?.childForFieldName('object');
@@ -179,64 +192,38 @@ class Checker {
     if (!fn || !propNode || !receiver) return;
     const handler = propNode.text === 'catch' ? args[0] : args.length >= 2 ? args[1] : undefined;
     if (!handler) return;
-    const site = this.wasmSourceOfChain(receiver);
+    const site = this.facts.chainSource(receiver);
     if (!site) return;
-    if (this.handlerFunctionAccountable(handler)) return;
+    const verdict = this.handlerFunctionVerdict(handler);
+    if (verdict === 'accountable') return;
+    // `.catch(() => load(url))` inside `load`: a recursive retry, retry-after-abort's finding.
+    const handlerBody = FUNCTION_TYPES.has(handler.type) ? handler.childForFieldName('body') : null;
+    if (verdict === 'swallows' && handlerBody && selfCallIn(handlerBody, enclosingFunction)) return;
     if (isConsumedByAssertion(outermostChain(call))) return;
     const what = propNode.text === 'catch' ? '`.catch()` handler' : 'rejection handler of `.then()`';
     this.ctx.report({
       node: propNode,
-      message: `${what} on ${this.describe(site)} neither classifies nor rethrows: ${this.consequence(site)}`,
+      message: verdict === 'wraps'
+        ? `${what} on ${this.describe(site)} throws a new error that does not carry the original (no \`cause\`): ${this.lostClass(site)}`
+        : `${what} on ${this.describe(site)} neither classifies nor rethrows: ${this.consequence(site)}`,
       related: this.related(site),
       fixes: () => this.promiseHandlerFixes(handler),
     });
   }
 
-  /** The wasm call whose rejection reaches the end of `receiver`'s promise chain. */
-  private wasmSourceOfChain(receiver: Node): WasmCallSite | undefined {
-    let current: Node | null = receiver;
-    while (current) {
-      while (current && current.type === 'parenthesized_expression') current = current.namedChild(0);
-      if (!current || current.type !== 'call_expression') return undefined;
-      const direct = this.facts.classify(current);
-      if (direct) return direct;
-      const fn = current.childForFieldName('function');
-      const prop = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
-      if (!fn || (prop !== 'then' && prop !== 'finally')) return undefined;
-      const callback = current.childForFieldName('arguments')?.namedChild(0);
-      if (callback) {
-        const inCallback = this.callbackEntersWasm(callback);
-        if (inCallback) return inCallback;
-      }
-      // `.then(ok, h)` earlier in the chain: failures before it are h's business.
-      if (prop === 'then' && (current.childForFieldName('arguments')?.namedChildCount ?? 0) >= 2) return undefined;
-      current = fn.childForFieldName('object');
-    }
-    return undefined;
-  }
-
-  private callbackEntersWasm(callback: Node): WasmCallSite | undefined {
-    if (FUNCTION_TYPES.has(callback.type)) {
-      const body = callback.childForFieldName('body');
-      return body ? this.facts.callsIn(body, { returnedCounts: true, firstOnly: true })[0] : undefined;
-    }
-    // `.then(render)`, `.then(wasm.parse)`: a function passed by name.
-    return this.facts.functionReference(callback, callback);
-  }
-
-  private handlerFunctionAccountable(handler: Node): boolean {
+  private handlerFunctionVerdict(handler: Node): 'accountable' | 'wraps' | 'swallows' {
     if (FUNCTION_TYPES.has(handler.type)) {
       const body = handler.childForFieldName('body');
-      return !body || this.accountable(body);
+      return body ? this.verdict(body, firstParameterName(handler)) : 'accountable';
     }
     if (handler.type === 'identifier' || handler.type === 'member_expression') {
       const name = lastSegment(handler.text);
-      if (this.classifierNames.has(name) || FORWARDING_HANDLERS.has(name)) return true;
+      if (this.classifierNames.has(name) || FORWARDING_HANDLERS.has(name)) return 'accountable';
       const key = handler.type === 'member_expression' && handler.childForFieldName('object')?.type === 'this' ? `this.${name}` : name;
       const helper = this.facts.helperBody(key, handler.startIndex);
-      return helper !== undefined && this.accountable(helper);
+      return helper !== undefined && this.accountable(helper, undefined) ? 'accountable' : 'swallows';
     }
-    return true; // a handler built by an expression we cannot read: stay quiet
+    return 'accountable'; // a handler built by an expression we cannot read: stay quiet
   }
 
   // ---- Promise.allSettled ---------------------------------------------------------------------------
@@ -295,15 +282,8 @@ class Checker {
     return `wasm call \`${describeCall(site)}\``;
   }
 
-  private buildMode(site: WasmCallSite): BuildMode | undefined {
-    const module = this.ctx.workspace.wasmModule(site.modulePath);
-    // The crate's configuration is what the next build produces; glue markers describe the last one.
-    const crate = module?.crateRoot !== undefined ? this.ctx.workspace.crateOf(`${module.crateRoot}/Cargo.toml`) : undefined;
-    return crate?.buildMode ?? module?.glueBuildMode ?? this.ctx.crate?.buildMode;
-  }
-
   private consequence(site: WasmCallSite): string {
-    switch (this.buildMode(site)) {
+    switch (buildModeOfModule(this.ctx, site.modulePath)) {
       case 'abort':
         return 'in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory';
       case 'abort+handler':
@@ -313,6 +293,12 @@ class Checker {
       default:
         return 'an abort (`WebAssembly.RuntimeError`) is handled like any other error and the dead or corrupted instance is used again';
     }
+  }
+
+  private lostClass(site: WasmCallSite): string {
+    return buildModeOfModule(this.ctx, site.modulePath) === 'abort'
+      ? 'callers can no longer tell a Rust panic (`WebAssembly.RuntimeError` in this panic=abort build) from an ordinary failure and keep using the possibly corrupted instance'
+      : 'callers can no longer tell an abort from an ordinary failure and keep calling an instance that answers `Module terminated`';
   }
 
   private related(site: WasmCallSite): { path: string; range: { start: number; end: number }; message: string }[] {
@@ -347,7 +333,7 @@ class Checker {
 
   private promiseHandlerFixes(handler: Node): Fix[] {
     const style = sourceStyleOf(this.ctx.text);
-    const build = (guardOf: (param: string) => GuardStatement): FileEdit[] => this.guardPromiseHandler(handler, guardOf, style);
+    const build = (guardOf: (param: string) => GuardStatement): FileEdit[] => guardPromiseHandler(this.ctx.text, handler, guardOf, style);
     const imported = importClassifier(this.ctx, style);
     return [
       { title: 'Rethrow wasm aborts (`RuntimeError`, `Module terminated`) before handling the rejection', safety: 'unsafe', edits: build((p) => abortGuard(p, style)) },
@@ -361,35 +347,6 @@ class Checker {
     return `Rethrow unless \`${RECOVERABLE_CLASSIFIER}(${param})\` (${created ? 'creates' : 'imported from'} ${displayModulePath(this.ctx, path)})`;
   }
 
-  /** Puts the guard first in a `.catch()`/`.then()` rejection handler, wrapping handlers given by name. */
-  private guardPromiseHandler(handler: Node, guardOf: (param: string) => GuardStatement, style: SourceStyle): FileEdit[] {
-    const text = this.ctx.text;
-    const semi = style.semicolons ? ';' : '';
-    if (FUNCTION_TYPES.has(handler.type)) {
-      const body = handler.childForFieldName('body');
-      const params = handler.childForFieldName('parameters');
-      const single = handler.childForFieldName('parameter');
-      const first = single ?? params?.namedChildren[0];
-      const firstName = first?.type === 'identifier' ? first.text
-        : first && (first.type === 'required_parameter' || first.type === 'optional_parameter') && first.childForFieldName('pattern')?.type === 'identifier'
-          ? first.childForFieldName('pattern')!.text : undefined;
-      if (body && (firstName || (!first && params))) {
-        const name = firstName ?? freshName(body.text);
-        const edits: FileEdit[] = [];
-        if (!first && params) edits.push({ range: { start: params.startIndex, end: params.endIndex }, newText: `(${name})` });
-        const guard = guardOf(name);
-        if (body.type === 'statement_block') edits.push(insertAtBlockStart(text, body, guard, style));
-        else edits.push({ range: { start: body.startIndex, end: body.endIndex }, newText: `{ ${formatGuard(guard, style, false)[0]} return ${body.text}${semi} }` });
-        return edits;
-      }
-    }
-    const name = freshName(handler.text);
-    const callee = handler.type === 'identifier' || handler.type === 'member_expression' ? handler.text : `(${handler.text})`;
-    return [{
-      range: { start: handler.startIndex, end: handler.endIndex },
-      newText: `(${name}) => { ${formatGuard(guardOf(name), style, false)[0]} return ${callee}(${name})${semi} }`,
-    }];
-  }
 }
 
 function isConsumedByAssertion(chain: Node): boolean {
@@ -398,6 +355,16 @@ function isConsumedByAssertion(chain: Node): boolean {
   const call = n.parent?.type === 'arguments' ? n.parent.parent : null;
   const callee = call?.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
   return /^(?:assert\.\w+|expect|t\.\w+)$/.test(callee);
+}
+
+/** The name of a handler function's first parameter (`(e) => …`, `function (err: unknown) {…}`). */
+function firstParameterName(fn: Node): string | undefined {
+  const single = fn.childForFieldName('parameter');
+  if (single?.type === 'identifier') return single.text;
+  const first = fn.childForFieldName('parameters')?.namedChildren[0];
+  if (first?.type === 'identifier') return first.text;
+  const pattern = first && (first.type === 'required_parameter' || first.type === 'optional_parameter') ? first.childForFieldName('pattern') : null;
+  return pattern?.type === 'identifier' ? pattern.text : undefined;
 }
 
 function lastSegment(text: string): string {

@@ -1,0 +1,192 @@
+// string-error-payload (catalog C02, Rust part; the TS part is catch-misclassifies): a wasm-bindgen export
+// returns an `Err` built from a string — `Err(JsValue::from_str(..))`, `Err("…".into())`,
+// `.map_err(|e| e.to_string())?`, `.ok_or("…")?`, or an error type of `String`/`&str` — so the glue throws
+// a string primitive: no `name`, no `message`, no stack. JS handlers then cannot tell it from anything
+// else (`e.message` is `undefined`), and classifiers route it as "foreign" by default. `JsError::new(..)`
+// throws a real `Error`. The rule has its own id because a rule has one side (engine/rule.ts).
+
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type RuleContext } from '../../engine/rule';
+import type { Fix, RelatedLocation, TextEdit } from '../../model';
+import {
+  asMethodCall, asPathCall, exportOfFunction, hasExportAttributes, macroName, nodesWithin, parentOf, rustEnv, stripTransparent,
+} from '../../rust/index';
+
+export default defineRule({
+  id: 'string-error-payload',
+  catalogId: 'C02',
+  family: 'failure-classification',
+  side: 'rust',
+  defaultSeverity: 'warning',
+  summary: 'export returns `Err` built from a string, which reaches JS as a bare string with no name, message or stack',
+  fix: 'unsafe',
+  docs: 'docs/rules/string-error-payload.md',
+  nodeTypes: ['function_item'],
+  visit(node: Node, ctx: RuleContext) {
+    const env = rustEnv(ctx);
+    const exported = exportOfFunction(node, env);
+    if (!exported && !hasExportAttributes(node)) return;
+    if (env.tests.isTestCode(node)) return;
+    const returnType = node.childForFieldName('return_type');
+    const errorType = returnType ? errorTypeOf(returnType.text) : undefined;
+    if (!returnType || !errorType) return;
+    const name = exported?.jsName ?? node.childForFieldName('name')?.text ?? 'export';
+    if (/^(?:&(?:'\w+\s+)?str|(?:std::string::|alloc::string::)?String)$/.test(errorType)) {
+      ctx.report({
+        node: returnType,
+        message: `export \`${name}\` returns \`Result<_, ${errorType}>\`: its \`Err\` reaches JS as a bare string (no \`name\`, \`message\` or stack), so \`e.message\` is \`undefined\` and no classifier can tell it from a wasm failure; return \`Result<_, JsError>\` with \`JsError::new(..)\``,
+      });
+      return;
+    }
+    if (!/^(?:wasm_bindgen::)?JsValue$/.test(errorType)) return;
+    const sites = stringErrorSites(node, env.facts(node).calls);
+    if (sites.length === 0) return;
+    const [first, ...rest] = sites;
+    const more = rest.length > 0 ? ` (${rest.length} more in this function)` : '';
+    const related: RelatedLocation[] = rest.slice(0, 5).map((s) => ({ path: ctx.path, range: { start: s.node.startIndex, end: s.node.endIndex }, message: 'also thrown as a bare string' }));
+    ctx.report({
+      node: first.node,
+      message: `\`${shorten(first.node.text)}\` in export \`${name}\` reaches JS as a bare string (no \`name\`, \`message\` or stack), so \`e.message\` is \`undefined\` and no classifier can tell it from a wasm failure; build the error with \`JsError::new(..)\`${more}`,
+      related,
+      fixes: () => fixesFor(ctx.text, sites),
+    });
+  },
+});
+
+interface Site {
+  /** The string-built value that becomes the thrown `JsValue`. */
+  readonly node: Node;
+  /** How to rewrite it: `from_str` (`JsValue::from_str(A)`), `from` (`JsValue::from(S)`), `into` (`S.into()`), `bare` (`S`). */
+  readonly form: 'from_str' | 'from' | 'into' | 'bare';
+  /** The string argument (`A` / `S`). */
+  readonly text: Node;
+}
+
+/** The error type of `Result<T, E>` (any path to Result), as written. */
+function errorTypeOf(returnType: string): string | undefined {
+  const t = returnType.replace(/\s+/g, ' ').trim();
+  const m = /^(?:(?:std|core)::result::)?Result\s*<(.*)>$/s.exec(t);
+  if (!m) return undefined;
+  const parts = splitTopLevel(m[1]);
+  return parts.length === 2 ? parts[1].trim() : undefined;
+}
+
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '<' || c === '(' || c === '[') depth++;
+    else if ((c === '>' && s[i - 1] !== '-') || c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start));
+  return out;
+}
+
+/** A plain Rust string: a literal, `format!(..)`, `x.to_string()`, `String::from(..)`, `"..".to_owned()`. */
+function stringy(node: Node): boolean {
+  const n = stripTransparent(node);
+  if (n.type === 'string_literal' || n.type === 'raw_string_literal') return true;
+  if (n.type === 'macro_invocation') return macroName(n) === 'format';
+  const m = asMethodCall(n);
+  if (m) return (m.method === 'to_string' && m.args.length === 0) || (m.method === 'to_owned' && stringy(m.receiver));
+  const p = asPathCall(n);
+  return p !== undefined && p.segments.length === 2 && p.segments[0] === 'String' && (p.name === 'from' || p.name === 'new');
+}
+
+/** A `JsValue` built from a string: `JsValue::from_str(..)`, `JsValue::from(<string>)`, `<string>.into()`. */
+function stringJsValue(node: Node): Site | undefined {
+  const n = stripTransparent(node);
+  const p = asPathCall(n);
+  if (p && p.segments.length >= 2 && p.segments[p.segments.length - 2] === 'JsValue' && p.args.length === 1) {
+    if (p.name === 'from_str') return { node: n, form: 'from_str', text: p.args[0] };
+    if (p.name === 'from' && stringy(p.args[0])) return { node: n, form: 'from', text: p.args[0] };
+  }
+  const m = asMethodCall(n);
+  if (m && m.method === 'into' && m.args.length === 0 && stringy(m.receiver)) return { node: n, form: 'into', text: m.receiver };
+  return undefined;
+}
+
+/** `expr?` */
+function isTried(node: Node): boolean {
+  return parentOf(node)?.type === 'try_expression';
+}
+
+/** The value a closure returns: its expression body, or the tail expression of its block. */
+function closureResult(closure: Node): Node | undefined {
+  const body = closure.childForFieldName('body');
+  if (!body) return undefined;
+  if (body.type !== 'block') return body;
+  const last = body.namedChildren.filter((c) => c.type !== 'line_comment' && c.type !== 'block_comment').pop();
+  return last && last.type !== 'expression_statement' && last.type !== 'let_declaration' ? last : undefined;
+}
+
+/** Every place in the function that produces a string-built error value. */
+function stringErrorSites(fn: Node, calls: readonly Node[]): Site[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  const out: Site[] = [];
+  for (const call of nodesWithin(calls, body.startIndex, body.endIndex)) {
+    const p = asPathCall(call);
+    if (p && p.segments.length === 1 && p.name === 'Err' && p.args.length === 1) {
+      const site = stringJsValue(p.args[0]);
+      if (site) out.push(site);
+      else if (isTried(call) && stringy(p.args[0])) out.push({ node: stripTransparent(p.args[0]), form: 'bare', text: stripTransparent(p.args[0]) });
+      continue;
+    }
+    const m = asMethodCall(call);
+    if (!m || m.args.length !== 1) continue;
+    if (m.method === 'map_err' || m.method === 'ok_or_else') {
+      const closure = m.args[0];
+      if (closure.type !== 'closure_expression') continue;
+      const result = closureResult(closure);
+      if (!result) continue;
+      const site = stringJsValue(result);
+      if (site) out.push(site);
+      else if (isTried(call) && stringy(result)) out.push({ node: stripTransparent(result), form: 'bare', text: stripTransparent(result) });
+    } else if (m.method === 'ok_or') {
+      const site = stringJsValue(m.args[0]);
+      if (site) out.push(site);
+      else if (isTried(call) && stringy(m.args[0])) out.push({ node: stripTransparent(m.args[0]), form: 'bare', text: stripTransparent(m.args[0]) });
+    }
+  }
+  // Nested `Err(..)` inside a `map_err` closure would be listed twice; keep the outermost, in source order.
+  const unique = out.filter((s, i) => !out.some((o, j) => j !== i && o.node.startIndex <= s.node.startIndex && s.node.endIndex <= o.node.endIndex && o.node.id !== s.node.id));
+  return unique.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+function shorten(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > 50 ? `${oneLine.slice(0, 47)}…` : oneLine;
+}
+
+// ---- fixes -----------------------------------------------------------------------------------------
+
+/** `JsValue::from(JsError::new(<&str>))` at every site: a real `Error`, and still a `JsValue` for the signature. */
+function fixesFor(text: string, sites: readonly Site[]): Fix[] {
+  const jsError = inScope(text, 'JsError') ? 'JsError' : 'wasm_bindgen::JsError';
+  const jsValue = inScope(text, 'JsValue') ? 'JsValue' : 'wasm_bindgen::JsValue';
+  const edits: TextEdit[] = sites.map((s) => ({
+    range: { start: s.node.startIndex, end: s.node.endIndex },
+    newText: `${jsValue}::from(${jsError}::new(${s.form === 'from_str' ? s.text.text : asStr(s.text)}))`,
+  }));
+  return [{ title: 'Throw a JS `Error` with a stack: build the error with `JsError::new(..)`', safety: 'unsafe', edits }];
+}
+
+/** `name` is imported from wasm_bindgen (directly, in a use list, or through the prelude glob). */
+function inScope(text: string, name: string): boolean {
+  return /\buse\s+wasm_bindgen::prelude::\*/.test(text)
+    || new RegExp(`\\buse\\s+wasm_bindgen::(?:prelude::)?(?:${name}\\b|\\{[^}]*\\b${name}\\b)`).test(text);
+}
+
+/** The argument as a `&str`: literals and references stay, owned strings are borrowed. */
+function asStr(node: Node): string {
+  const n = node.type === 'parenthesized_expression' ? stripTransparent(node) : node;
+  if (n.type === 'string_literal' || n.type === 'raw_string_literal' || n.type === 'reference_expression') return n.text;
+  return `&${n.text}`;
+}

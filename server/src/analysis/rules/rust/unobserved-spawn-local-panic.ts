@@ -1,0 +1,94 @@
+// unobserved-spawn-local-panic (catalog C07, Rust part; the TS part is unobserved-async-wasm-failure): a
+// future handed to `spawn_local(async move { … })` contains panic points — `unwrap`/`expect`, panicking
+// macros and assertions, `unwrap_throw`/`throw_str`, `Instant::now()` — and nothing awaits the task, so
+// its failure reaches no caller: under panic=unwind the `PanicError` is thrown from the microtask queue as
+// an uncaught error (other tasks woken in that tick may stay queued); under panic=abort the panic traps
+// the instance from a microtask and pending promises never settle. Indexing, division and overflow are
+// left out: too common in code whose bounds the rule cannot see. The rule has its own id because a rule
+// has one side (engine/rule.ts).
+
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type RuleContext } from '../../engine/rule';
+import type { RelatedLocation } from '../../model';
+import {
+  asMethodCall, callbackKindOf, enclosingFunction, panicPointsIn, parentOf, runsSynchronouslyWithin, rustEnv, stripTransparent, unitBody,
+  type PanicKind, type RustEnv,
+} from '../../rust/index';
+
+const REPORTED_KINDS: ReadonlySet<PanicKind> = new Set(['macro', 'assert', 'unwrap', 'clock', 'throw']);
+
+export default defineRule({
+  id: 'unobserved-spawn-local-panic',
+  catalogId: 'C07',
+  family: 'failure-classification',
+  side: 'rust',
+  defaultSeverity: 'warning',
+  summary: '`spawn_local` future that can panic: the failure reaches no caller',
+  fix: 'none',
+  docs: 'docs/rules/unobserved-spawn-local-panic.md',
+  nodeTypes: ['async_block'],
+  visit(node: Node, ctx: RuleContext) {
+    if (callbackKindOf(node) !== 'spawn_local') return;
+    const env = rustEnv(ctx);
+    if (env.tests.isTestCode(node)) return;
+    const body = unitBody(node);
+    const fn = enclosingFunction(node);
+    if (!body || !fn) return;
+    const points = panicPointsIn(env.facts(fn), body.startIndex, body.endIndex, env, { foreign: false })
+      .filter((p) => REPORTED_KINDS.has(p.kind) && runsSynchronouslyWithin(p.node, node) && !settlesPromise(p.node) && !checkedBefore(p.node, body, env.text));
+    if (points.length === 0) return;
+    const [first, ...rest] = points;
+    const spawn = spawnCallOf(node);
+    const related: RelatedLocation[] = [];
+    if (spawn) related.push({ path: ctx.path, range: { start: spawn.startIndex, end: spawn.startIndex + spawn.text.indexOf('(') }, message: 'the task nobody awaits' });
+    for (const p of rest.slice(0, 4)) related.push({ path: ctx.path, range: { start: p.node.startIndex, end: p.node.endIndex }, message: 'can also fail here' });
+    const what = first.failure === 'throw' ? 'can throw a JS exception' : 'can panic';
+    const more = rest.length > 0 ? ` (${rest.length} more in this task)` : '';
+    ctx.report({
+      node: first.node,
+      message: `\`${first.display}\` ${what} inside a \`spawn_local\` task that nobody awaits: ${first.failure === 'throw' ? throwConsequence(env) : consequence(env)}${more}`,
+      related,
+    });
+  },
+});
+
+function spawnCallOf(asyncBlock: Node): Node | undefined {
+  const args = parentOf(asyncBlock);
+  const call = args?.type === 'arguments' ? parentOf(args) : null;
+  return call ?? undefined;
+}
+
+/** `x.unwrap()` after `x.is_some()`/`is_none()`/`is_ok()`/`is_err()` was tested in the task: cannot fail there. */
+function checkedBefore(node: Node, body: Node, text: string): boolean {
+  const m = asMethodCall(node);
+  if (!m || (m.method !== 'unwrap' && m.method !== 'expect')) return false;
+  const receiver = stripTransparent(m.receiver);
+  if (receiver.type !== 'identifier' && receiver.type !== 'field_expression') return false;
+  const before = text.slice(body.startIndex, node.startIndex);
+  const name = receiver.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w.])${name}\\s*\\.\\s*is_(?:some|none|ok|err)\\s*\\(`).test(before);
+}
+
+/** `resolve.call1(..).unwrap_throw()`: settling a JS promise from a hand-written future_to_promise cannot fail. */
+function settlesPromise(node: Node): boolean {
+  const m = asMethodCall(node);
+  const inner = m ? asMethodCall(stripTransparent(m.receiver)) : undefined;
+  return inner !== undefined && /^call\d$|^call$/.test(inner.method) && /^(?:resolve|reject)$/.test(stripTransparent(inner.receiver).text);
+}
+
+function throwConsequence(env: RustEnv): string {
+  return env.buildMode === 'abort+handler'
+    ? 'with the abort handler a JS exception crossing Rust is fatal (`Critical error`): the instance is terminated from a microtask and no caller learns why'
+    : `the exception is thrown from the microtask queue as an uncaught error no caller sees${env.buildMode === 'abort' ? ' (and in this panic=abort build it skips the destructors of the frames it crosses)' : ''}; return the error to a caller or handle it in the task`;
+}
+
+function consequence(env: RustEnv): string {
+  switch (env.buildMode) {
+    case 'unwind':
+      return 'under panic=unwind the `PanicError` is thrown from the microtask queue as an uncaught error no caller sees, and other tasks woken in the same tick may stay queued; return the error to a caller (an async export returning `Result<_, JsError>`) or handle it in the task';
+    case 'abort+handler':
+      return 'the panic terminates the instance from a microtask, so no caller learns why every later call throws `Module terminated`; return the error to a caller (an async export returning `Result<_, JsError>`) or handle it in the task';
+    default:
+      return 'in this panic=abort build the panic traps the instance from a microtask: no caller sees the `RuntimeError`, pending promises never settle and later calls run on possibly corrupted memory; return the error to a caller (an async export returning `Result<_, JsError>`) or handle it in the task';
+  }
+}

@@ -1,0 +1,259 @@
+// Recognises wasm-bindgen glue that is not in the workspace (catalog §A10, §B4): wasm-pack's output
+// directory is usually git-ignored, so real repositories import `../pkg/node/foo`, `../pkg`, a package
+// named by a `file:../crate/pkg` dependency, or the crate directory itself as a workspace package, and
+// none of those resolve to a file. When such a path points into the output location of a crate that
+// uses wasm-bindgen, the module is that crate's glue and its exports are derived from the crate's Rust
+// export index: `js_name` else the Rust identifier, classes from exported structs and `js_class` impls,
+// methods with async-ness and static-ness, getters/setters left out (they are properties).
+//
+// Output locations: `<crate>/pkg` with the lib name (wasm-pack's defaults), plus every `wasm-pack build
+// [--out-dir d] [--out-name n]` and `wasm-bindgen x.wasm --out-dir d [--out-name n]` found in the
+// scripts of the package.json files in the crate directory and its ancestors.
+
+import { basename, dirname, isWithin, joinPath, resolvePath } from '../text/paths';
+import { splitCommands, tokenize } from '../workspace/build-scripts';
+import type { CrateIndex, CrateInfo, RustExport, WasmModule, WasmModuleExport } from '../workspace/types';
+
+export interface UnbuiltGlueFiles {
+  fileExists(path: string): boolean;
+  fileText(path: string): string | undefined;
+  /** The §B1 index of a crate (the Workspace's cached one). Without it no exports can be derived. */
+  crateIndex?(crateRoot: string | undefined): CrateIndex;
+}
+
+/** Where a crate's glue is written: a directory and the glue's base name. */
+export interface OutputLocation {
+  readonly dir: string;
+  readonly name: string;
+  /** `pkg (wasm-pack default)` or the script that says so, for messages. */
+  readonly source: string;
+}
+
+/** Directories below an output location that may hold one target each (`pkg/node`, `pkg/web/esm`). */
+const MAX_TARGET_DEPTH = 2;
+/** How many directories above the crate may hold the package.json whose scripts build it. */
+const MAX_SCRIPT_ANCESTORS = 3;
+const GLUE_SUFFIX = /(?:_bg)?(?:\.d\.ts|\.[cm]?js|\.[cm]?ts)?$/;
+
+const locationCache = new WeakMap<CrateInfo, readonly OutputLocation[]>();
+
+/** The output locations of `crate` (memoised per CrateInfo object: a config change replaces it). */
+export function outputLocations(crate: CrateInfo, files: Pick<UnbuiltGlueFiles, 'fileText'>): readonly OutputLocation[] {
+  const cached = locationCache.get(crate);
+  if (cached) return cached;
+  const out: OutputLocation[] = [{ dir: joinPath(crate.root, 'pkg'), name: crate.libName, source: 'pkg/ (wasm-pack default)' }];
+  let dir = crate.root;
+  for (let i = 0; i <= MAX_SCRIPT_ANCESTORS; i++) {
+    const text = files.fileText(joinPath(dir, 'package.json'));
+    if (text !== undefined && text.includes('wasm-')) out.push(...locationsFromScripts(text, dir, crate));
+    const up = dirname(dir);
+    if (up === dir || up === '.') break;
+    dir = up;
+  }
+  const unique = out.filter((l, i) => out.findIndex((o) => o.dir === l.dir && o.name === l.name) === i);
+  locationCache.set(crate, unique);
+  return unique;
+}
+
+function locationsFromScripts(packageJson: string, packageDir: string, crate: CrateInfo): OutputLocation[] {
+  let scripts: Record<string, unknown>;
+  try {
+    const json = JSON.parse(packageJson) as { scripts?: unknown };
+    if (typeof json.scripts !== 'object' || json.scripts === null) return [];
+    scripts = json.scripts as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const out: OutputLocation[] = [];
+  for (const [name, body] of Object.entries(scripts)) {
+    if (typeof body !== 'string' || !body.includes('wasm-')) continue;
+    let cwd = packageDir;
+    for (const command of splitCommands(body)) {
+      const words = tokenize(command, new Map()).filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w));
+      if (words[0] === 'cd' && words[1] !== undefined) {
+        cwd = resolvePath(cwd, words[1]);
+        continue;
+      }
+      const tool = words.findIndex((w) => basename(w) === 'wasm-pack' || basename(w) === 'wasm-bindgen');
+      if (tool < 0) continue;
+      const args = words.slice(tool + 1);
+      const found = basename(words[tool]) === 'wasm-pack' ? wasmPackLocation(args, cwd, crate) : wasmBindgenLocation(args, cwd, crate);
+      if (found) out.push({ ...found, source: `package.json script \`${name}\`` });
+    }
+  }
+  return out;
+}
+
+const WASM_PACK_VALUE_OPTIONS = new Set(['-t', '--target', '-d', '--out-dir', '--out-name', '-s', '--scope', '-m', '--mode', '--profile', '-l', '--log-level', '--features', '-F', '-Z', '--config']);
+
+function optionValue(args: readonly string[], names: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    for (const n of names) {
+      if (args[i] === n && args[i + 1] !== undefined) return args[i + 1];
+      if (args[i].startsWith(`${n}=`)) return args[i].slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+function wasmPackLocation(args: readonly string[], cwd: string, crate: CrateInfo): { dir: string; name: string } | undefined {
+  const build = args.indexOf('build');
+  if (build < 0) return undefined;
+  const rest = args.slice(build + 1);
+  let path: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--') break;
+    if (WASM_PACK_VALUE_OPTIONS.has(rest[i])) i++;
+    else if (!rest[i].startsWith('-')) {
+      path = rest[i];
+      break;
+    }
+  }
+  const crateDir = resolvePath(cwd, path ?? '.');
+  if (crateDir !== crate.root) return undefined;
+  // wasm-pack resolves --out-dir against the crate directory.
+  const outDir = optionValue(rest, ['--out-dir', '-d']);
+  return { dir: resolvePath(crateDir, outDir ?? 'pkg'), name: optionValue(rest, ['--out-name']) ?? crate.libName };
+}
+
+function wasmBindgenLocation(args: readonly string[], cwd: string, crate: CrateInfo): { dir: string; name: string } | undefined {
+  const input = args.find((a) => !a.startsWith('-') && /\.wasm$/i.test(a));
+  if (!input || basename(input).replace(/\.wasm$/i, '') !== crate.libName) return undefined;
+  const outDir = optionValue(args, ['--out-dir']);
+  if (!outDir) return undefined;
+  return { dir: resolvePath(cwd, outDir), name: optionValue(args, ['--out-name']) ?? crate.libName };
+}
+
+/**
+ * Where `path` (a file or directory that does not exist) would find the glue of one of `crates`: the
+ * crate, the location and the canonical glue path `<dir>[/<target>]/<name>.js`.
+ */
+export function unbuiltGlueTarget(
+  path: string, files: UnbuiltGlueFiles, crates: readonly CrateInfo[],
+): { crate: CrateInfo; location: OutputLocation; gluePath: string } | undefined {
+  for (const crate of crates) {
+    if (!crate.usesWasmBindgen) continue;
+    const locations = outputLocations(crate, files);
+    // A package.json in the crate directory: the crate is consumed as a workspace package.
+    if (path === crate.root) {
+      if (!files.fileExists(joinPath(crate.root, 'package.json'))) continue;
+      const location = locations[locations.length > 1 ? 1 : 0];
+      return { crate, location, gluePath: joinPath(location.dir, `${location.name}.js`) };
+    }
+    for (const location of locations) {
+      if (!isWithin(location.dir, path)) continue;
+      const rel = path.slice(location.dir.length).split('/').filter(Boolean);
+      if (rel.includes('snippets') || rel.includes('node_modules')) continue;
+      const last = rel.length > 0 ? rel[rel.length - 1].replace(GLUE_SUFFIX, '') : undefined;
+      if (last === location.name && rel.length - 1 <= MAX_TARGET_DEPTH) {
+        return { crate, location, gluePath: joinPath(dirname(path), `${location.name}.js`) };
+      }
+      // The output directory, or a per-target directory below it (`pkg/node`), imported as a package.
+      if (rel.length <= MAX_TARGET_DEPTH && rel.every((seg) => !seg.includes('.'))) {
+        return { crate, location, gluePath: joinPath(path, `${location.name}.js`) };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The WasmModule of a crate's glue that is not in the workspace (`target` from unbuiltGlueTarget). */
+export function unbuiltGlueModule(
+  target: { crate: CrateInfo; location: OutputLocation; gluePath: string }, files: UnbuiltGlueFiles,
+): WasmModule {
+  const { crate, location, gluePath } = target;
+  const index = files.crateIndex?.(crate.root);
+  return {
+    path: gluePath,
+    evidence: `unbuilt wasm-pack output of crate \`${crate.name}\` (${location.source}; exports read from its Rust sources)`,
+    exports: index ? exportsFromRust(index) : new Map(),
+    crateRoot: crate.root,
+    unbuilt: true,
+  };
+}
+
+// ---- exports from the Rust index (§B4) ------------------------------------------------------------
+
+type MethodInfo = NonNullable<WasmModuleExport['methods']> extends ReadonlyMap<string, infer V> ? V : never;
+
+/** What the generated `.d.ts` would export, derived from the crate's Rust export index. */
+export function exportsFromRust(index: CrateIndex): Map<string, WasmModuleExport> {
+  const out = new Map<string, WasmModuleExport>();
+  const classOfRust = new Map<string, string>();
+  for (const s of index.structs.values()) classOfRust.set(s.name, s.jsName);
+  const methods = new Map<string, Map<string, MethodInfo>>();
+  const classMethods = (jsClass: string): Map<string, MethodInfo> => {
+    let m = methods.get(jsClass);
+    if (!m) {
+      m = new Map([['free', { isAsync: false, isStatic: false, returnType: 'void' }], ['[Symbol.dispose]', { isAsync: false, isStatic: false, returnType: 'void' }]]);
+      methods.set(jsClass, m);
+    }
+    return m;
+  };
+  for (const s of index.structs.values()) classMethods(s.jsName);
+  for (const e of index.exports) {
+    if (e.isStart) continue;
+    if (e.implType === undefined) {
+      if (!out.has(e.jsName)) out.set(e.jsName, { name: e.jsName, kind: 'function', isAsync: returnsPromise(e), returnType: tsReturnType(e, classOfRust) });
+      continue;
+    }
+    const jsClass = jsClassOf(e, classOfRust);
+    const m = classMethods(jsClass);
+    if (e.isConstructor || e.accessor) continue;
+    if (!m.has(e.jsName)) m.set(e.jsName, { isAsync: returnsPromise(e), isStatic: e.receiver === 'none', returnType: tsReturnType(e, classOfRust) });
+  }
+  for (const [jsClass, m] of methods) if (!out.has(jsClass)) out.set(jsClass, { name: jsClass, kind: 'class', isAsync: false, methods: m });
+  return out;
+}
+
+/** The JS class of a method export: `js_class`, else the JS name of its struct. */
+export function jsClassOf(e: RustExport, classOfRust: ReadonlyMap<string, string>): string {
+  if (e.jsClass !== undefined && e.jsClass !== e.implType) return e.jsClass;
+  return classOfRust.get(e.implType ?? '') ?? e.jsClass ?? e.implType ?? '';
+}
+
+/**
+ * The `.d.ts` declares a `Promise` for `async fn` and for functions returning `js_sys::Promise` (which
+ * borrow their object only while they run: rules that care about borrows read `RustExport.isAsync`).
+ */
+function returnsPromise(e: RustExport): boolean {
+  return e.isAsync || /^(?:js_sys::)?Promise$/.test(e.returnType?.replace(/^->\s*/, '').trim() ?? '');
+}
+
+/** The TS return type wasm-bindgen would declare, as far as class names go (`Result<T, E>` → `T`, `Self` → the class). */
+function tsReturnType(e: RustExport, classOfRust: ReadonlyMap<string, string>): string | undefined {
+  let t = e.returnType?.replace(/^->\s*/, '').trim();
+  if (t === undefined || t === '') return e.isAsync ? 'Promise<void>' : 'void';
+  if (/^(?:js_sys::)?Promise$/.test(t)) return 'Promise<any>';
+  let optional = false;
+  for (;;) {
+    // `Result<T, E>`, `Option<T>`, and crate aliases such as `WasmResult<T>` / `JsResult<T>`.
+    const m = /^(?:[A-Za-z_]\w*::)*(\w*Result|Option)\s*<\s*(.*)>$/s.exec(t);
+    if (!m) break;
+    if (m[1] === 'Option') optional = true;
+    t = m[1] === 'Option' ? m[2].trim() : splitFirstGeneric(m[2]);
+  }
+  const base = t === 'Self' ? e.implType ?? t : t.replace(/^.*::/, '');
+  const named = classOfRust.get(base) ?? PRIMITIVES[base] ?? base;
+  const full = optional ? `${named} | undefined` : named;
+  return e.isAsync ? `Promise<${full}>` : full;
+}
+
+/** How wasm-bindgen declares common Rust return types in the `.d.ts` (others are kept as written). */
+const PRIMITIVES: Readonly<Record<string, string>> = {
+  '()': 'void', bool: 'boolean', String: 'string', '&str': 'string', char: 'string', JsValue: 'any',
+  u8: 'number', u16: 'number', u32: 'number', usize: 'number', i8: 'number', i16: 'number', i32: 'number', isize: 'number',
+  f32: 'number', f64: 'number', u64: 'bigint', i64: 'bigint', u128: 'bigint', i128: 'bigint',
+};
+
+/** The first argument of a generic argument list (`T, E` → `T`), respecting nesting. */
+function splitFirstGeneric(args: string): string {
+  let depth = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    if (c === '<' || c === '(' || c === '[') depth++;
+    else if (c === '>' || c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) return args.slice(0, i).trim();
+  }
+  return args.trim();
+}

@@ -1,0 +1,98 @@
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+
+thread_local! {
+    static STORE: RefCell<Vec<String>> = RefCell::new(Vec::new());
+}
+
+async fn fetch_json(url: &str) -> Result<String, JsValue> {
+    Ok(url.to_string())
+}
+
+// ### unwrap inside the spawned future (the catalog's start_sync)
+#[wasm_bindgen]
+pub fn start_sync(url: String) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let r = fetch_json(&url).await.unwrap();
+//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unobserved-spawn-local-panic: `fetch_json(&url).await.unwrap()` can panic inside a `spawn_local` task that nobody awaits: in this panic=abort build the panic traps the instance from a microtask: no caller sees the `RuntimeError`, pending promises never settle and later calls run on possibly corrupted memory; return the error to a caller (an async export returning `Result<_, JsError>`) or handle it in the task
+        STORE.with_borrow_mut(|s| s.push(r));
+    });
+}
+
+// ### expect and assert in a panic=unwind build
+// @build-mode: unwind
+#[wasm_bindgen]
+pub fn watch(url: String) {
+    spawn_local(async move {
+        let body = fetch_json(&url).await.expect("fetch failed");
+//                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unobserved-spawn-local-panic
+        assert!(!body.is_empty());
+    });
+}
+
+// ### unwrap_throw inside a closure-invoked spawn
+pub fn on_click() {
+    let handler = move || {
+        spawn_local(async {
+            let v = fetch_json("/x").await.unwrap_throw();
+//                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unobserved-spawn-local-panic
+            web_sys::console::log_1(&v.into());
+        });
+    };
+    handler();
+}
+
+// ### valid: the task handles its errors
+#[wasm_bindgen]
+pub fn start_sync_ok(url: String) {
+    spawn_local(async move {
+        match fetch_json(&url).await {
+            Ok(r) => STORE.with_borrow_mut(|s| s.push(r)),
+            Err(e) => web_sys::console::error_1(&e),
+        }
+    });
+}
+
+// ### valid: an async export returns the failure to its caller
+#[wasm_bindgen]
+pub async fn sync(url: String) -> Result<(), JsError> {
+    let r = fetch_json(&url).await.map_err(|_| JsError::new("fetch failed"))?;
+    STORE.with_borrow_mut(|s| s.push(r));
+    Ok(())
+}
+
+// ### valid: an unwrap in a closure the task only stores
+#[wasm_bindgen]
+pub fn later() {
+    spawn_local(async {
+        let f = |x: Option<u32>| x.unwrap();
+        let _ = f;
+    });
+}
+
+// ### valid: an unwrap checked by is_some() earlier in the task
+#[wasm_bindgen]
+pub fn navigate_later(target: Option<String>) {
+    spawn_local(async move {
+        if target.is_none() {
+            return;
+        }
+        let t = target.unwrap();
+        web_sys::console::log_1(&t.into());
+    });
+}
+
+// ### valid: test code
+#[cfg(test)]
+mod tests {
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn spawns() {
+        wasm_bindgen_futures::spawn_local(async { super::fetch_json("/").await.unwrap(); });
+    }
+}
+
+// ### valid: broken code does not crash the rule
+pub fn broken() {
+    spawn_local(async move {
+        let x = fetch_json("/").await.unwrap(
