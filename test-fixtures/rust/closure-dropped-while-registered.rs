@@ -17,7 +17,7 @@ extern "C" {
 pub fn watch(img: &web_sys::HtmlImageElement) {
     let onload = Closure::<dyn FnMut()>::new(|| log("loaded"));
     img.set_onload(Some(onload.as_ref().unchecked_ref()));
-      //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ closure-dropped-while-registered: `onload` is dropped at the end of `watch` while `img.set_onload(..)` still holds its JS function; when JS calls it (on the next `load` event), it throws `closure invoked recursively or after being dropped`: the callback never runs [fix]
+      //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ closure-dropped-while-registered: `onload` is dropped at the end of `watch` while `img.set_onload(..)` still holds its JS function; when JS calls it (on the next `load` event), it throws `Error: closure invoked recursively or after being dropped`: the callback never runs [fix]
 }
 
 // ### reported: an event listener added in a &mut self method (fixes: forget, or keep it in a new field)

@@ -20,7 +20,7 @@ pub fn install(document: &Document) -> Result<(), JsValue> {
         if let Some(btn) = forward_target(&e) {
             let next = btn.next_element_sibling().unwrap().dyn_into::<HtmlElement>().unwrap();
             next.click();
-          //^^^^^^^^^^^^ fnmut-closure-reentered: `handler` is a `Closure<dyn FnMut>` listening for `click` on `document`, and `next.click()` dispatches a `click` that propagates up to it while it is still running: the nested call throws `closure invoked recursively or after being dropped` (reported as an uncaught error) and the nested handler does not run
+          //^^^^^^^^^^^^ fnmut-closure-reentered: `handler` is a `Closure<dyn FnMut>` listening for `click` on `document`, and `next.click()` dispatches a `click` that propagates up to it while it is still running: the nested call throws `Error: closure invoked recursively or after being dropped` (reported as an uncaught error) and the nested handler does not run
         }
     });
     document.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref())?;

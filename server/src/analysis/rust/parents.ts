@@ -44,6 +44,9 @@ function recordPathTo(node: Node, index: Map<number, Node | null>): void {
       if (!cursor.gotoFirstChild()) return;
       let found = false;
       for (;;) {
+        // Every sibling passed on the way has the same parent: record it too (ids only, no Node objects), so
+        // later questions about the siblings of a long list (statements of a big block) are look-ups, not scans.
+        if (!index.has(cursor.nodeId)) index.set(cursor.nodeId, current);
         if (cursor.nodeId === node.id || (cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) {
           found = true;
           break;

@@ -3,7 +3,7 @@
 // listener, an `on*` handler property, a timer, an animation frame, a promise reaction, an observer —
 // and then dropped at the end of its block (not `forget()`-ten, not moved into a field, a return value,
 // another closure, not turned into a JsValue). Dropping the `Closure` invalidates the JS function, so
-// when JS calls it later it throws `closure invoked recursively or after being dropped` and the handler
+// when JS calls it later it throws `Error: closure invoked recursively or after being dropped` and the handler
 // never runs (a promise chained on it rejects with that error).
 // Documented in docs/rules/closure-dropped-while-registered.md; cases in test-fixtures/rust/closure-dropped-while-registered.rs.
 
@@ -56,15 +56,34 @@ function unregisteredLater(uses: readonly ClosureUse[], registered: ClosureUse, 
   const after = registered.node.endIndex;
   if (uses.some((u) => u.unregisters && u.unregisters.startIndex > after)) return true;
   const reg = registered.registration!;
-  for (const call of env.facts(fn).calls) {
-    if (call.startIndex <= after || call.endIndex > block.endIndex) continue;
-    const m = asMethodCall(call);
-    const name = m?.method ?? asPathCall(call)?.name ?? '';
-    if (/^(clear_timeout|clear_interval|cancel_animation_frame|cancel_idle_callback)/.test(name) && (reg.kind === 'timer' || reg.kind === 'animation-frame')) return true;
-    if (name === 'disconnect' && reg.kind === 'observer') return true;
-    if (m && reg.kind === 'handler-property' && m.method === `set_on${reg.eventType}` && /^None$/.test(m.args[0]?.text.trim() ?? '')) return true;
+  for (const c of cancellationsIn(fn, env)) {
+    if (c.call.startIndex <= after || c.call.endIndex > block.endIndex) continue;
+    if (c.kind === 'timer' && (reg.kind === 'timer' || reg.kind === 'animation-frame')) return true;
+    if (c.kind === 'disconnect' && reg.kind === 'observer') return true;
+    if (c.kind === 'clear-property' && reg.kind === 'handler-property' && c.eventType === reg.eventType) return true;
   }
   return false;
+}
+
+interface Cancellation {
+  readonly call: Node;
+  readonly kind: 'timer' | 'disconnect' | 'clear-property';
+  readonly eventType?: string;
+}
+
+/** Calls that undo a registration without naming the closure (one pass per function). */
+function cancellationsIn(fn: Node, env: RustEnv): Cancellation[] {
+  return env.memo('r06-cancellations', fn, () => {
+    const out: Cancellation[] = [];
+    for (const call of env.facts(fn).calls) {
+      const m = asMethodCall(call);
+      const name = m?.method ?? asPathCall(call)?.name ?? '';
+      if (/^(clear_timeout|clear_interval|cancel_animation_frame|cancel_idle_callback)/.test(name)) out.push({ call, kind: 'timer' });
+      else if (name === 'disconnect') out.push({ call, kind: 'disconnect' });
+      else if (m && /^set_on[a-z]+$/.test(m.method) && /^None$/.test(m.args[0]?.text.trim() ?? '')) out.push({ call, kind: 'clear-property', eventType: m.method.slice(6) });
+    }
+    return out;
+  });
 }
 
 /**
@@ -101,7 +120,7 @@ function report(ctx: RuleContext, env: RustEnv, fn: Node, c: ClosureConstruction
   const outcome = reg.kind === 'promise' ? 'the callback never runs and the promise it returns rejects with that error' : 'the callback never runs';
   const message =
     `\`${name}\` is dropped ${where} while \`${reg.display}\` still holds its JS function; ` +
-    `when JS calls it (${WHEN[reg.kind](reg)}), it throws \`closure invoked recursively or after being dropped\`: ${outcome}`;
+    `when JS calls it (${WHEN[reg.kind](reg)}), it throws \`Error: closure invoked recursively or after being dropped\`: ${outcome}`;
   const closeBrace = { start: block.endIndex - 1, end: block.endIndex };
   const related: RelatedLocation[] = [
     { path: env.path, range: { start: c.call.startIndex, end: firstLineEnd(env.text, c.call) }, message: `\`${name}\` created here` },

@@ -349,7 +349,7 @@ function reportDispatch(ctx: RuleContext, env: RustEnv, c: ClosureConstruction, 
   const event = reg.eventType!;
   const message =
     `${closureName(c)} listening for \`${event}\`${on}, and \`${t.display}\` ${HOW[how](event)} while it is still running: ` +
-    `the nested call throws \`closure invoked recursively or after being dropped\` (reported as an uncaught error) and the nested handler does not run`;
+    `the nested call throws \`Error: closure invoked recursively or after being dropped\` (reported as an uncaught error) and the nested handler does not run`;
   const related: RelatedLocation[] = [
     { path: env.path, range: firstLine(env.text, c.call), message: `\`Closure<dyn FnMut>\` created here` },
     { path: env.path, range: firstLine(env.text, reg.call), message: `registered for \`${event}\` here` },
@@ -360,7 +360,7 @@ function reportDispatch(ctx: RuleContext, env: RustEnv, c: ClosureConstruction, 
 function reportSelfCall(ctx: RuleContext, env: RustEnv, c: ClosureConstruction, t: Trigger): void {
   const message =
     `${closureName(c)} that calls its own JS function (\`${t.display}\`) while it is still running: ` +
-    `the nested call returns \`Err\` with \`closure invoked recursively or after being dropped\` instead of running it`;
+    `the nested call returns an \`Err\` holding \`Error: closure invoked recursively or after being dropped\` instead of running it`;
   ctx.report({
     range: firstLine(env.text, t.call),
     message,
