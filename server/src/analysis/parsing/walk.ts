@@ -1,7 +1,7 @@
 // Iterative tree walks with a single TreeCursor (files nest thousands of levels deep, so no recursion).
 // The cursor is created and deleted here; callers only ever see Nodes, valid until their tree changes.
 
-import type { Node } from 'web-tree-sitter';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 
 /** What a visitor returns: `false` skips the node's children; anything else descends. */
 export type VisitResult = boolean | void;
@@ -26,6 +26,19 @@ export function walkTree(root: Node, visit: (node: Node) => VisitResult): void {
     }
   } finally {
     cursor.delete();
+  }
+}
+
+/**
+ * Moves a cursor made by `node.walk()` to the next node in pre-order (into the children first when
+ * `descend`); returns false once the walk is back at its starting node. The one step every hand-written
+ * cursor loop needs, so loops that read `cursor.nodeType` without materialising nodes stay short.
+ */
+export function advanceCursor(cursor: TreeCursor, descend: boolean): boolean {
+  if (descend && cursor.gotoFirstChild()) return true;
+  for (;;) {
+    if (cursor.gotoNextSibling()) return true;
+    if (!cursor.gotoParent() || cursor.currentDepth === 0) return false;
   }
 }
 

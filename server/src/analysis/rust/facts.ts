@@ -4,6 +4,7 @@
 // left out: they are separate functions with facts of their own.
 
 import type { Node } from 'web-tree-sitter';
+import { advanceCursor } from '../parsing/walk';
 
 export interface FunctionFacts {
   /** The `function_item` (or closure/async block for a free-standing unit) the facts describe. */
@@ -58,16 +59,7 @@ export function collectFunctionFacts(owner: Node): FunctionFacts {
           // Macro bodies are unparsed token trees: nothing below them is an expression.
           if (type === 'token_tree') descend = false;
         }
-        if (descend && cursor.gotoFirstChild()) continue;
-        let done = false;
-        for (;;) {
-          if (cursor.gotoNextSibling()) break;
-          if (!cursor.gotoParent() || cursor.currentDepth === 0) {
-            done = true;
-            break;
-          }
-        }
-        if (done) break;
+        if (!advanceCursor(cursor, descend)) break;
       }
     }
   } finally {

@@ -9,6 +9,7 @@ import { parentOf } from './parents';
 import type { PanicPoint } from './panic-points';
 import type { StateResolver } from './state';
 import { asMethodCall, macroName } from './syntax';
+import { advanceCursor } from '../parsing/walk';
 
 /** A `?` or `return` that leaves `context` (a function item) normally, without unwinding. */
 export interface EarlyReturn {
@@ -45,16 +46,7 @@ export function earlyReturnsIn(fn: Node): EarlyReturn[] {
         const node = cursor.currentNode;
         out.push({ node, kind: 'return', position: node.endIndex, display: 'return' });
       }
-      if (descend && cursor.gotoFirstChild()) continue;
-      let done = false;
-      for (;;) {
-        if (cursor.gotoNextSibling()) break;
-        if (!cursor.gotoParent() || cursor.currentDepth === 0) {
-          done = true;
-          break;
-        }
-      }
-      if (done) break;
+      if (!advanceCursor(cursor, descend)) break;
     }
   } finally {
     cursor.delete();

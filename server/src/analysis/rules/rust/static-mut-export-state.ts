@@ -20,6 +20,7 @@ import {
 } from '../../rust/index';
 import { methodsOfType } from '../../rust/object-reentry';
 import type { StateRoot } from '../../workspace/types';
+import { advanceCursor } from '../../parsing/walk';
 
 const SCALAR = /^(bool|char|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64)$/;
 
@@ -200,16 +201,7 @@ function referenceUses(body: Node, unit: Node, statics: ReadonlyMap<string, Stat
           }
         }
       }
-      if (descend && cursor.gotoFirstChild()) continue;
-      let done = false;
-      for (;;) {
-        if (cursor.gotoNextSibling()) break;
-        if (!cursor.gotoParent() || cursor.currentDepth === 0) {
-          done = true;
-          break;
-        }
-      }
-      if (done) break;
+      if (!advanceCursor(cursor, descend)) break;
     }
   } finally {
     cursor.delete();
@@ -364,16 +356,7 @@ function lastUseOf(name: string, letNode: Node, block: Node, resolver: StateReso
         if (b && b.binder.id === letNode.id) last = n.endIndex;
         descend = false;
       }
-      if (descend && cursor.gotoFirstChild()) continue;
-      let done = false;
-      for (;;) {
-        if (cursor.gotoNextSibling()) break;
-        if (!cursor.gotoParent() || cursor.currentDepth === 0) {
-          done = true;
-          break;
-        }
-      }
-      if (done) break;
+      if (!advanceCursor(cursor, descend)) break;
     }
   } finally {
     cursor.delete();
