@@ -51,6 +51,17 @@ export interface Finding {
   readonly range: TextRange;
   readonly related: readonly RelatedLocation[];
   readonly fixes: readonly Fix[];
+  /**
+   * Set when the finding is suppressed: `inSource` by a `wasm-safety-ignore…` comment (justification =
+   * its reason), `external` by the baseline file. Suppressed findings are kept (SARIF reports them with
+   * their justification) but hidden from diagnostics, text output and the exit code.
+   */
+  readonly suppression?: FindingSuppression;
+}
+
+export interface FindingSuppression {
+  readonly kind: 'inSource' | 'external';
+  readonly justification: string;
 }
 
 /** Something went wrong inside the tool (a rule threw, a grammar failed): logged, never fatal. */
