@@ -123,12 +123,14 @@ export function readJson(text: string): JsonReadResult {
     i++; // {
     const out: Record<string, JsonValue> = {};
     skipWhitespace();
+    if (text[i] === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) fail('comments are not allowed in JSON');
     if (text[i] === '}') {
       i++;
       return out;
     }
     for (;;) {
       skipWhitespace();
+      if (text[i] === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) fail('comments are not allowed in JSON');
       if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma before }' : `expected a property name in double quotes, found ${describe()}`);
       const keyOffset = i;
       const key = readString();
