@@ -20,3 +20,4 @@ export * from './config/config-file';
 export * from './config/baseline';
 export { configSchema, configSchemaText } from './config/schema';
 export { readJson, type JsonPosition } from './config/json-with-positions';
+export { parseRuleDocPage, ruleDocExcerpt, docSection, pageWithoutTitle, resolveRelativeLinks, EXCERPT_SECTIONS, type RuleDocPage, type RuleDocSection } from './rule-doc-page';

@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 
 export type HelpTopic = 'check' | 'lsp' | 'baseline';
 
@@ -18,12 +18,12 @@ export interface ConfigArguments {
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly topic?: HelpTopic }
   | { readonly kind: 'version' }
-  | ({ readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly noBaseline: boolean } & ConfigArguments)
+  | ({ readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number; readonly noBaseline: boolean } & ConfigArguments)
   | ({ readonly kind: 'baseline'; readonly action: 'create' | 'prune'; readonly paths: readonly string[] } & ConfigArguments)
   | { readonly kind: 'lsp' }
   | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: HelpTopic };
 
-const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif' };
+const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif', github: 'github' };
 
 export const USAGE = `Usage: wasm-safety <command> [options]
 
@@ -49,19 +49,23 @@ Each file uses the nearest wasm-safety.json in its folder or a folder above it (
 root: the git checkout or the outermost Cargo.toml/package.json folder); see the README.
 
 Options:
-  -f, --format <text|json|sarif>   Output format (default: text)
+  -f, --format <text|json|sarif|github>
+                                   Output format (default: text). sarif: SARIF 2.1.0 for code
+                                   scanning upload; github: GitHub Actions annotations
   -o, --output <file>              Write the report to <file> instead of standard output
   -c, --config <file>              Use this config file for every file (instead of the nearest one)
       --baseline <file>            Use this baseline file (default: the config's "baseline.file",
                                    else wasm-safety-baseline.json next to the config file or here)
       --no-baseline                Report baselined findings too (and skip the stale-entry check)
+  --max-warnings <n>               Exit 1 when there are more than <n> warnings (suppressed
+                                   findings do not count)
   -h, --help                       Show this help
 
 Findings the baseline accepts are hidden (SARIF lists them as suppressed) and do not count for the
 exit code; baseline entries that no longer match a finding are reported as a notice.
 
-Exit codes: 0 no error-level finding, 1 at least one error-level finding,
-            2 usage error, missing path or internal error.
+Exit codes: 0 no error-level finding, 1 at least one error-level finding (or more warnings
+            than --max-warnings), 2 usage error, missing path or internal error.
 Columns are 1-based and count UTF-16 code units.
 `;
 
@@ -117,16 +121,20 @@ function parseCheck(args: readonly string[]): ParsedCommand {
         config: { type: 'string', short: 'c' },
         baseline: { type: 'string' },
         'no-baseline': { type: 'boolean' },
+        'max-warnings': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
     return { kind: 'usage-error', message: parseErrorMessage(e), topic: 'check' };
   }
+  const maxWarningsText = parsed.values['max-warnings'];
+  const maxWarnings = maxWarningsText === undefined ? undefined : /^\d+$/.test(maxWarningsText.trim()) ? Number(maxWarningsText.trim()) : NaN;
+  if (Number.isNaN(maxWarnings)) return { kind: 'usage-error', message: `--max-warnings needs a whole number >= 0 (got '${maxWarningsText}')`, topic: 'check' };
   if (parsed.values.help) return { kind: 'help', topic: 'check' };
   const formatName = parsed.values.format ?? 'text';
   const format = Object.prototype.hasOwnProperty.call(FORMATS, formatName) ? FORMATS[formatName] : undefined;
-  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected text, json or sarif)`, topic: 'check' };
+  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected text, json, sarif or github)`, topic: 'check' };
   const output = parsed.values.output;
   if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'check' };
   const configArguments = readConfigArguments(parsed.values);
@@ -134,7 +142,7 @@ function parseCheck(args: readonly string[]): ParsedCommand {
   const noBaseline = parsed.values['no-baseline'] === true;
   if (noBaseline && configArguments.baseline !== undefined) return { kind: 'usage-error', message: '--baseline and --no-baseline exclude each other', topic: 'check' };
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  return { kind: 'check', paths, format, output, noBaseline, ...configArguments };
+  return { kind: 'check', paths, format, output, noBaseline, ...configArguments, ...(maxWarnings !== undefined ? { maxWarnings } : {}) };
 }
 
 function readConfigArguments(values: { config?: string | boolean; baseline?: string | boolean }): ConfigArguments | string {

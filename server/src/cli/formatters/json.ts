@@ -1,7 +1,7 @@
 // Machine-readable output, a stable contract (version 1):
 //   {"version":1,"findings":[{ruleId,family,severity,path,line,column,endLine,endColumn,message,
 //     fixes:[{title,safety}],related:[{path,line,column,endLine,endColumn,message}],
-//     suppression?:{kind:'inSource'|'external',justification}}],
+//     suppression?:{kind:"inSource"|"external",justification}}],
 //    "notices":[{level,path?,message,ruleId?}]}
 // Paths are relative to the current directory and '/'-separated; lines and columns are 1-based,
 // columns count UTF-16 code units and the end column is exclusive. Findings are sorted by path, line, column.
