@@ -53,12 +53,12 @@ Options:
                                    Output format (default: text). sarif: SARIF 2.1.0 for code
                                    scanning upload; github: GitHub Actions annotations
   -o, --output <file>              Write the report to <file> instead of standard output
+  --max-warnings <n>               Exit 1 when there are more than <n> warnings (suppressed
+                                   and baselined findings do not count)
   -c, --config <file>              Use this config file for every file (instead of the nearest one)
       --baseline <file>            Use this baseline file (default: the config's "baseline.file",
                                    else wasm-safety-baseline.json next to the config file or here)
       --no-baseline                Report baselined findings too (and skip the stale-entry check)
-  --max-warnings <n>               Exit 1 when there are more than <n> warnings (suppressed
-                                   findings do not count)
   -h, --help                       Show this help
 
 Findings the baseline accepts are hidden (SARIF lists them as suppressed) and do not count for the
@@ -118,10 +118,10 @@ function parseCheck(args: readonly string[]): ParsedCommand {
       options: {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
+        'max-warnings': { type: 'string' },
         config: { type: 'string', short: 'c' },
         baseline: { type: 'string' },
         'no-baseline': { type: 'boolean' },
-        'max-warnings': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, USAGE } from './args';
 import { runBaselineCommand } from './baseline-command';
 import { runCheck } from './check';
-import { CheckConfiguration } from './check-config';
 import { formatGithub } from './formatters/github';
+import { CheckConfiguration } from './check-config';
 import { formatJson } from './formatters/json';
 import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
@@ -84,7 +84,7 @@ function usageOf(topic: HelpTopic | undefined): string {
 }
 
 async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {
-  const { paths, format, output, maxWarnings } = command;
+  const { paths, format, output } = command;
   if (command.config !== undefined && !fs.existsSync(path.resolve(environment.cwd, command.config))) {
     environment.stderr.write(`wasm-safety: config file ${command.config} does not exist\n`);
     return EXIT_USAGE_OR_INTERNAL;
@@ -126,7 +126,7 @@ async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environ
       return EXIT_USAGE_OR_INTERNAL;
     }
   }
-  const tooManyWarnings = maxWarningsExceeded(report, maxWarnings);
+  const tooManyWarnings = maxWarningsExceeded(report, command.maxWarnings);
   if (tooManyWarnings) environment.stderr.write(`${tooManyWarnings}\n`);
   const code = exitCodeOf(report);
   return code === EXIT_OK && tooManyWarnings ? EXIT_FINDINGS : code;
