@@ -183,6 +183,11 @@ describe('baseline workflow in the CLI', () => {
     const json = checkJson(['.'], root);
     assert.deepEqual(summary(json.findings), [`app/src/main.ts ${C01} warning (suppressed)`, `ledger/src/lib.rs ${U01} warning (suppressed)`, `store/src/lib.rs ${R01} error (suppressed)`]);
     assert.deepEqual(json.findings[0].suppression, { kind: 'external', justification: 'baselined in wasm-safety-baseline.json' });
+    const sarif = JSON.parse(runCli(['check', '.', '--format', 'sarif'], root).stdout) as { runs: { results: { ruleId: string; suppressions?: { kind: string; justification: string }[] }[] }[] };
+    assert.deepEqual(
+      sarif.runs[0].results.map((r) => `${r.ruleId} ${r.suppressions?.map((x) => `${x.kind}: ${x.justification}`).join()}`).sort(),
+      [C01, U01, R01].sort().map((id) => `${id} external: baselined in wasm-safety-baseline.json`),
+    );
 
     // Moved and re-indented code stays baselined.
     const storeLib = path.join(root, 'store', 'src', 'lib.rs');
