@@ -11,7 +11,7 @@ import {
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
 import { loadGrammars } from '../host/wasm-files';
 import { BackgroundLinter } from './background';
-import { CODE_ACTION_KINDS, CodeActionProvider } from './code-actions';
+import { CODE_ACTION_KINDS, CodeActionProvider, FIX_ALL_COMMAND } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { OpenDocuments } from './documents';
 import { clientFeatures, filePath } from './from-lsp';
@@ -64,11 +64,13 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const settings = new SettingsStore(connection, client.configuration, new Set(rules.map((r) => r.id)), log);
       const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules, testHooks?.faultInjection);
       const diagnostics = new DiagnosticsPublisher(session);
-      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions: new CodeActionProvider(session) };
+      const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions));
+      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions };
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
           codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+          executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
         },
         serverInfo: { name: 'wasm-safety' },
       };
@@ -168,6 +170,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
     log.guardRequest('codeAction', async (params) => requireServices().codeActions.provide(params)),
   );
 
+  connection.onExecuteCommand(
+    log.guardRequest('executeCommand', async (params) =>
+      services && params.command === FIX_ALL_COMMAND ? services.codeActions.executeFixAll(params.arguments?.[0]) : null),
+  );
+
   connection.onShutdown(
     log.guardRequest('shutdown', () => {
       if (!services) return;
@@ -179,6 +186,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
   if (testHooks) registerTestRequests(connection, () => services?.session);
 
   connection.listen();
+}
+
+/** The client command that inserts a snippet (VS Code extension: `suppressionSnippetCommand`), if declared. */
+function snippetCommandOf(initializationOptions: unknown): string | undefined {
+  const command = (initializationOptions as { suppressionSnippetCommand?: unknown } | null | undefined)?.suppressionSnippetCommand;
+  return typeof command === 'string' && command.length > 0 ? command : undefined;
 }
 
 function workspaceFolders(params: InitializeParams): WorkspaceFolder[] {
