@@ -152,4 +152,23 @@ describe('one configuration for the editor and the CLI', () => {
     await client.change(storeUri, 3, [{ range: { start: { line: line + 1, character: 8 }, end: { line: line + 1, character: 22 } }, text: 'on_change(id + 1);' }]);
     await client.waitForDiagnostics(storeUri, `${R01} reported again once its code changed`, (p) => p.version === 3 && p.diagnostics.some((d) => d.code === R01));
   });
+
+  it('mistakes in a config file are shown on that file, with the key\'s position, until fixed', async () => {
+    const configPath = path.join(root, 'store', 'wasm-safety.json');
+    const configUri = fileUri(configPath);
+    let since = client.published.length;
+    fs.writeFileSync(configPath, `{\n  "rules": { "${R01}": "fatal" },\n  "colour": "red"\n}\n`);
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+    const shown = await client.waitForDiagnostics(configUri, 'the config problems on store/wasm-safety.json', (p) => p.diagnostics.length === 2, { since });
+    const rows = shown.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message}`).sort();
+    assert.match(rows[0], new RegExp(`^2:14 2 rules\\.${R01}: expected one of error, warning, info, hint, off, got "fatal"`));
+    assert.match(rows[1], /^3:3 2 colour: unknown key/);
+    // The valid rest still applies: R01 is back at its default severity (error) in store/.
+    await client.waitForDiagnostics(fileUri(path.join(root, 'store', 'src', 'lib.rs')), `${R01} at its default`, (p) => p.diagnostics.some((d) => d.code === R01 && d.severity === 1), { since });
+
+    since = client.published.length;
+    fs.writeFileSync(configPath, JSON.stringify({ rules: { [R01]: 'warning' } }));
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+    await client.waitForDiagnostics(configUri, 'the config problems cleared once fixed', (p) => p.diagnostics.length === 0, { since });
+  });
 });
