@@ -8,7 +8,7 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly topic?: 'check' | 'lsp' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string }
+  | { readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly fix?: boolean }
   | { readonly kind: 'lsp' }
   | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: 'check' | 'lsp' };
 
@@ -34,6 +34,9 @@ Surrounding crate configuration and wasm-bindgen glue are indexed too, so cross-
 Options:
   -f, --format <text|json|sarif>   Output format (default: text)
   -o, --output <file>              Write the report to <file> instead of standard output
+      --fix                        Apply the safe fixes to the files first (repeated until nothing
+                                   changes, at most 10 passes), then report what remains; prints
+                                   how many fixes were applied to how many files on stderr
   -h, --help                       Show this help
 
 Exit codes: 0 no error-level finding, 1 at least one error-level finding,
@@ -68,6 +71,7 @@ function parseCheck(args: readonly string[]): ParsedCommand {
       options: {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
+        fix: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -81,7 +85,7 @@ function parseCheck(args: readonly string[]): ParsedCommand {
   const output = parsed.values.output;
   if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'check' };
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  return { kind: 'check', paths, format, output };
+  return { kind: 'check', paths, format, output, fix: parsed.values.fix === true };
 }
 
 function parseLsp(args: readonly string[]): ParsedCommand {

@@ -20,6 +20,7 @@ import {
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
+import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportedFinding, type ReportNotice } from './report';
 
 export interface CheckOptions {
@@ -31,6 +32,9 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Test-only: make this rule throw (Linter fault injection), to exercise the internal-error path end to end. */
   readonly faultInjection?: string;
+  /** `--fix`: apply safe fixes on disk before reporting (fix.ts); the summary goes to `onFixed`. */
+  readonly fix?: boolean;
+  readonly onFixed?: (summary: FixSummary) => void;
 }
 
 interface Target {
@@ -110,6 +114,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     }
 
     const linter = new Linter(rules, grammars);
+    if (options.fix) {
+      const fixed = applySafeFixesOnDisk({ workspace, linter, files: [...toLint].sort(), settingsFor: () => DEFAULT_LINT_SETTINGS });
+      for (const notice of fixed.notices) addNotice(notice);
+      options.onFixed?.(fixed.summary);
+    }
     const resolver = new LocationResolver(options.cwd, (p) => workspace.fileText(p));
     const findings: ReportedFinding[] = [];
     const internalErrors: InternalError[] = [];

@@ -4,7 +4,7 @@
 // produced. Built once from the workspace texts, so the formatters never touch the analysis layer.
 
 import * as path from 'node:path';
-import { type Finding, type FixSafety, type Family, LineIndex, type RuleMeta, type Severity } from '../analysis/index';
+import { type Finding, type FindingSuppression, type FixSafety, type Family, LineIndex, type RuleMeta, type Severity } from '../analysis/index';
 
 export interface ReportLocation {
   /** Relative to the current directory, '/'-separated (absolute when on another drive). */
@@ -27,6 +27,8 @@ export interface ReportedFinding {
   readonly lineText: string;
   readonly related: readonly { readonly location: ReportLocation; readonly message: string }[];
   readonly fixes: readonly { readonly title: string; readonly safety: FixSafety }[];
+  /** Set when a suppression comment or the baseline suppresses it: kept for SARIF, hidden from text and the exit code. */
+  readonly suppression?: FindingSuppression;
 }
 
 export type NoticeLevel = 'error' | 'warning' | 'info';
@@ -99,6 +101,7 @@ export class LocationResolver {
       lineText: this.lineText(finding.path, location.line),
       related: finding.related.map((r) => ({ location: this.location(r.path, r.range), message: r.message })),
       fixes: finding.fixes.map((f) => ({ title: f.title, safety: f.safety })),
+      ...(finding.suppression ? { suppression: finding.suppression } : {}),
     };
   }
 

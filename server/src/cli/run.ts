@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, USAGE } from './args';
 import { runCheck } from './check';
+import { describeFixSummary } from './fix';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
@@ -53,7 +54,7 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
-        return await check(command.paths, command.format, command.output, environment);
+        return await check(command.paths, command.format, command.output, environment, command.fix === true);
     }
   } catch (e) {
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -72,11 +73,13 @@ async function startBundledLanguageServer(): Promise<void> {
   startServer(createConnection(ProposedFeatures.all));
 }
 
-async function check(paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment): Promise<number> {
+async function check(paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment, fix: boolean): Promise<number> {
   const report = await runCheck({
     paths,
     cwd: environment.cwd,
     toolVersion: environment.version,
+    fix,
+    onFixed: (summary) => environment.stderr.write(`wasm-safety: ${describeFixSummary(summary)}\n`),
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });
@@ -107,7 +110,8 @@ async function check(paths: readonly string[], format: OutputFormat, output: str
 
 export function exitCodeOf(report: CheckReport): number {
   if (!report.executionSuccessful) return EXIT_USAGE_OR_INTERNAL;
-  return report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  // Suppressed findings (suppression comment, baseline) never fail the run.
+  return report.findings.some((f) => f.severity === 'error' && !f.suppression) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function noticeLine(notice: ReportNotice): string {

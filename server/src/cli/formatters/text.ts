@@ -28,8 +28,11 @@ export function formatText(report: CheckReport, options: TextFormatOptions): str
   const paint = (text: string, ...styles: Style[]): string =>
     options.color && styles.length > 0 ? styles.map((s) => ANSI[s]).join('') + text + ANSI.reset : text;
 
+  // Suppressed findings (suppression comment, baseline) are not shown; the summary counts them.
+  const visible = report.findings.filter((f) => !f.suppression);
+  const suppressed = report.findings.length - visible.length;
   const byFile = new Map<string, ReportedFinding[]>();
-  for (const finding of report.findings) {
+  for (const finding of visible) {
     const list = byFile.get(finding.location.path) ?? [];
     list.push(finding);
     byFile.set(finding.location.path, list);
@@ -56,16 +59,17 @@ export function formatText(report: CheckReport, options: TextFormatOptions): str
     });
   }
 
-  const counts = countBySeverity(report.findings);
-  const total = report.findings.length;
+  const counts = countBySeverity(visible);
+  const total = visible.length;
+  const suppressedNote = suppressed > 0 ? `, ${suppressed} suppressed` : '';
   if (total > 0) {
     const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
     const informational = counts.info + counts.hint;
     if (informational > 0) parts.push(`${informational} info`);
-    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')})`;
+    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')}${suppressedNote})`;
     out += `\n${paint(summary, 'bold', counts.error > 0 ? 'red' : 'yellow')}\n`;
   } else {
-    out += `${paint(`✔ No problems found (${plural(report.filesChecked, 'file')} checked)`, 'green')}\n`;
+    out += `${paint(`✔ No problems found (${plural(report.filesChecked, 'file')} checked${suppressedNote})`, 'green')}\n`;
   }
   return out;
 }
