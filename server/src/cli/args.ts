@@ -3,16 +3,16 @@
 
 import { parseArgs } from 'node:util';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly topic?: 'check' | 'lsp' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly fix?: boolean }
+  | { readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number; readonly fix?: boolean }
   | { readonly kind: 'lsp' }
   | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: 'check' | 'lsp' };
 
-const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif' };
+const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif', github: 'github' };
 
 export const USAGE = `Usage: wasm-safety <command> [options]
 
@@ -32,15 +32,19 @@ Checks the Rust, TypeScript and JavaScript files under the given files and folde
 Surrounding crate configuration and wasm-bindgen glue are indexed too, so cross-file facts are right.
 
 Options:
-  -f, --format <text|json|sarif>   Output format (default: text)
+  -f, --format <text|json|sarif|github>
+                                   Output format (default: text). sarif: SARIF 2.1.0 for code
+                                   scanning upload; github: GitHub Actions annotations
   -o, --output <file>              Write the report to <file> instead of standard output
+  --max-warnings <n>               Exit 1 when there are more than <n> warnings (suppressed
+                                   findings do not count)
       --fix                        Apply the safe fixes to the files first (repeated until nothing
                                    changes, at most 10 passes), then report what remains; prints
                                    how many fixes were applied to how many files on stderr
   -h, --help                       Show this help
 
-Exit codes: 0 no error-level finding, 1 at least one error-level finding,
-            2 usage error, missing path or internal error.
+Exit codes: 0 no error-level finding, 1 at least one error-level finding (or more warnings
+            than --max-warnings), 2 usage error, missing path or internal error.
 Columns are 1-based and count UTF-16 code units.
 `;
 
@@ -72,20 +76,24 @@ function parseCheck(args: readonly string[]): ParsedCommand {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
         fix: { type: 'boolean' },
+        'max-warnings': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
     return { kind: 'usage-error', message: parseErrorMessage(e), topic: 'check' };
   }
+  const maxWarningsText = parsed.values['max-warnings'];
+  const maxWarnings = maxWarningsText === undefined ? undefined : /^\d+$/.test(maxWarningsText.trim()) ? Number(maxWarningsText.trim()) : NaN;
+  if (Number.isNaN(maxWarnings)) return { kind: 'usage-error', message: `--max-warnings needs a whole number >= 0 (got '${maxWarningsText}')`, topic: 'check' };
   if (parsed.values.help) return { kind: 'help', topic: 'check' };
   const formatName = parsed.values.format ?? 'text';
   const format = Object.prototype.hasOwnProperty.call(FORMATS, formatName) ? FORMATS[formatName] : undefined;
-  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected text, json or sarif)`, topic: 'check' };
+  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected text, json, sarif or github)`, topic: 'check' };
   const output = parsed.values.output;
   if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'check' };
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  return { kind: 'check', paths, format, output, fix: parsed.values.fix === true };
+  return { kind: 'check', paths, format, output, ...(maxWarnings !== undefined ? { maxWarnings } : {}), fix: parsed.values.fix === true };
 }
 
 function parseLsp(args: readonly string[]): ParsedCommand {

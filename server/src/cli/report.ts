@@ -27,7 +27,7 @@ export interface ReportedFinding {
   readonly lineText: string;
   readonly related: readonly { readonly location: ReportLocation; readonly message: string }[];
   readonly fixes: readonly { readonly title: string; readonly safety: FixSafety }[];
-  /** Set when a suppression comment or the baseline suppresses it: kept for SARIF, hidden from text and the exit code. */
+  /** Set when a comment or the baseline suppresses it: kept for SARIF, left out of text output and the exit code. */
   readonly suppression?: FindingSuppression;
 }
 
@@ -131,8 +131,14 @@ export function compareFindings(a: ReportedFinding, b: ReportedFinding): number 
   );
 }
 
+/** Counts unsuppressed findings per severity (suppressed ones never count: text summary, exit code, --max-warnings). */
 export function countBySeverity(findings: readonly ReportedFinding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const f of findings) counts[f.severity]++;
+  for (const f of findings) if (!f.suppression) counts[f.severity]++;
   return counts;
+}
+
+/** The findings a person should see: suppressed ones are only in machine output (SARIF, JSON). */
+export function unsuppressed(findings: readonly ReportedFinding[]): readonly ReportedFinding[] {
+  return findings.filter((f) => !f.suppression);
 }

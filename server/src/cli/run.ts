@@ -10,10 +10,12 @@ import * as path from 'node:path';
 import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, USAGE } from './args';
 import { runCheck } from './check';
 import { describeFixSummary } from './fix';
+import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
-import { formatSarif } from './formatters/sarif';
+import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
-import type { CheckReport, ReportNotice } from './report';
+import { maxWarningsExceeded } from './max-warnings';
+import { type CheckReport, countBySeverity, type ReportNotice } from './report';
 import type * as LanguageServer from '../lsp/server';
 import type * as LanguageServerNode from 'vscode-languageserver/node';
 
@@ -54,7 +56,7 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
-        return await check(command.paths, command.format, command.output, environment, command.fix === true);
+        return await check(command.paths, command.format, command.output, environment, command.maxWarnings, command.fix === true);
     }
   } catch (e) {
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -73,7 +75,9 @@ async function startBundledLanguageServer(): Promise<void> {
   startServer(createConnection(ProposedFeatures.all));
 }
 
-async function check(paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment, fix: boolean): Promise<number> {
+async function check(
+  paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment, maxWarnings?: number, fix = false,
+): Promise<number> {
   const report = await runCheck({
     paths,
     cwd: environment.cwd,
@@ -84,14 +88,18 @@ async function check(paths: readonly string[], format: OutputFormat, output: str
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });
 
-  // Text users read notices on stderr; JSON and SARIF carry them in the document, so only the
-  // problems that change the exit code are repeated on stderr there.
+  // Text users read notices on stderr; JSON, SARIF and GitHub annotations carry them in the output,
+  // so only the problems that change the exit code are repeated on stderr there.
   for (const notice of report.notices) {
     if (format === 'text' || notice.level === 'error') environment.stderr.write(noticeLine(notice));
   }
 
   const color = output === undefined && format === 'text' && environment.stdout.isTTY && !environment.env.NO_COLOR;
-  const rendered = format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report, { color });
+  const rendered =
+    format === 'json' ? formatJson(report)
+    : format === 'sarif' ? formatSarif(report, sarifOptionsFor(environment.cwd))
+    : format === 'github' ? formatGithub(report, { srcRoot: gitRootOf(environment.cwd) ?? environment.cwd })
+    : formatText(report, { color });
 
   if (output === undefined) {
     environment.stdout.write(rendered);
@@ -105,13 +113,16 @@ async function check(paths: readonly string[], format: OutputFormat, output: str
       return EXIT_USAGE_OR_INTERNAL;
     }
   }
-  return exitCodeOf(report);
+  const tooManyWarnings = maxWarningsExceeded(report, maxWarnings);
+  if (tooManyWarnings) environment.stderr.write(`${tooManyWarnings}\n`);
+  const code = exitCodeOf(report);
+  return code === EXIT_OK && tooManyWarnings ? EXIT_FINDINGS : code;
 }
 
+/** 2 after any internal problem, 1 when an unsuppressed finding is at error level, else 0. */
 export function exitCodeOf(report: CheckReport): number {
   if (!report.executionSuccessful) return EXIT_USAGE_OR_INTERNAL;
-  // Suppressed findings (suppression comment, baseline) never fail the run.
-  return report.findings.some((f) => f.severity === 'error' && !f.suppression) ? EXIT_FINDINGS : EXIT_OK;
+  return countBySeverity(report.findings).error > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function noticeLine(notice: ReportNotice): string {

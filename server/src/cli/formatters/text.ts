@@ -3,7 +3,7 @@
 // Colours are the caller's decision (only for a TTY without NO_COLOR); the layout is the same either way.
 
 import type { Severity } from '../../analysis/index';
-import { type CheckReport, countBySeverity, type ReportedFinding } from '../report';
+import { type CheckReport, countBySeverity, type ReportedFinding, unsuppressed } from '../report';
 
 const ANSI = {
   reset: '\u001b[0m',
@@ -28,11 +28,11 @@ export function formatText(report: CheckReport, options: TextFormatOptions): str
   const paint = (text: string, ...styles: Style[]): string =>
     options.color && styles.length > 0 ? styles.map((s) => ANSI[s]).join('') + text + ANSI.reset : text;
 
-  // Suppressed findings (suppression comment, baseline) are not shown; the summary counts them.
-  const visible = report.findings.filter((f) => !f.suppression);
-  const suppressed = report.findings.length - visible.length;
+  // Suppressed findings (comment or baseline) are not shown; the summary says how many there were.
+  const shown = unsuppressed(report.findings);
+  const suppressedCount = report.findings.length - shown.length;
   const byFile = new Map<string, ReportedFinding[]>();
-  for (const finding of visible) {
+  for (const finding of shown) {
     const list = byFile.get(finding.location.path) ?? [];
     list.push(finding);
     byFile.set(finding.location.path, list);
@@ -59,9 +59,9 @@ export function formatText(report: CheckReport, options: TextFormatOptions): str
     });
   }
 
-  const counts = countBySeverity(visible);
-  const total = visible.length;
-  const suppressedNote = suppressed > 0 ? `, ${suppressed} suppressed` : '';
+  const counts = countBySeverity(report.findings);
+  const total = shown.length;
+  const suppressedNote = suppressedCount > 0 ? `; ${suppressedCount} suppressed` : '';
   if (total > 0) {
     const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
     const informational = counts.info + counts.hint;
