@@ -158,3 +158,19 @@ describe('cli: check --fix', () => {
     assert.match(r.stdout, /--fix\s+Apply the safe fixes/);
   });
 });
+
+describe('cli: check --fix and the baseline', () => {
+  it('leaves the fixes of baselined findings alone (they are hidden, like commented ones)', () => {
+    const dir = crate({ 'unused.rs': UNUSED });
+    const created = runCli(['baseline', 'create'], dir);
+    assert.equal(created.code, 0, created.stdout + created.stderr);
+    const r = runCli(['check', '--fix'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /applied 0 fixes to 0 files/);
+    assert.equal(fs.readFileSync(path.join(dir, 'src', 'unused.rs'), 'utf8'), UNUSED);
+    // With the baseline ignored, the same run fixes them.
+    const ignoring = runCli(['check', '--fix', '--no-baseline'], dir);
+    assert.match(ignoring.stderr, /applied 2 fixes to 1 file/);
+    assert.equal(fs.readFileSync(path.join(dir, 'src', 'unused.rs'), 'utf8'), UNUSED_FIXED);
+  });
+});

@@ -121,7 +121,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
     const linter = new Linter(rules, grammars);
     if (options.fix) {
-      const fixed = applySafeFixesOnDisk({ workspace, linter, files: [...toLint].sort(), settingsFor: (file) => config.settingsFor(file) });
+      const fixed = applySafeFixesOnDisk({
+        workspace, linter, files: [...toLint].sort(), settingsFor: (file) => config.settingsFor(file),
+        markSuppressed: (file, found, text) => config.applyBaseline(found, (p) => (p === file ? text : workspace.fileText(p)), (p) => p === file).findings,
+      });
       for (const notice of fixed.notices) addNotice(notice);
       options.onFixed?.(fixed.summary);
     }

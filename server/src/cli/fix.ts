@@ -1,10 +1,11 @@
 // `wasm-safety check --fix`: applies the safe fixes of every checked file on disk, before the report is
 // made (so the report shows what remains). Per file, the same fix-all as the editor's
-// `source.fixAll.wasm-safety`: safe fixes of unsuppressed findings only, edits to this file only,
-// sorted, overlapping edits left for the next pass, re-linted and repeated to a fixed point with a pass
-// limit (analysis/engine/fixes.ts `fixToFixedPoint`). A file is written only when its text changed, with
-// its byte-order mark kept, and only if it still holds what was read (else it is left alone, with a
-// notice). The workspace gets the fixed texts, so the report's lint sees them.
+// `source.fixAll.wasm-safety`: safe fixes of findings that neither a comment nor the baseline
+// suppresses, edits to this file only, sorted, overlapping edits left for the next pass, re-linted and
+// repeated to a fixed point with a pass limit (analysis/engine/fixes.ts `fixToFixedPoint`). A file is
+// written only when its text changed, with its byte-order mark kept, and only if it still holds what
+// was read (else it is left alone, with a notice). The workspace gets the fixed texts, so the
+// report's lint sees them. Costs one more lint of each checked file.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,6 +22,8 @@ export interface FixOnDiskInput {
   /** Workspace paths of the files to fix (the checked files), in a stable order. */
   readonly files: readonly string[];
   readonly settingsFor: (path: string) => LintSettings;
+  /** Marks the findings another mechanism suppresses (the baseline), so their fixes are left alone too. */
+  readonly markSuppressed?: (path: string, findings: readonly Finding[], text: string) => readonly Finding[];
 }
 
 /** Fixes every file it can; problems (a file changed on disk meanwhile, a write that failed) become notices. */
@@ -35,7 +38,8 @@ export function applySafeFixesOnDisk(input: FixOnDiskInput): { summary: FixSumma
     const settings = input.settingsFor(file);
     const lintSafeFixes = (text: string): Fix[] => {
       if (text !== workspace.fileText(file)) workspace.setFile(file, text);
-      return safeLocalFixes(linter.lintFile(workspace, file, { settings, withFixes: true }).findings, file);
+      const findings = linter.lintFile(workspace, file, { settings, withFixes: true }).findings;
+      return safeLocalFixes(input.markSuppressed ? input.markSuppressed(file, findings, text) : findings, file);
     };
     let fixed: { text: string; fixesApplied: number };
     try {
