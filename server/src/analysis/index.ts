@@ -16,3 +16,6 @@ export { ruleDocUrl, DOCS_BASE_URL, REPOSITORY_URL } from './rule-docs';
 export { LineIndex } from './text/line-index';
 export * from './text/paths';
 export { parseRuleDocPage, ruleDocExcerpt, docSection, pageWithoutTitle, resolveRelativeLinks, EXCERPT_SECTIONS, type RuleDocPage, type RuleDocSection } from './rule-doc-page';
+export { buildInventory, totalsOf, FAMILY_ORDER, type InventoryInput, type CountedFinding } from './inventory/inventory';
+export { inventoryMarkdown, type MarkdownOptions } from './inventory/markdown';
+export type * from './inventory/types';

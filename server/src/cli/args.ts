@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 
 export type ParsedCommand =
-  | { readonly kind: 'help'; readonly topic?: 'check' | 'lsp' }
+  | { readonly kind: 'help'; readonly topic?: 'check' | 'lsp' | 'report' }
   | { readonly kind: 'version' }
   | { readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number }
   | { readonly kind: 'lsp' }
-  | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: 'check' | 'lsp' };
+  | { readonly kind: 'report'; readonly paths: readonly string[]; readonly format: 'md' | 'json'; readonly output?: string }
+  | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: 'check' | 'lsp' | 'report' };
 
 const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif', github: 'github' };
 
@@ -19,6 +20,9 @@ export const USAGE = `Usage: wasm-safety <command> [options]
 Commands:
   check [paths...]   Check Rust crates compiled with wasm-bindgen and the TypeScript/JavaScript
                      that calls them (default path: the current directory)
+  report [paths...]  The failure-class inventory: each crate's build mode and abort handling, each
+                     export's receiver, panic points, state and JS calls under a borrow, each TS
+                     call site's failure handling, findings per family (Markdown or JSON)
   lsp --stdio        Start the language server (also --node-ipc, --socket=<port>, --pipe=<name>)
 
 Options:
@@ -45,6 +49,25 @@ Exit codes: 0 no error-level finding, 1 at least one error-level finding (or mor
 Columns are 1-based and count UTF-16 code units.
 `;
 
+export const REPORT_USAGE = `Usage: wasm-safety report [paths...] [options]
+
+Prints the failure-class inventory of the given files and folders (default: .):
+  - per crate: build mode (abort, abort+handler, unwind) and why, abort handling (set_on_abort,
+    schedule_reinit, reset-state function, panic hooks), global state;
+  - per #[wasm_bindgen] export: receiver (free, static, constructor, &self, &mut self, self, start),
+    async, panic points, state it touches, JS calls it makes while a borrow is held;
+  - per TS/JS call into wasm: what its failure handling does (classifies, rethrows, wraps, swallows,
+    propagates to the caller, unobserved promise, top-level);
+  - findings per family and per rule (the same findings \`check\` reports; suppressed ones counted apart).
+
+Options:
+  -f, --format <md|json>   Output format (default: md)
+  -o, --output <file>      Write the report to <file> instead of standard output
+  -h, --help               Show this help
+
+Exit codes: 0 report written (findings do not change it), 2 usage error, missing path or internal error.
+`;
+
 export const LSP_USAGE = `Usage: wasm-safety lsp --stdio
 
 Starts the wasm-safety language server, talking LSP over stdin/stdout
@@ -58,6 +81,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   if (first === '-v' || first === '--version' || first === 'version') return { kind: 'version' };
   if (first === 'check') return parseCheck(rest);
   if (first === 'lsp') return parseLsp(rest);
+  if (first === 'report') return parseReport(rest);
   if (first.startsWith('-')) return { kind: 'usage-error', message: `unknown option '${first}' (options follow the command, e.g. 'wasm-safety check ${first}')` };
   return { kind: 'usage-error', message: `unknown command '${first}'` };
 }
@@ -90,6 +114,31 @@ function parseCheck(args: readonly string[]): ParsedCommand {
   if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'check' };
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
   return { kind: 'check', paths, format, output, ...(maxWarnings !== undefined ? { maxWarnings } : {}) };
+}
+
+function parseReport(args: readonly string[]): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return { kind: 'usage-error', message: parseErrorMessage(e), topic: 'report' };
+  }
+  if (parsed.values.help) return { kind: 'help', topic: 'report' };
+  const formatName = parsed.values.format ?? 'md';
+  const format = formatName === 'md' || formatName === 'markdown' ? 'md' : formatName === 'json' ? 'json' : undefined;
+  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected md or json)`, topic: 'report' };
+  const output = parsed.values.output;
+  if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'report' };
+  return { kind: 'report', paths: parsed.positionals.length > 0 ? parsed.positionals : ['.'], format, output };
 }
 
 function parseLsp(args: readonly string[]): ParsedCommand {

@@ -7,12 +7,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, USAGE } from './args';
+import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, REPORT_USAGE, USAGE } from './args';
 import { runCheck } from './check';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
 import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
+import { formatInventoryJson, formatInventoryMarkdown, runInventory } from './inventory-command';
 import { maxWarningsExceeded } from './max-warnings';
 import { type CheckReport, countBySeverity, type ReportNotice } from './report';
 import type * as LanguageServer from '../lsp/server';
@@ -43,23 +44,57 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
     const command = parseCommandLine(argv);
     switch (command.kind) {
       case 'help':
-        stdout.write(command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE);
+        stdout.write(usageOf(command.topic));
         return EXIT_OK;
       case 'version':
         stdout.write(`${environment.version}\n`);
         return EXIT_OK;
       case 'usage-error':
-        stderr.write(`wasm-safety: ${command.message}\n\n${command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE}`);
+        stderr.write(`wasm-safety: ${command.message}\n\n${usageOf(command.topic)}`);
         return EXIT_USAGE_OR_INTERNAL;
       case 'lsp':
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
         return await check(command.paths, command.format, command.output, environment, command.maxWarnings);
+      case 'report':
+        return await report(command.paths, command.format, command.output, environment);
     }
   } catch (e) {
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE_OR_INTERNAL;
+  }
+}
+
+function usageOf(topic: 'check' | 'lsp' | 'report' | undefined): string {
+  return topic === 'check' ? CHECK_USAGE : topic === 'lsp' ? LSP_USAGE : topic === 'report' ? REPORT_USAGE : USAGE;
+}
+
+async function report(paths: readonly string[], format: 'md' | 'json', output: string | undefined, environment: CliEnvironment): Promise<number> {
+  const result = await runInventory({ paths, cwd: environment.cwd, toolVersion: environment.version });
+  for (const notice of result.notices) if (notice.level === 'error') environment.stderr.write(noticeLine(notice));
+  const file = output === undefined ? undefined : path.resolve(environment.cwd, output);
+  const rendered = format === 'json'
+    ? formatInventoryJson(result.inventory, environment.cwd)
+    : formatInventoryMarkdown(result.inventory, environment.cwd, paths, file ? path.dirname(file) : undefined);
+  if (!writeOutput(rendered, output, environment)) return EXIT_USAGE_OR_INTERNAL;
+  return result.executionSuccessful ? EXIT_OK : EXIT_USAGE_OR_INTERNAL;
+}
+
+/** Writes to stdout, or to `output` (folders created); false after a write error (already reported). */
+function writeOutput(rendered: string, output: string | undefined, environment: CliEnvironment): boolean {
+  if (output === undefined) {
+    environment.stdout.write(rendered);
+    return true;
+  }
+  const file = path.resolve(environment.cwd, output);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, rendered);
+    return true;
+  } catch (e) {
+    environment.stderr.write(`wasm-safety: cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return false;
   }
 }
 

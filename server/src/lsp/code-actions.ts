@@ -10,6 +10,7 @@ import {
   editsForOtherFiles, type Fix, fixToFixedPoint, type Finding, LineIndex, type LintResult, type TextEdit, type TextRange,
 } from '../analysis/index';
 import type { OpenDocument } from './documents';
+import type { RuleDocumentation } from './rule-documentation';
 import { diagnosticRef, type ServerSettings, textRange } from './from-lsp';
 import type { Session } from './session';
 import { DIAGNOSTIC_SOURCE, fileUri, findingFingerprint, toDiagnostic, toWorkspaceEdit, type WorkspaceEditOptions } from './to-lsp';
@@ -26,7 +27,7 @@ export class CodeActionProvider {
   private readonly cache = new Map<string, CachedLint>();
   private readonly editOptions: WorkspaceEditOptions;
 
-  constructor(private readonly session: Session) {
+  constructor(private readonly session: Session, private readonly docs?: RuleDocumentation) {
     this.editOptions = {
       documentChanges: session.client.documentChanges,
       createFiles: session.client.createFiles,
@@ -55,7 +56,7 @@ export class CodeActionProvider {
 
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    if (wants(only, CodeActionKind.QuickFix)) actions.push(...this.quickFixes(open, params, settings));
+    if (wants(only, CodeActionKind.QuickFix)) actions.push(...this.quickFixes(open, params, settings), ...(this.docs?.codeActions(params) ?? []));
     // Fix-all runs only when asked for by kind (on save, or the Source Action menu).
     if (only !== undefined && wants(only, FIX_ALL_KIND)) {
       const fixAll = this.fixAll(open, settings);

@@ -19,6 +19,8 @@ import { ServerLog } from './log';
 import { Session, type WorkspaceFolder } from './session';
 import { SettingsStore } from './settings-store';
 import { fileUri } from './to-lsp';
+import { registerInventoryRequest } from './inventory-request';
+import { RuleDocumentation } from './rule-documentation';
 
 export interface StartServerOptions {
   /** The rules to run (default: every registered rule). */
@@ -33,6 +35,7 @@ interface Services {
   readonly diagnostics: DiagnosticsPublisher;
   readonly background: BackgroundLinter;
   readonly codeActions: CodeActionProvider;
+  readonly docs: RuleDocumentation;
 }
 
 /** Registers every handler on `connection` and starts listening. */
@@ -41,6 +44,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const rules = options.rules ?? ALL_RULES;
   const documents = new OpenDocuments();
   let services: Services | undefined;
+  let scanDone: Promise<void> = Promise.resolve();
 
   connection.onInitialize(
     log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {
@@ -49,11 +53,13 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const settings = new SettingsStore(connection, client.configuration, new Set(rules.map((r) => r.id)), log);
       const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules);
       const diagnostics = new DiagnosticsPublisher(session);
-      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions: new CodeActionProvider(session) };
+      const docs = new RuleDocumentation(params);
+      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions: new CodeActionProvider(session, docs), docs };
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
           codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+          ...docs.capabilities(),
         },
         serverInfo: { name: 'wasm-safety' },
       };
@@ -65,7 +71,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       if (!services) return;
       const { session } = services;
       session.log.info(`wasm-safety: ${rules.length} rules; workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
-      void services.background.scanWorkspaceFolders();
+      scanDone = services.background.scanWorkspaceFolders();
     }),
   );
 
@@ -93,6 +99,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         const { session, diagnostics, codeActions, background } = services;
         diagnostics.cancel(path);
         codeActions.forget(path);
+        services.docs.forget(path);
         if (!session.isTracked(path)) return;
         const editorText = document.getText();
         // The closed file's diagnostics fall back to its on-disk version (or go away with it).
@@ -151,6 +158,10 @@ export function startServer(connection: Connection, options: StartServerOptions 
   connection.onCodeAction(
     log.guardRequest('codeAction', async (params) => (services ? services.codeActions.provide(params) : [])),
   );
+
+  connection.onHover(log.guardRequest('hover', async (params) => (services ? services.docs.hover(services.session, params) : null)));
+  connection.onExecuteCommand(log.guardRequest('executeCommand', async (params) => services?.docs.executeCommand(connection, params)));
+  registerInventoryRequest(connection, log, () => services?.session, () => scanDone);
 
   connection.onShutdown(
     log.guardRequest('shutdown', () => {
