@@ -39,12 +39,14 @@ export class RuleDocumentation {
     this.showDocumentSupported = params.capabilities.window?.showDocument?.support === true;
   }
 
-  /** Capabilities to merge into the initialize result. */
+  /** Capabilities to merge into the initialize result (the server commands are listed by serverCommands()). */
   capabilities(): Partial<ServerCapabilities> {
-    return {
-      hoverProvider: true,
-      ...(!this.clientCommand && this.showDocumentSupported ? { executeCommandProvider: { commands: [SHOW_DOCUMENTATION_SERVER_COMMAND] } } : {}),
-    };
+    return { hoverProvider: true };
+  }
+
+  /** Server-side commands for executeCommandProvider: ours only for clients without the VS Code command. */
+  serverCommands(): string[] {
+    return !this.clientCommand && this.showDocumentSupported ? [SHOW_DOCUMENTATION_SERVER_COMMAND] : [];
   }
 
   /** One "Show documentation for <rule-id>" action per rule among the client's wasm-safety diagnostics. */

@@ -11,7 +11,7 @@ import {
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
 import { loadGrammars } from '../host/wasm-files';
 import { BackgroundLinter } from './background';
-import { CODE_ACTION_KINDS, CodeActionProvider } from './code-actions';
+import { CODE_ACTION_KINDS, CodeActionProvider, FIX_ALL_COMMAND } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { OpenDocuments } from './documents';
 import { clientFeatures, filePath } from './from-lsp';
@@ -54,11 +54,13 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules);
       const diagnostics = new DiagnosticsPublisher(session);
       const docs = new RuleDocumentation(params);
-      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions: new CodeActionProvider(session, docs), docs };
+      const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions), docs);
+      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions, docs };
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
           codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+          executeCommandProvider: { commands: [FIX_ALL_COMMAND, ...docs.serverCommands()] },
           ...docs.capabilities(),
         },
         serverInfo: { name: 'wasm-safety' },
@@ -160,7 +162,13 @@ export function startServer(connection: Connection, options: StartServerOptions 
   );
 
   connection.onHover(log.guardRequest('hover', async (params) => (services ? services.docs.hover(services.session, params) : null)));
-  connection.onExecuteCommand(log.guardRequest('executeCommand', async (params) => services?.docs.executeCommand(connection, params)));
+  connection.onExecuteCommand(
+    log.guardRequest('executeCommand', async (params) => {
+      if (!services) return null;
+      if (params.command === FIX_ALL_COMMAND) return services.codeActions.executeFixAll(params.arguments?.[0]);
+      return services.docs.executeCommand(connection, params);
+    }),
+  );
   registerInventoryRequest(connection, log, () => services?.session, () => scanDone);
 
   connection.onShutdown(
@@ -172,6 +180,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
   );
 
   connection.listen();
+}
+
+/** The client command that inserts a snippet (VS Code extension: `suppressionSnippetCommand`), if declared. */
+function snippetCommandOf(initializationOptions: unknown): string | undefined {
+  const command = (initializationOptions as { suppressionSnippetCommand?: unknown } | null | undefined)?.suppressionSnippetCommand;
+  return typeof command === 'string' && command.length > 0 ? command : undefined;
 }
 
 function workspaceFolders(params: InitializeParams): WorkspaceFolder[] {

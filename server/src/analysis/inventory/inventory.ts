@@ -15,7 +15,9 @@ import type { CrateInfo } from '../workspace/types';
 import { inventoryCollectors, newInventorySink } from './collectors';
 import type { AbortHandling, CrateInventory, FamilyTotal, Inventory, InventoryLocation, RuleTotal } from './types';
 
-export const FAMILY_ORDER: readonly Family[] = ['reentrancy', 'unwind-safety', 'failure-classification'];
+/** The three bug families, then the suppression-comment rules (listed only when they have rules or findings). */
+export const FAMILY_ORDER: readonly Family[] = ['reentrancy', 'unwind-safety', 'failure-classification', 'suppression'];
+const BUG_FAMILIES: ReadonlySet<Family> = new Set(['reentrancy', 'unwind-safety', 'failure-classification']);
 
 /** What the totals need of a finding. */
 export interface CountedFinding {
@@ -112,7 +114,7 @@ function crateInventory(workspace: Workspace, crate: CrateInfo, panicHooks: read
   };
 }
 
-/** Findings per family and per rule; every family and every rule appears, zero counts included. */
+/** Findings per family and per rule; every bug family and every rule appears, zero counts included. */
 export function totalsOf(findings: readonly CountedFinding[], rules: readonly RuleMeta[]): FamilyTotal[] {
   const emptySeverities = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0, hint: 0 });
   const perRule = new Map<string, { ruleId: string; family: Family; findings: number; suppressed: number; bySeverity: Record<Severity, number> }>();
@@ -130,7 +132,8 @@ export function totalsOf(findings: readonly CountedFinding[], rules: readonly Ru
       total.bySeverity[f.severity]++;
     }
   }
-  return FAMILY_ORDER.map((family) => {
+  const present = new Set([...perRule.values()].map((r) => r.family));
+  return FAMILY_ORDER.filter((family) => BUG_FAMILIES.has(family) || present.has(family)).map((family) => {
     const ruleTotals: RuleTotal[] = [...perRule.values()].filter((r) => r.family === family).sort((a, b) => compare(a.ruleId, b.ruleId));
     const bySeverity = emptySeverities();
     for (const r of ruleTotals) for (const s of Object.keys(bySeverity) as Severity[]) bySeverity[s] += r.bySeverity[s];

@@ -133,10 +133,10 @@ function sarifRule(rule: RuleMeta, docPage: string | undefined): object {
     helpUri,
     defaultConfiguration: { level: sarifLevel(rule.defaultSeverity) },
     properties: {
-      tags: [rule.family, 'wasm-bindgen', rule.side === 'rust' ? 'rust' : 'typescript'],
+      tags: [rule.family, 'wasm-bindgen', ...(rule.side === 'both' ? ['rust', 'typescript'] : [rule.side === 'rust' ? 'rust' : 'typescript'])],
       precision: RULE_PRECISION,
       'problem.severity': rule.defaultSeverity === 'error' ? 'error' : rule.defaultSeverity === 'warning' ? 'warning' : 'recommendation',
-      catalogId: `WBG-${rule.catalogId}`,
+      ...(/^[A-Z]+\d+$/.test(rule.catalogId) ? { catalogId: `WBG-${rule.catalogId}` } : {}),
     },
   };
 }
