@@ -9,7 +9,7 @@ export { Workspace, type WorkspaceOptions } from './workspace/workspace';
 export { isCrateConfigFile } from './workspace/crate-config';
 export type * from './workspace/types';
 export { Linter, type LintOptions, type LintResult } from './engine/lint';
-export type { Rule, RuleMeta, RuleContext, ReportDescriptor } from './engine/rule';
+export type { Rule, RuleMeta, RuleOptionMeta, RuleContext, ReportDescriptor } from './engine/rule';
 export { applyEdits, editsForFile, editsForOtherFiles, fixToFixedPoint, selectNonOverlapping, MAX_FIX_PASSES } from './engine/fixes';
 export { ALL_RULES } from './rules/index';
 export { ruleDocUrl, DOCS_BASE_URL, REPOSITORY_URL } from './rule-docs';
@@ -19,3 +19,8 @@ export { parseRuleDocPage, ruleDocExcerpt, docSection, pageWithoutTitle, resolve
 export { buildInventory, totalsOf, FAMILY_ORDER, type InventoryInput, type CountedFinding } from './inventory/inventory';
 export { inventoryMarkdown, type MarkdownOptions } from './inventory/markdown';
 export type * from './inventory/types';
+export { anchorGlob, globMatcher, matchesGlob, type PathMatcher } from './text/glob';
+export * from './config/config-file';
+export * from './config/baseline';
+export { configSchema, configSchemaText } from './config/schema';
+export { readJson, type JsonPosition } from './config/json-with-positions';

@@ -15,12 +15,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ALL_RULES, DEFAULT_LINT_SETTINGS, DEFAULT_SETTINGS, dirname, isWithin, type InternalError, Linter,
-  type Notice, type Rule, Workspace,
+  ALL_RULES, dirname, type Finding, isWithin, type InternalError, Linter, type Notice, type Rule, Workspace,
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
-import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportedFinding, type ReportNotice } from './report';
+import { CheckConfiguration } from './check-config';
+import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
 
 export interface CheckOptions {
   /** Paths as the user typed them (resolved against `cwd`). */
@@ -31,6 +31,8 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Test-only: make this rule throw (Linter fault injection), to exercise the internal-error path end to end. */
   readonly faultInjection?: string;
+  /** Config files, per-file settings, ignored paths and the baseline (default: nearest config files, baseline applied). */
+  readonly configuration?: CheckConfiguration;
 }
 
 interface Target {
@@ -70,10 +72,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     }
   }
 
+  const config = options.configuration ?? new CheckConfiguration({ cwd: options.cwd, rules });
+  // Read and parse limits for the whole run (the Linter still applies each file's own maxFileSize).
+  const { maxFileBytes, parseBudgetMs } = config.runLimits(targets.map((t) => (t.isDirectory ? t.workspacePath : dirname(t.workspacePath))));
   const grammars = await loadGrammars();
-  const workspace = new Workspace(grammars, { roots: [...indexRoots].map(toWorkspacePath), parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs });
+  const workspace = new Workspace(grammars, { roots: [...indexRoots].map(toWorkspacePath), parseBudgetMs });
   try {
-    const maxFileBytes = DEFAULT_SETTINGS.maxFileSize;
     // One call for all roots: the scanner remembers visited folders, so nested roots are read once.
     const scan = await scanIntoWorkspace(workspace, [...indexRoots], { maxFileBytes });
     for (const target of targets) loadAncestorConfigs(workspace, target.isDirectory ? target.absolute : path.dirname(target.absolute), maxFileBytes);
@@ -89,12 +93,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       notices.push({ level: notice.level, path: displayPath(options.cwd, notice.path), absolutePath: notice.path, message: notice.message });
     };
     // Files outside the checked paths were only indexed: their read problems are not the user's question.
-    for (const notice of scan.notices) if (isInTargets(notice.path)) addNotice(notice);
+    for (const notice of scan.notices) if (isInTargets(notice.path) && !config.isIgnored(notice.path)) addNotice(notice);
 
     const toLint = new Set<string>();
     for (const target of targets) {
       if (target.isDirectory) {
-        for (const file of scan.lintable) if (isWithin(target.workspacePath, file)) toLint.add(file);
+        for (const file of scan.lintable) if (isWithin(target.workspacePath, file) && !config.isIgnored(file)) toLint.add(file);
+      } else if (config.isIgnored(target.workspacePath)) {
+        // Named explicitly but ignored by the config file: not linted, not reported (like ESLint's ignore files).
       } else if (workspace.languageOf(target.workspacePath)) {
         toLint.add(target.workspacePath);
       } else if (!seenNoticeFor(seenNotices, target.workspacePath)) {
@@ -111,15 +117,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
     const linter = new Linter(rules, grammars);
     const resolver = new LocationResolver(options.cwd, (p) => workspace.fileText(p));
-    const findings: ReportedFinding[] = [];
+    const linted: Finding[] = [];
     const internalErrors: InternalError[] = [];
     for (const file of [...toLint].sort()) {
       // Fixes are always computed (and checked), so the exit code never depends on the output format.
-      const result = linter.lintFile(workspace, file, { settings: DEFAULT_LINT_SETTINGS, withFixes: true, faultInjection: options.faultInjection });
-      for (const finding of result.findings) findings.push(resolver.resolve(finding));
+      const result = linter.lintFile(workspace, file, { settings: config.settingsFor(file), withFixes: true, faultInjection: options.faultInjection });
+      linted.push(...result.findings);
       for (const notice of result.notices) addNotice(notice);
       internalErrors.push(...result.internalErrors);
     }
+    // Post-lint, in the main thread: the baseline marks accepted findings (suppression: external).
+    const baselined = config.applyBaseline(linted, (p) => workspace.fileText(p), isInTargets);
+    const findings = baselined.findings.map((f) => resolver.resolve(f));
+    notices.push(...config.notices(), ...baselined.notices);
     for (const error of internalErrors) {
       notices.push({
         level: 'error', path: displayPath(options.cwd, error.path), absolutePath: error.path, ruleId: error.ruleId,

@@ -8,11 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  buildInventory, DEFAULT_SETTINGS, type Inventory, inventoryMarkdown, isWithin, Workspace,
+  ALL_RULES, buildInventory, DEFAULT_SETTINGS, type Inventory, inventoryMarkdown, isWithin, Workspace,
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
 import { runCheck } from './check';
+import { CheckConfiguration } from './check-config';
 import { displayPath, type ReportNotice } from './report';
 
 export type InventoryFormat = 'md' | 'json';
@@ -26,7 +27,9 @@ export interface InventoryRun {
 }
 
 export async function runInventory(options: { paths: readonly string[]; cwd: string; toolVersion: string }): Promise<InventoryRun> {
-  const check = await runCheck({ paths: options.paths, cwd: options.cwd, toolVersion: options.toolVersion });
+  // One configuration for both passes: the nearest config files decide settings and ignored paths.
+  const configuration = new CheckConfiguration({ cwd: options.cwd, rules: ALL_RULES });
+  const check = await runCheck({ paths: options.paths, cwd: options.cwd, toolVersion: options.toolVersion, configuration });
   const targets: { absolute: string; workspacePath: string; isDirectory: boolean }[] = [];
   for (const given of options.paths) {
     const absolute = path.resolve(options.cwd, given);
@@ -44,13 +47,14 @@ export async function runInventory(options: { paths: readonly string[]; cwd: str
     const maxFileBytes = DEFAULT_SETTINGS.maxFileSize;
     const scan = await scanIntoWorkspace(workspace, [...roots], { maxFileBytes });
     for (const t of targets) loadAncestorConfigs(workspace, t.isDirectory ? t.absolute : path.dirname(t.absolute), maxFileBytes);
-    const files = scan.lintable.filter((f) => targets.some((t) => (t.isDirectory ? isWithin(t.workspacePath, f) : t.workspacePath === f)));
+    const files = scan.lintable.filter((f) => !configuration.isIgnored(f) && targets.some((t) => (t.isDirectory ? isWithin(t.workspacePath, f) : t.workspacePath === f)));
     const inventory = buildInventory({
       workspace,
       grammars,
       files,
       rules: check.rules,
       findings: check.findings.map((f) => ({ ruleId: f.ruleId, family: f.family, severity: f.severity, suppressed: f.suppression !== undefined })),
+      settingsFor: (file) => configuration.settingsFor(file),
     });
     return { inventory, notices: check.notices, executionSuccessful: check.executionSuccessful };
   } finally {

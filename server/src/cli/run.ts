@@ -7,15 +7,18 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, REPORT_USAGE, USAGE } from './args';
+import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, REPORT_USAGE, USAGE } from './args';
+import { runBaselineCommand } from './baseline-command';
 import { runCheck } from './check';
 import { formatGithub } from './formatters/github';
+import { CheckConfiguration } from './check-config';
 import { formatJson } from './formatters/json';
 import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
 import { formatInventoryJson, formatInventoryMarkdown, runInventory } from './inventory-command';
 import { maxWarningsExceeded } from './max-warnings';
 import { type CheckReport, countBySeverity, type ReportNotice } from './report';
+import { ALL_RULES } from '../analysis/index';
 import type * as LanguageServer from '../lsp/server';
 import type * as LanguageServerNode from 'vscode-languageserver/node';
 
@@ -56,7 +59,9 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
-        return await check(command.paths, command.format, command.output, environment, command.maxWarnings);
+        return await check(command, environment);
+      case 'baseline':
+        return await runBaselineCommand(command, environment);
       case 'report':
         return await report(command.paths, command.format, command.output, environment);
     }
@@ -64,10 +69,6 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE_OR_INTERNAL;
   }
-}
-
-function usageOf(topic: 'check' | 'lsp' | 'report' | undefined): string {
-  return topic === 'check' ? CHECK_USAGE : topic === 'lsp' ? LSP_USAGE : topic === 'report' ? REPORT_USAGE : USAGE;
 }
 
 async function report(paths: readonly string[], format: 'md' | 'json', output: string | undefined, environment: CliEnvironment): Promise<number> {
@@ -109,11 +110,22 @@ async function startBundledLanguageServer(): Promise<void> {
   startServer(createConnection(ProposedFeatures.all));
 }
 
-async function check(
-  paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment, maxWarnings?: number,
-): Promise<number> {
+function usageOf(topic: HelpTopic | undefined): string {
+  return topic === 'check' ? CHECK_USAGE : topic === 'lsp' ? LSP_USAGE : topic === 'baseline' ? BASELINE_USAGE : topic === 'report' ? REPORT_USAGE : USAGE;
+}
+
+async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {
+  const { paths, format, output } = command;
+  if (command.config !== undefined && !fs.existsSync(path.resolve(environment.cwd, command.config))) {
+    environment.stderr.write(`wasm-safety: config file ${command.config} does not exist\n`);
+    return EXIT_USAGE_OR_INTERNAL;
+  }
+  const configuration = new CheckConfiguration({
+    cwd: environment.cwd, rules: ALL_RULES, configFile: command.config, baselineFile: command.baseline, baselineMode: command.noBaseline ? 'ignore' : 'apply',
+  });
   const report = await runCheck({
     paths,
+    configuration,
     cwd: environment.cwd,
     toolVersion: environment.version,
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
@@ -145,7 +157,7 @@ async function check(
       return EXIT_USAGE_OR_INTERNAL;
     }
   }
-  const tooManyWarnings = maxWarningsExceeded(report, maxWarnings);
+  const tooManyWarnings = maxWarningsExceeded(report, command.maxWarnings);
   if (tooManyWarnings) environment.stderr.write(`${tooManyWarnings}\n`);
   const code = exitCodeOf(report);
   return code === EXIT_OK && tooManyWarnings ? EXIT_FINDINGS : code;
@@ -157,7 +169,7 @@ export function exitCodeOf(report: CheckReport): number {
   return countBySeverity(report.findings).error > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function noticeLine(notice: ReportNotice): string {
+export function noticeLine(notice: ReportNotice): string {
   const where = notice.path !== undefined ? `${notice.path}: ` : '';
   const rule = notice.ruleId !== undefined ? ` [${notice.ruleId}]` : '';
   let line = `wasm-safety: ${notice.level}: ${where}${notice.message}${rule}\n`;

@@ -50,7 +50,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {
       const client = clientFeatures(params.capabilities);
       const grammars = await loadGrammars();
-      const settings = new SettingsStore(connection, client.configuration, new Set(rules.map((r) => r.id)), log);
+      const settings = new SettingsStore(connection, client.configuration, rules, log);
       const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules);
       const diagnostics = new DiagnosticsPublisher(session);
       const docs = new RuleDocumentation(params);
@@ -129,7 +129,14 @@ export function startServer(connection: Connection, options: StartServerOptions 
       let affectsOthers = false;
       for (const change of params.changes) {
         const path = filePath(change.uri);
-        if (path === undefined || IGNORED_DIRECTORY.test(path) || session.documents.isOpen(path)) continue;
+        if (path === undefined || IGNORED_DIRECTORY.test(path)) continue;
+        if (session.config.isConfigRelated(path)) {
+          // wasm-safety.json or a baseline: settings and baselined findings of every file may change.
+          session.config.changed();
+          affectsOthers = true;
+          continue;
+        }
+        if (session.documents.isOpen(path)) continue;
         if (!session.isTracked(path) && !path.endsWith('.wasm')) continue;
         const exists = change.type !== FileChangeType.Deleted && session.loadFromDisk(path, session.settings.peek(undefined).lint.analysis.maxFileSize);
         if (!exists) {

@@ -4,6 +4,7 @@
 // else the defaults.
 
 import type { Connection } from 'vscode-languageserver';
+import type { RuleMeta } from '../analysis/index';
 import { DEFAULT_SERVER_SETTINGS, serverSettings, type ServerSettings } from './from-lsp';
 import type { ServerLog } from './log';
 
@@ -19,7 +20,7 @@ export class SettingsStore {
   constructor(
     private readonly connection: Connection,
     private readonly canPull: boolean,
-    private readonly knownRuleIds: ReadonlySet<string>,
+    private readonly rules: readonly RuleMeta[],
     private readonly log: ServerLog,
   ) {}
 
@@ -68,6 +69,6 @@ export class SettingsStore {
   }
 
   private read(raw: unknown): ServerSettings {
-    return serverSettings(raw, this.knownRuleIds, (message) => this.log.once('warn', `settings:${message}`, message));
+    return serverSettings(raw, this.rules, (message) => this.log.once('warn', `settings:${message}`, message));
   }
 }
