@@ -5,7 +5,7 @@
 // server) and by the CLI's `wasm-safety lsp --stdio`.
 
 import {
-  type Connection, FileChangeType, type InitializeParams, type InitializeResult,
+  type Connection, ErrorCodes, FileChangeType, type InitializeParams, type InitializeResult, ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
@@ -18,6 +18,7 @@ import { clientFeatures, filePath } from './from-lsp';
 import { ServerLog } from './log';
 import { Session, type WorkspaceFolder } from './session';
 import { SettingsStore } from './settings-store';
+import { registerTestRequests, type TestHooks, testHooksFromEnv } from './test-hooks';
 import { fileUri } from './to-lsp';
 import { registerInventoryRequest } from './inventory-request';
 import { RuleDocumentation } from './rule-documentation';
@@ -25,6 +26,8 @@ import { RuleDocumentation } from './rule-documentation';
 export interface StartServerOptions {
   /** The rules to run (default: every registered rule). */
   readonly rules?: readonly Rule[];
+  /** Test-only hooks (default: from WASM_SAFETY_TEST_HOOKS in the environment, see test-hooks.ts). */
+  readonly testHooks?: TestHooks;
 }
 
 /** Folders never worth hearing about from file events (the disk scan skips them too). */
@@ -43,15 +46,27 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const log = new ServerLog(connection.console);
   const rules = options.rules ?? ALL_RULES;
   const documents = new OpenDocuments();
+  const testHooks = options.testHooks ?? testHooksFromEnv(process.env);
   let services: Services | undefined;
   let scanDone: Promise<void> = Promise.resolve();
+  let initializeReceived = false;
+  // LSP: a request before `initialize` is answered with ServerNotInitialized (-32002), one after
+  // `shutdown` with InvalidRequest.
+  const requireServices = (): Services => {
+    if (!services) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'wasm-safety: the server has not been initialized');
+    if (services.session.isShutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'wasm-safety: the server is shut down');
+    return services;
+  };
 
   connection.onInitialize(
     log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {
+      // `initialize` may be sent once; a second one would build a second session and leak the first's trees.
+      if (initializeReceived) throw new ResponseError(ErrorCodes.InvalidRequest, 'wasm-safety: initialize was already received');
+      initializeReceived = true;
       const client = clientFeatures(params.capabilities);
       const grammars = await loadGrammars();
       const settings = new SettingsStore(connection, client.configuration, rules, log);
-      const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules);
+      const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules, testHooks?.faultInjection);
       const diagnostics = new DiagnosticsPublisher(session);
       const docs = new RuleDocumentation(params);
       const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions), docs);
@@ -73,6 +88,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       if (!services) return;
       const { session } = services;
       session.log.info(`wasm-safety: ${rules.length} rules; workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
+      if (testHooks) session.log.warn(`test hooks are on (WASM_SAFETY_TEST_HOOKS=1)${testHooks.faultInjection ? `; rule ${testHooks.faultInjection} is made to throw` : ''}`);
       scanDone = services.background.scanWorkspaceFolders();
     }),
   );
@@ -165,18 +181,21 @@ export function startServer(connection: Connection, options: StartServerOptions 
   );
 
   connection.onCodeAction(
-    log.guardRequest('codeAction', async (params) => (services ? services.codeActions.provide(params) : [])),
+    log.guardRequest('codeAction', async (params) => requireServices().codeActions.provide(params)),
   );
 
-  connection.onHover(log.guardRequest('hover', async (params) => (services ? services.docs.hover(services.session, params) : null)));
+  connection.onHover(log.guardRequest('hover', async (params) => {
+    const { docs, session } = requireServices();
+    return docs.hover(session, params);
+  }));
   connection.onExecuteCommand(
     log.guardRequest('executeCommand', async (params) => {
-      if (!services) return null;
-      if (params.command === FIX_ALL_COMMAND) return services.codeActions.executeFixAll(params.arguments?.[0]);
-      return services.docs.executeCommand(connection, params);
+      const { codeActions, docs } = requireServices();
+      if (params.command === FIX_ALL_COMMAND) return codeActions.executeFixAll(params.arguments?.[0]);
+      return docs.executeCommand(connection, params);
     }),
   );
-  registerInventoryRequest(connection, log, () => services?.session, () => scanDone);
+  registerInventoryRequest(connection, log, () => requireServices().session, () => scanDone);
 
   connection.onShutdown(
     log.guardRequest('shutdown', () => {
@@ -185,6 +204,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
       services.session.dispose();
     }),
   );
+
+  if (testHooks) registerTestRequests(connection, () => services?.session);
 
   connection.listen();
 }

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import type { Connection } from 'vscode-languageserver';
 import {
-  type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type Rule, type RuleMeta, Workspace,
+  type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type LintOptions, type LintResult, type Rule,
+  type RuleMeta, Workspace,
 } from '../analysis/index';
 import { readSourceFile } from '../host/disk-workspace';
 import type { OpenDocuments } from './documents';
@@ -17,6 +18,17 @@ import { WorkspaceConfig } from './workspace-config';
 import { type DiagnosticOptions, type EditTarget, fileUri, type FileLocator } from './to-lsp';
 
 const LINE_INDEX_CACHE_SIZE = 32;
+
+/** A Linter whose every run makes one rule throw (the Linter's `faultInjection` option), for fault-isolation tests. */
+class FaultInjectingLinter extends Linter {
+  constructor(rules: readonly Rule[], grammars: Grammars, private readonly faultyRule: string) {
+    super(rules, grammars);
+  }
+
+  override lintFile(workspace: Workspace, path: string, options: LintOptions): LintResult {
+    return super.lintFile(workspace, path, { ...options, faultInjection: this.faultyRule });
+  }
+}
 
 export interface WorkspaceFolder {
   readonly path: string;
@@ -42,9 +54,11 @@ export class Session implements FileLocator {
     readonly folders: readonly WorkspaceFolder[],
     grammars: Grammars,
     rules: readonly Rule[],
+    /** Test-only (test-hooks.ts): the rule made to throw on every lint. */
+    faultInjection?: string,
   ) {
     this.workspace = new Workspace(grammars, { roots: folders.map((f) => f.path) });
-    this.linter = new Linter(rules, grammars);
+    this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars);
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.diagnosticOptions = { rules: this.rules, relatedInformation: client.relatedInformation, files: this };
     this.config = new WorkspaceConfig(rules, () => this.folders.map((f) => f.path), log);
