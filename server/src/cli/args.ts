@@ -18,7 +18,7 @@ export interface ConfigArguments {
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly topic?: HelpTopic }
   | { readonly kind: 'version' }
-  | ({ readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number; readonly noBaseline: boolean } & ConfigArguments)
+  | ({ readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number; readonly noBaseline: boolean; readonly fix?: boolean } & ConfigArguments)
   | ({ readonly kind: 'baseline'; readonly action: 'create' | 'prune'; readonly paths: readonly string[] } & ConfigArguments)
   | { readonly kind: 'lsp' }
   | { readonly kind: 'report'; readonly paths: readonly string[]; readonly format: 'md' | 'json'; readonly output?: string }
@@ -63,6 +63,9 @@ Options:
       --baseline <file>            Use this baseline file (default: the config's "baseline.file",
                                    else wasm-safety-baseline.json next to the config file or here)
       --no-baseline                Report baselined findings too (and skip the stale-entry check)
+      --fix                        Apply the safe fixes to the files first (repeated until nothing
+                                   changes, at most 10 passes), then report what remains; prints
+                                   how many fixes were applied to how many files on stderr
   -h, --help                       Show this help
 
 Findings the baseline accepts are hidden (SARIF lists them as suppressed) and do not count for the
@@ -142,6 +145,7 @@ function parseCheck(args: readonly string[]): ParsedCommand {
       options: {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
+        fix: { type: 'boolean' },
         'max-warnings': { type: 'string' },
         config: { type: 'string', short: 'c' },
         baseline: { type: 'string' },
@@ -166,7 +170,7 @@ function parseCheck(args: readonly string[]): ParsedCommand {
   const noBaseline = parsed.values['no-baseline'] === true;
   if (noBaseline && configArguments.baseline !== undefined) return { kind: 'usage-error', message: '--baseline and --no-baseline exclude each other', topic: 'check' };
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  return { kind: 'check', paths, format, output, noBaseline, ...configArguments, ...(maxWarnings !== undefined ? { maxWarnings } : {}) };
+  return { kind: 'check', paths, format, output, noBaseline, ...configArguments, ...(maxWarnings !== undefined ? { maxWarnings } : {}), fix: parsed.values.fix === true };
 }
 
 function readConfigArguments(values: { config?: string | boolean; baseline?: string | boolean }): ConfigArguments | string {

@@ -19,6 +19,7 @@ import {
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
+import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
 
@@ -31,6 +32,9 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Test-only: make this rule throw (Linter fault injection), to exercise the internal-error path end to end. */
   readonly faultInjection?: string;
+  /** `--fix`: apply safe fixes on disk before reporting (fix.ts); the summary goes to `onFixed`. */
+  readonly fix?: boolean;
+  readonly onFixed?: (summary: FixSummary) => void;
   /** Config files, per-file settings, ignored paths and the baseline (default: nearest config files, baseline applied). */
   readonly configuration?: CheckConfiguration;
 }
@@ -116,6 +120,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     }
 
     const linter = new Linter(rules, grammars);
+    if (options.fix) {
+      const fixed = applySafeFixesOnDisk({
+        workspace, linter, files: [...toLint].sort(), settingsFor: (file) => config.settingsFor(file),
+        markSuppressed: (file, found, text) => config.applyBaseline(found, (p) => (p === file ? text : workspace.fileText(p)), (p) => p === file).findings,
+      });
+      for (const notice of fixed.notices) addNotice(notice);
+      options.onFixed?.(fixed.summary);
+    }
     const resolver = new LocationResolver(options.cwd, (p) => workspace.fileText(p));
     const linted: Finding[] = [];
     const internalErrors: InternalError[] = [];

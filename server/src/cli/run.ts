@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, REPORT_USAGE, USAGE } from './args';
 import { runBaselineCommand } from './baseline-command';
 import { runCheck } from './check';
+import { describeFixSummary } from './fix';
 import { formatGithub } from './formatters/github';
 import { CheckConfiguration } from './check-config';
 import { formatJson } from './formatters/json';
@@ -128,6 +129,8 @@ async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environ
     configuration,
     cwd: environment.cwd,
     toolVersion: environment.version,
+    fix: command.fix === true,
+    onFixed: (summary) => environment.stderr.write(`wasm-safety: ${describeFixSummary(summary)}\n`),
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });

@@ -48,7 +48,6 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const documents = new OpenDocuments();
   const testHooks = options.testHooks ?? testHooksFromEnv(process.env);
   let services: Services | undefined;
-  let scanDone: Promise<void> = Promise.resolve();
   let initializeReceived = false;
   // LSP: a request before `initialize` is answered with ServerNotInitialized (-32002), one after
   // `shutdown` with InvalidRequest.
@@ -57,6 +56,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     if (services.session.isShutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'wasm-safety: the server is shut down');
     return services;
   };
+  let scanDone: Promise<void> = Promise.resolve();
 
   connection.onInitialize(
     log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {

@@ -15,7 +15,7 @@ import { type ClientFeatures, isUntitledPath, type ServerSettings } from './from
 import type { ServerLog } from './log';
 import type { SettingsStore } from './settings-store';
 import { WorkspaceConfig } from './workspace-config';
-import { type DiagnosticOptions, type EditTarget, fileUri, type FileLocator } from './to-lsp';
+import { configProblemDiagnostic, type DiagnosticOptions, type EditTarget, fileUri, type FileLocator } from './to-lsp';
 
 const LINE_INDEX_CACHE_SIZE = 32;
 
@@ -61,7 +61,9 @@ export class Session implements FileLocator {
     this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars);
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.diagnosticOptions = { rules: this.rules, relatedInformation: client.relatedInformation, files: this };
-    this.config = new WorkspaceConfig(rules, () => this.folders.map((f) => f.path), log);
+    this.config = new WorkspaceConfig(rules, () => this.folders.map((f) => f.path), log, (configPath, problems) => {
+      void connection.sendDiagnostics({ uri: fileUri(configPath), diagnostics: problems.map(configProblemDiagnostic) });
+    });
   }
 
   /** Changes whenever any file's text (or the settings) changes. */

@@ -1,7 +1,8 @@
 // Per-resource `wasmSafety` settings: pulled with `workspace/configuration` (scoped to a document or
 // workspace folder URI), cached per scope, dropped on `workspace/didChangeConfiguration`. A client
 // that cannot answer configuration requests gets the settings it pushed with didChangeConfiguration,
-// else the defaults.
+// else the defaults. What the client sends counts as set explicitly and overrides wasm-safety.json
+// (Session.settingsFor layers the config file underneath; the VS Code client leaves defaults out).
 
 import type { Connection } from 'vscode-languageserver';
 import type { RuleMeta } from '../analysis/index';

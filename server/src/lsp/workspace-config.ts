@@ -2,10 +2,11 @@
 // `wasm-safety.json` (searched up to its workspace folder, so each folder of a multi-root workspace and
 // each nested crate gets its own) overridden by the editor settings the user set explicitly; files the
 // config ignores are not reported; findings the baseline accepts are marked like in `check`. Everything
-// is cached until a config or baseline file changes (`changed()`, from file events).
+// is cached until a config or baseline file changes (`changed()`, from file events). Problems in a
+// config file go to the output channel and, as warnings, onto the file itself.
 
 import {
-  basename, CONFIG_FILE_NAME, type ConfigFile, DEFAULT_BASELINE_FILE_NAME, dirname, type Finding, findingCodeHash,
+  basename, CONFIG_FILE_NAME, type ConfigFile, type ConfigProblem, DEFAULT_BASELINE_FILE_NAME, dirname, type Finding, findingCodeHash,
   formatConfigProblem, globMatcher, isWithin, matchBaseline, mergeLintSettings, type PathMatcher, type RuleMeta,
 } from '../analysis/index';
 import { ConfigFiles } from '../host/config-files';
@@ -17,9 +18,20 @@ export class WorkspaceConfig {
   private readonly files: ConfigFiles;
   private readonly ignoreMatchers = new Map<string, PathMatcher>();
   private readonly reported = new Set<string>();
+  /** Config files whose problems are shown as diagnostics (cleared when config files change). */
+  private readonly withProblems = new Set<string>();
   private currentGeneration = 0;
 
-  constructor(rules: readonly RuleMeta[], private readonly folders: () => readonly string[], private readonly log: ServerLog) {
+  /**
+   * `showProblems(path, problems)` publishes a config file's problems on that file (an empty list
+   * clears them), so mistakes show in the Problems view with their line and column.
+   */
+  constructor(
+    rules: readonly RuleMeta[],
+    private readonly folders: () => readonly string[],
+    private readonly log: ServerLog,
+    private readonly showProblems: (configPath: string, problems: readonly ConfigProblem[]) => void,
+  ) {
     this.files = new ConfigFiles(rules);
   }
 
@@ -72,6 +84,9 @@ export class WorkspaceConfig {
   /** A config or baseline file was created, changed or deleted: forget everything read. */
   changed(): void {
     this.currentGeneration++;
+    // Cleared now; whatever is still wrong is shown again when the file is read for the next lint.
+    for (const configPath of this.withProblems) this.showProblems(configPath, []);
+    this.withProblems.clear();
     this.files.forget();
     this.ignoreMatchers.clear();
     this.reported.clear();
@@ -92,5 +107,9 @@ export class WorkspaceConfig {
     if (this.reported.has(config.path)) return;
     this.reported.add(config.path);
     for (const problem of config.problems) this.log.warn(`wasm-safety config: ${formatConfigProblem(problem)}`);
+    if (config.problems.length > 0) {
+      this.withProblems.add(config.path);
+      this.showProblems(config.path, config.problems);
+    }
   }
 }
