@@ -7,7 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, USAGE } from './args';
+import { CHECK_USAGE, LSP_USAGE, type ParsedCommand, parseCommandLine, USAGE } from './args';
 import { runCheck } from './check';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
@@ -53,7 +53,7 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
-        return await check(command.paths, command.format, command.output, environment);
+        return await check(command, environment);
     }
   } catch (e) {
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -72,11 +72,16 @@ async function startBundledLanguageServer(): Promise<void> {
   startServer(createConnection(ProposedFeatures.all));
 }
 
-async function check(paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment): Promise<number> {
+async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {
+  const { paths, format, output } = command;
   const report = await runCheck({
     paths,
     cwd: environment.cwd,
     toolVersion: environment.version,
+    concurrency: command.concurrency,
+    shard: command.shard,
+    // Text output shows no fixes: skip computing (and re-parsing to check) them.
+    withFixes: format !== 'text',
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });

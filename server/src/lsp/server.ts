@@ -11,6 +11,7 @@ import {
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
 import { loadGrammars } from '../host/wasm-files';
 import { BackgroundLinter } from './background';
+import { registerBenchHooks } from './bench-hooks';
 import { CODE_ACTION_KINDS, CodeActionProvider } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { OpenDocuments } from './documents';
@@ -41,6 +42,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const rules = options.rules ?? ALL_RULES;
   const documents = new OpenDocuments();
   let services: Services | undefined;
+  registerBenchHooks(connection, process.env);
 
   connection.onInitialize(
     log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {

@@ -40,7 +40,21 @@ function recordPathTo(node: Node, index: Map<number, Node | null>): void {
   const cursor = root.walk();
   try {
     let current = root;
+    const nonEmpty = node.endIndex > node.startIndex;
     for (let depth = 0; depth < 100_000; depth++) {
+      // Fast path for a non-empty node: jump straight to the first child ending after its start (one
+      // call into the runtime instead of a JS step per sibling, which made long files quadratic). Every
+      // sibling before that child ends at or before the node's start, so none of them can be the node or
+      // contain it: the child the sibling scan below would pick is this one or none.
+      if (nonEmpty) {
+        if (!cursor.gotoFirstChildForIndex(node.startIndex)) return;
+        if (cursor.nodeId !== node.id && !(cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) return;
+        const child = cursor.currentNode;
+        index.set(child.id, current);
+        if (child.id === node.id) return;
+        current = child;
+        continue;
+      }
       if (!cursor.gotoFirstChild()) return;
       let found = false;
       for (;;) {
