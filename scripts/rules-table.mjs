@@ -26,7 +26,7 @@ export function formatRuleRow(rule) {
     `[\`${rule.id}\`](${rule.docs})`,
     rule.family,
     rule.catalogId,
-    rule.side === 'rust' ? 'Rust' : 'TS/JS',
+    rule.side === 'rust' ? 'Rust' : rule.side === 'both' ? 'Rust, TS/JS' : 'TS/JS',
     rule.defaultSeverity,
     FIX_TEXT[rule.fix] ?? rule.fix,
     rule.summary.replace(/\|/g, '\\|'),

@@ -453,6 +453,8 @@ describe('language server in process with test-only rules (safe fixes, fix-all, 
     assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred ?? false]), [
       ['Rename to `new_name`', 'quickfix', true],
       ['Use `moved::new_name`', 'quickfix', false],
+      ['Disable test-legacy-name for this line', 'quickfix', false],
+      ['Disable test-legacy-name for this file', 'quickfix', false],
     ]);
     assert.deepEqual(actions[0].edit?.documentChanges, [
       { textDocument: { uri, version: 1 }, edits: [{ range: first.range, newText: 'new_name' }] },
@@ -473,7 +475,7 @@ describe('language server in process with test-only rules (safe fixes, fix-all, 
 
     // The buffer itself is untouched by computing fix-all: its diagnostics are unchanged.
     const again = (await client.codeActions({ textDocument: { uri }, range: first.range, context: { diagnostics: [first] } })) as CodeAction[];
-    assert.equal(again.length, 2);
+    assert.equal(again.length, 4);
     await client.shutdown();
   });
 });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ALL_RULES, type Grammars } from '../src/analysis/index';
+import { SUPPRESSION_RULE_IDS } from '../src/analysis/engine/suppressions';
 import { loadGrammars } from '../src/host/wasm-files';
 import { checkSection, fixtureFilesOf, parseFixture, REPO_ROOT, type FixtureSection, type BuildModeDirective } from './support/fixture-runner';
 
@@ -15,7 +16,7 @@ before(async () => {
   grammars = await loadGrammars();
 });
 
-const FAMILIES = new Set(['unwind-safety', 'reentrancy', 'failure-classification']);
+const FAMILIES = new Set(['unwind-safety', 'reentrancy', 'failure-classification', 'suppression']);
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint']);
 
 describe('rule metadata', () => {
@@ -35,12 +36,22 @@ describe('rule metadata', () => {
       it('has complete, valid metadata', () => {
         assert.ok(FAMILIES.has(rule.family));
         assert.ok(SEVERITIES.has(rule.defaultSeverity));
-        assert.match(rule.catalogId, /^(R0[1-6]|TR[1-3]|U(0[1-9]|10)|C0[1-9])$/);
+        if (rule.side === 'both') {
+          // The suppression rules: reported by the Linter's suppression pass, no catalog entry, no visitor.
+          assert.ok(SUPPRESSION_RULE_IDS.has(rule.id), 'side both is only for the suppression rules the Linter reports');
+          assert.equal(rule.family, 'suppression');
+          assert.equal(rule.catalogId, '—');
+          assert.equal(rule.nodeTypes.length, 0, 'a Linter-reported rule subscribes to no node type');
+        } else {
+          assert.ok(['rust', 'ts'].includes(rule.side));
+          assert.notEqual(rule.family, 'suppression');
+          assert.match(rule.catalogId, /^(R0[1-6]|TR[1-3]|U(0[1-9]|10)|C0[1-9])$/);
+          assert.ok(rule.nodeTypes.length > 0);
+        }
         assert.ok(['none', 'safe', 'unsafe'].includes(rule.fix));
         assert.match(rule.summary, /^[a-z`].*[^.]$/, 'summary: one line, lowercase start, no trailing period');
         assert.ok(!rule.summary.includes('\n'));
         assert.equal(rule.docs, `docs/rules/${rule.id}.md`);
-        assert.ok(rule.nodeTypes.length > 0);
       });
 
       it('lives in a file named after its id', () => {
@@ -51,6 +62,10 @@ describe('rule metadata', () => {
       it('has a fixture with valid and invalid cases, and its fix metadata matches its fixtures', () => {
         const files = fixtureFilesOf(rule);
         assert.ok(files.length > 0, `a fixture test-fixtures/${rule.side}/${rule.id}.*`);
+        if (rule.side === 'both') {
+          assert.ok(files.some((f) => f.endsWith('.rs')), 'a suppression rule has a Rust fixture');
+          assert.ok(files.some((f) => !f.endsWith('.rs')), 'a suppression rule has a TS/JS fixture');
+        }
         const sections = files.flatMap((f) => parseFixture(fs.readFileSync(f, 'utf8')).map((s, i) => ({ f, s, i })));
         const invalid = sections.filter(({ s }) => s.expectations.length > 0);
         const valid = sections.filter(({ s }) => s.expectations.length === 0);
@@ -92,6 +107,11 @@ function firstCodeBlock(section: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** The info string of the first code block (`rust`, `ts` …), which says how a `both` rule's example is linted. */
+function firstCodeBlockLanguage(section: string | undefined): string | undefined {
+  return (section && /```([a-z]*)\n/.exec(section)?.[1]) || undefined;
+}
+
 describe('rule documentation', () => {
   const REQUIRED = ['What it does', 'Why is this bad', 'Example', 'Use instead', 'Build modes', 'Fixes'];
   for (const rule of ALL_RULES) {
@@ -103,7 +123,8 @@ describe('rule documentation', () => {
       const sections = docSections(markdown);
       for (const name of REQUIRED) assert.ok([...sections.keys()].some((k) => k.startsWith(name)), `section "## ${name}"`);
       const mode = (/<!--\s*build-mode:\s*(abort\+handler|abort|unwind)\s*-->/.exec(markdown)?.[1] ?? 'abort') as BuildModeDirective;
-      const fixtureName = rule.side === 'rust' ? 'doc.rs' : 'doc.ts';
+      const exampleLanguage = firstCodeBlockLanguage([...sections.entries()].find(([k]) => k.startsWith('Example'))?.[1]);
+      const fixtureName = rule.side === 'rust' || (rule.side === 'both' && exampleLanguage === 'rust') ? 'doc.rs' : 'doc.ts';
       const lint = (code: string) => {
         const section: FixtureSection = { title: 'doc example', buildMode: mode, text: code, expectations: [], fileLine: 1 };
         return checkSection(grammars, rule, fixtureName, section, 0).findings;

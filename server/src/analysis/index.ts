@@ -15,3 +15,4 @@ export { ALL_RULES } from './rules/index';
 export { ruleDocUrl, DOCS_BASE_URL, REPOSITORY_URL } from './rule-docs';
 export { LineIndex } from './text/line-index';
 export * from './text/paths';
+export { parseRuleDocPage, ruleDocExcerpt, docSection, pageWithoutTitle, resolveRelativeLinks, EXCERPT_SECTIONS, type RuleDocPage, type RuleDocSection } from './rule-doc-page';

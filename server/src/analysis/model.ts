@@ -30,7 +30,8 @@ export interface Fix {
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type ConfiguredSeverity = Severity | 'off';
 
-export type Family = 'unwind-safety' | 'reentrancy' | 'failure-classification';
+/** The three bug families, plus `suppression` for the rules that check suppression comments themselves. */
+export type Family = 'unwind-safety' | 'reentrancy' | 'failure-classification' | 'suppression';
 
 export type LanguageId = 'rust' | 'typescript' | 'tsx' | 'javascript';
 

@@ -4,19 +4,19 @@
 import { parseArgs } from 'node:util';
 import { parseShard, type Shard } from './shard';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly topic?: 'check' | 'lsp' }
   | { readonly kind: 'version' }
   | {
     readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string;
-    readonly concurrency?: number; readonly shard?: Shard;
+    readonly maxWarnings?: number; readonly concurrency?: number; readonly shard?: Shard;
   }
   | { readonly kind: 'lsp' }
   | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: 'check' | 'lsp' };
 
-const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif' };
+const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif', github: 'github' };
 
 export const USAGE = `Usage: wasm-safety <command> [options]
 
@@ -36,8 +36,12 @@ Checks the Rust, TypeScript and JavaScript files under the given files and folde
 Surrounding crate configuration and wasm-bindgen glue are indexed too, so cross-file facts are right.
 
 Options:
-  -f, --format <text|json|sarif>   Output format (default: text)
+  -f, --format <text|json|sarif|github>
+                                   Output format (default: text). sarif: SARIF 2.1.0 for code
+                                   scanning upload; github: GitHub Actions annotations
   -o, --output <file>              Write the report to <file> instead of standard output
+  --max-warnings <n>               Exit 1 when there are more than <n> warnings (suppressed
+                                   findings do not count)
   --concurrency <n>                Lint on <n> worker threads (default: the number of CPUs;
                                    1 = no workers; small checks always run in one thread)
   --shard <i>/<n>                  Lint only part i of n (e.g. 2/4), split by a hash of each file's
@@ -45,8 +49,8 @@ Options:
                                    directory cover every file exactly once (crates are still indexed whole)
   -h, --help                       Show this help
 
-Exit codes: 0 no error-level finding, 1 at least one error-level finding,
-            2 usage error, missing path or internal error.
+Exit codes: 0 no error-level finding, 1 at least one error-level finding (or more warnings
+            than --max-warnings), 2 usage error, missing path or internal error.
 Columns are 1-based and count UTF-16 code units.
 `;
 
@@ -77,6 +81,7 @@ function parseCheck(args: readonly string[]): ParsedCommand {
       options: {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
+        'max-warnings': { type: 'string' },
         concurrency: { type: 'string' },
         shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -85,10 +90,13 @@ function parseCheck(args: readonly string[]): ParsedCommand {
   } catch (e) {
     return { kind: 'usage-error', message: parseErrorMessage(e), topic: 'check' };
   }
+  const maxWarningsText = parsed.values['max-warnings'];
+  const maxWarnings = maxWarningsText === undefined ? undefined : /^\d+$/.test(maxWarningsText.trim()) ? Number(maxWarningsText.trim()) : NaN;
+  if (Number.isNaN(maxWarnings)) return { kind: 'usage-error', message: `--max-warnings needs a whole number >= 0 (got '${maxWarningsText}')`, topic: 'check' };
   if (parsed.values.help) return { kind: 'help', topic: 'check' };
   const formatName = parsed.values.format ?? 'text';
   const format = Object.prototype.hasOwnProperty.call(FORMATS, formatName) ? FORMATS[formatName] : undefined;
-  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected text, json or sarif)`, topic: 'check' };
+  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected text, json, sarif or github)`, topic: 'check' };
   const output = parsed.values.output;
   if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'check' };
   let concurrency: number | undefined;
@@ -102,7 +110,10 @@ function parseCheck(args: readonly string[]): ParsedCommand {
     if (!shard) return { kind: 'usage-error', message: `--shard expects i/n with 1 <= i <= n (e.g. 2/4), got '${parsed.values.shard}'`, topic: 'check' };
   }
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  return { kind: 'check', paths, format, output, ...(concurrency !== undefined ? { concurrency } : {}), ...(shard ? { shard } : {}) };
+  return {
+    kind: 'check', paths, format, output,
+    ...(maxWarnings !== undefined ? { maxWarnings } : {}), ...(concurrency !== undefined ? { concurrency } : {}), ...(shard ? { shard } : {}),
+  };
 }
 
 function parseLsp(args: readonly string[]): ParsedCommand {

@@ -4,7 +4,7 @@
 // produced. Built once from the workspace texts, so the formatters never touch the analysis layer.
 
 import * as path from 'node:path';
-import { type Finding, type FixSafety, type Family, LineIndex, type RuleMeta, type Severity } from '../analysis/index';
+import { type Finding, type FindingSuppression, type FixSafety, type Family, LineIndex, type RuleMeta, type Severity } from '../analysis/index';
 
 export interface ReportLocation {
   /** Relative to the current directory, '/'-separated (absolute when on another drive). */
@@ -27,6 +27,8 @@ export interface ReportedFinding {
   readonly lineText: string;
   readonly related: readonly { readonly location: ReportLocation; readonly message: string }[];
   readonly fixes: readonly { readonly title: string; readonly safety: FixSafety }[];
+  /** Set when a comment or the baseline suppresses it: kept for SARIF, left out of text output and the exit code. */
+  readonly suppression?: FindingSuppression;
 }
 
 export type NoticeLevel = 'error' | 'warning' | 'info';
@@ -99,6 +101,7 @@ export class LocationResolver {
       lineText: this.lineText(finding.path, location.line),
       related: finding.related.map((r) => ({ location: this.location(r.path, r.range), message: r.message })),
       fixes: finding.fixes.map((f) => ({ title: f.title, safety: f.safety })),
+      ...(finding.suppression ? { suppression: finding.suppression } : {}),
     };
   }
 
@@ -128,8 +131,14 @@ export function compareFindings(a: ReportedFinding, b: ReportedFinding): number 
   );
 }
 
+/** Counts unsuppressed findings per severity (suppressed ones never count: text summary, exit code, --max-warnings). */
 export function countBySeverity(findings: readonly ReportedFinding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const f of findings) counts[f.severity]++;
+  for (const f of findings) if (!f.suppression) counts[f.severity]++;
   return counts;
+}
+
+/** The findings a person should see: suppressed ones are only in machine output (SARIF, JSON). */
+export function unsuppressed(findings: readonly ReportedFinding[]): readonly ReportedFinding[] {
+  return findings.filter((f) => !f.suppression);
 }

@@ -9,10 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHECK_USAGE, LSP_USAGE, type ParsedCommand, parseCommandLine, USAGE } from './args';
 import { runCheck } from './check';
+import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
-import { formatSarif } from './formatters/sarif';
+import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
-import type { CheckReport, ReportNotice } from './report';
+import { maxWarningsExceeded } from './max-warnings';
+import { type CheckReport, countBySeverity, type ReportNotice } from './report';
 import type * as LanguageServer from '../lsp/server';
 import type * as LanguageServerNode from 'vscode-languageserver/node';
 
@@ -73,27 +75,31 @@ async function startBundledLanguageServer(): Promise<void> {
 }
 
 async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {
-  const { paths, format, output } = command;
+  const { paths, format, output, maxWarnings } = command;
   const report = await runCheck({
     paths,
     cwd: environment.cwd,
     toolVersion: environment.version,
     concurrency: command.concurrency,
     shard: command.shard,
-    // Text output shows no fixes: skip computing (and re-parsing to check) them.
-    withFixes: format !== 'text',
+    // Only JSON lists fixes: the other outputs skip computing (and re-parsing to check) them.
+    withFixes: format === 'json',
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });
 
-  // Text users read notices on stderr; JSON and SARIF carry them in the document, so only the
-  // problems that change the exit code are repeated on stderr there.
+  // Text users read notices on stderr; JSON, SARIF and GitHub annotations carry them in the output,
+  // so only the problems that change the exit code are repeated on stderr there.
   for (const notice of report.notices) {
     if (format === 'text' || notice.level === 'error') environment.stderr.write(noticeLine(notice));
   }
 
   const color = output === undefined && format === 'text' && environment.stdout.isTTY && !environment.env.NO_COLOR;
-  const rendered = format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report, { color });
+  const rendered =
+    format === 'json' ? formatJson(report)
+    : format === 'sarif' ? formatSarif(report, sarifOptionsFor(environment.cwd))
+    : format === 'github' ? formatGithub(report, { srcRoot: gitRootOf(environment.cwd) ?? environment.cwd })
+    : formatText(report, { color });
 
   if (output === undefined) {
     environment.stdout.write(rendered);
@@ -107,12 +113,16 @@ async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environ
       return EXIT_USAGE_OR_INTERNAL;
     }
   }
-  return exitCodeOf(report);
+  const tooManyWarnings = maxWarningsExceeded(report, maxWarnings);
+  if (tooManyWarnings) environment.stderr.write(`${tooManyWarnings}\n`);
+  const code = exitCodeOf(report);
+  return code === EXIT_OK && tooManyWarnings ? EXIT_FINDINGS : code;
 }
 
+/** 2 after any internal problem, 1 when an unsuppressed finding is at error level, else 0. */
 export function exitCodeOf(report: CheckReport): number {
   if (!report.executionSuccessful) return EXIT_USAGE_OR_INTERNAL;
-  return report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  return countBySeverity(report.findings).error > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function noticeLine(notice: ReportNotice): string {

@@ -93,7 +93,7 @@ export class DiagnosticsPublisher {
     this.logResult(result);
     const text = session.workspace.fileText(path) ?? '';
     const file = { uri: session.uriOf(path), lines: new LineIndex(text) };
-    const diagnostics = result.findings.map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
+    const diagnostics = result.findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
     this.publish(path, file.uri, diagnostics, undefined, true);
   }
 
@@ -133,7 +133,7 @@ export class DiagnosticsPublisher {
       const result = session.linter.lintFile(session.workspace, path, { settings: settings.lint });
       this.logResult(result);
       const file = { uri: open.document.uri, lines: new LineIndex(open.document.getText()) };
-      const diagnostics = result.findings.map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
+      const diagnostics = result.findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
       this.publish(path, file.uri, diagnostics, version, trigger === 'dependency');
     }
     if (trigger === 'edit' && session.affectsOtherFiles(path)) {

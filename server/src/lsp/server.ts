@@ -12,7 +12,7 @@ import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
 import { loadGrammars } from '../host/wasm-files';
 import { BackgroundLinter } from './background';
 import { registerBenchHooks } from './bench-hooks';
-import { CODE_ACTION_KINDS, CodeActionProvider } from './code-actions';
+import { CODE_ACTION_KINDS, CodeActionProvider, FIX_ALL_COMMAND } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { OpenDocuments } from './documents';
 import { clientFeatures, filePath } from './from-lsp';
@@ -51,11 +51,13 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const settings = new SettingsStore(connection, client.configuration, new Set(rules.map((r) => r.id)), log);
       const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules);
       const diagnostics = new DiagnosticsPublisher(session);
-      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions: new CodeActionProvider(session) };
+      const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions));
+      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions };
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
           codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+          executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
         },
         serverInfo: { name: 'wasm-safety' },
       };
@@ -154,6 +156,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
     log.guardRequest('codeAction', async (params) => (services ? services.codeActions.provide(params) : [])),
   );
 
+  connection.onExecuteCommand(
+    log.guardRequest('executeCommand', async (params) =>
+      services && params.command === FIX_ALL_COMMAND ? services.codeActions.executeFixAll(params.arguments?.[0]) : null),
+  );
+
   connection.onShutdown(
     log.guardRequest('shutdown', () => {
       if (!services) return;
@@ -163,6 +170,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
   );
 
   connection.listen();
+}
+
+/** The client command that inserts a snippet (VS Code extension: `suppressionSnippetCommand`), if declared. */
+function snippetCommandOf(initializationOptions: unknown): string | undefined {
+  const command = (initializationOptions as { suppressionSnippetCommand?: unknown } | null | undefined)?.suppressionSnippetCommand;
+  return typeof command === 'string' && command.length > 0 ? command : undefined;
 }
 
 function workspaceFolders(params: InitializeParams): WorkspaceFolder[] {

@@ -5,7 +5,7 @@
 
 import { pathToFileURL } from 'node:url';
 import {
-  type CreateFile, type Diagnostic, DiagnosticSeverity, type DiagnosticRelatedInformation, type Range, type TextDocumentEdit,
+  type CreateFile, type Diagnostic, DiagnosticSeverity, DiagnosticTag, type DiagnosticRelatedInformation, type Range, type TextDocumentEdit,
   type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { type FileEdit, type Finding, type LineIndex, type RuleMeta, type Severity, type TextRange, ruleDocUrl } from '../analysis/index';
@@ -81,6 +81,8 @@ export function toDiagnostic(
     data,
   };
   if (rule) diagnostic.codeDescription = { href: ruleDocUrl(rule) };
+  // An unused suppression is dead text: editors fade it, as they do unused code.
+  if (finding.ruleId === 'unused-suppression') diagnostic.tags = [DiagnosticTag.Unnecessary];
   if (options.relatedInformation && finding.related.length > 0) {
     const related: DiagnosticRelatedInformation[] = [];
     for (const r of finding.related) {

@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  applyEdits, editsForFile, editsForOtherFiles, type Finding, type Grammars, Linter, type LintSettings,
+  ALL_RULES, applyEdits, editsForFile, editsForOtherFiles, type Finding, type Grammars, Linter, type LintSettings,
   DEFAULT_LINT_SETTINGS, type Rule, Workspace, ParsedDocument,
 } from '../../src/analysis/index';
 import { countSyntaxErrors } from '../../src/analysis/parsing/walk';
@@ -155,17 +155,18 @@ export interface CaseWorkspace {
 export function buildCaseWorkspace(grammars: Grammars, rule: Rule, fixtureFile: string, section: FixtureSection, index: number): CaseWorkspace {
   const root = `/fixture/${rule.id}/case-${index + 1}`;
   const workspace = new Workspace(grammars, { roots: [root] });
-  const hasSupportManifest = [...readSupportFiles(rule.side).keys()].includes('Cargo.toml');
+  const ext = path.extname(fixtureFile);
+  const side = sideOfFixture(rule, fixtureFile);
+  const hasSupportManifest = [...readSupportFiles(side).keys()].includes('Cargo.toml');
   if (!hasSupportManifest) workspace.setFile(`${root}/Cargo.toml`, CARGO_TOML);
   if (section.buildMode === 'unwind') workspace.setFile(`${root}/.cargo/config.toml`, UNWIND_CONFIG);
   if (section.buildMode === 'abort+handler') workspace.setFile(`${root}/package.json`, ABORT_HANDLER_PACKAGE);
-  for (const [rel, text] of readSupportFiles(rule.side)) {
+  for (const [rel, text] of readSupportFiles(side)) {
     if (text === null) workspace.addPath(`${root}/${rel}`);
     else workspace.setFile(`${root}/${rel}`, text);
   }
   for (const [rel, text] of fileDirectives(section.text)) workspace.setFile(`${root}/${rel}`, text);
-  const ext = path.extname(fixtureFile);
-  const casePath = rule.side === 'rust' ? `${root}/src/lib.rs` : `${root}/src/case${ext}`;
+  const casePath = side === 'rust' ? `${root}/src/lib.rs` : `${root}/src/case${ext}`;
   workspace.setFile(casePath, section.text);
   return { workspace, casePath };
 }
@@ -187,7 +188,7 @@ const FIXTURE_SETTINGS: LintSettings = DEFAULT_LINT_SETTINGS;
 /** Lints one section and compares with its annotations; applies and checks every fix. */
 export function checkSection(grammars: Grammars, rule: Rule, fixtureFile: string, section: FixtureSection, index: number): SectionReport {
   const problems: string[] = [];
-  const linter = new Linter([rule], grammars);
+  const linter = new Linter(linterRulesFor(rule), grammars);
     const { workspace, casePath } = buildCaseWorkspace(grammars, rule, fixtureFile, section, index);
   const where = `${path.relative(REPO_ROOT, fixtureFile)}:${section.fileLine} "${section.title}"`;
   let fixesChecked = 0;
@@ -240,7 +241,7 @@ function checkFix(
   const problems: string[] = [];
   const applied = applyEdits(section.text, editsForFile(fix, casePath));
   if (applied.dropped > 0) problems.push('has overlapping or out-of-range edits');
-  const language = rule.side === 'rust' ? 'rust' : path.extname(fixtureFile) === '.tsx' ? 'tsx' : 'typescript';
+  const language = sideOfFixture(rule, fixtureFile) === 'rust' ? 'rust' : path.extname(fixtureFile) === '.tsx' ? 'tsx' : 'typescript';
   const before = new ParsedDocument(grammars, language, section.text);
   const after = new ParsedDocument(grammars, language, applied.text);
   try {
@@ -256,7 +257,7 @@ function checkFix(
       const old = workspace.fileText(edit.path!) ?? '';
       workspace.setFile(edit.path!, applyEdits(old, [edit]).text);
     }
-    const relint = new Linter([rule], grammars).lintFile(workspace, casePath, { settings: FIXTURE_SETTINGS });
+    const relint = new Linter(linterRulesFor(rule), grammars).lintFile(workspace, casePath, { settings: FIXTURE_SETTINGS });
     const countAfter = relint.findings.filter((f) => f.ruleId === rule.id).length;
     if (countAfter >= countBefore) {
       problems.push(`finding "${finding.message}" is still reported after the fix (${countBefore} → ${countAfter}):\n${applied.text}`);
@@ -267,9 +268,20 @@ function checkFix(
   return problems;
 }
 
-/** The fixture files of a rule: test-fixtures/<side>/<id>.<ext>. */
+/** The side whose support files and case path a fixture uses: a `both` rule's by the file extension. */
+function sideOfFixture(rule: Rule, fixtureFile: string): 'rust' | 'ts' {
+  if (rule.side !== 'both') return rule.side;
+  return path.extname(fixtureFile) === '.rs' ? 'rust' : 'ts';
+}
+
+/** A rule runs alone, except the suppression rules (side `both`): they judge the other rules' findings. */
+function linterRulesFor(rule: Rule): readonly Rule[] {
+  return rule.side === 'both' ? ALL_RULES : [rule];
+}
+
+/** The fixture files of a rule: test-fixtures/<side>/<id>.<ext> (side `both`: .rs, .ts, .tsx, .js). */
 export function fixtureFilesOf(rule: Rule): string[] {
   const dir = path.join(FIXTURE_ROOT, rule.side);
-  const exts = rule.side === 'rust' ? ['.rs'] : ['.ts', '.tsx', '.js'];
+  const exts = rule.side === 'rust' ? ['.rs'] : rule.side === 'ts' ? ['.ts', '.tsx', '.js'] : ['.rs', '.ts', '.tsx', '.js'];
   return exts.map((e) => path.join(dir, rule.id + e)).filter((f) => fs.existsSync(f));
 }

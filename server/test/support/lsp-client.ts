@@ -161,7 +161,7 @@ export class LspTestClient {
   }
 
   /** initialize + initialized; `rootDir` undefined: no workspace folder (a single-file session). */
-  async initialize(rootDir: string | undefined, capabilities: ClientCapabilities = FULL_CLIENT_CAPABILITIES): Promise<InitializeResult> {
+  async initialize(rootDir: string | undefined, capabilities: ClientCapabilities = FULL_CLIENT_CAPABILITIES, initializationOptions?: unknown): Promise<InitializeResult> {
     const rootUri = rootDir === undefined ? null : fileUri(rootDir);
     const result = await this.request<InitializeResult>('initialize', {
       // An in-process server must not watch for its parent to die (its timer would keep the tests running).
@@ -169,6 +169,7 @@ export class LspTestClient {
       rootUri,
       workspaceFolders: rootDir === undefined ? null : [{ uri: rootUri, name: path.basename(rootDir) }],
       capabilities,
+      initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
     return result;

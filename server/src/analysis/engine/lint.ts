@@ -14,6 +14,8 @@ import type { FileContext } from '../workspace/file-context';
 import type { Workspace } from '../workspace/workspace';
 import { applyEdits, editsForFile } from './fixes';
 import type { ReportDescriptor, Rule, RuleContext } from './rule';
+import { hasSuppressionMarker } from './suppression-comments';
+import { applyInSourceSuppressions } from './suppressions';
 
 export interface LintOptions {
   readonly settings: LintSettings;
@@ -159,6 +161,14 @@ export class Linter {
     if (failed.size > 0) {
       // A rule that threw reports nothing for this file: half a result is worse than none.
       for (let i = result.findings.length - 1; i >= 0; i--) if (failed.has(result.findings[i].ruleId)) result.findings.splice(i, 1);
+    }
+    if (hasSuppressionMarker(doc.text)) {
+      const ranToCompletion = new Set([...enabledIds].filter((id) => !failed.has(id)));
+      const marked = applyInSourceSuppressions(result.findings, {
+        path, text: doc.text, language: doc.language, root, lines: fileContext.lines, linterRules: this.rules,
+        ranToCompletion, settings: options.settings, withFixes: options.withFixes === true,
+      });
+      result.findings.splice(0, result.findings.length, ...marked);
     }
     result.findings.sort((a, b) => a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
   }

@@ -8,14 +8,19 @@ import type { FileContext } from '../workspace/file-context';
 
 export type RuleFixKind = FixSafety | 'none';
 
+export type RuleSide = 'rust' | 'ts' | 'both';
+
 export interface RuleMeta {
   /** kebab-case, globally unique; also the file name of the rule, fixture and doc page. */
   readonly id: string;
   /** The catalog entry it implements (`R01`, `U01`, `C01` …: ../shared/domain/bug-catalog.md Part C). */
   readonly catalogId: string;
   readonly family: Family;
-  /** `rust` rules see Rust files; `ts` rules see TypeScript, TSX and JavaScript files. */
-  readonly side: 'rust' | 'ts';
+  /**
+   * `rust` rules see Rust files; `ts` rules see TypeScript, TSX and JavaScript files; `both` is for the
+   * suppression rules, which check comments in every file and are reported by the Linter itself.
+   */
+  readonly side: RuleSide;
   readonly defaultSeverity: Severity;
   /** One line: hover text, docs index, SARIF shortDescription. No trailing period. */
   readonly summary: string;
@@ -57,6 +62,16 @@ export function defineRule<R extends Rule>(rule: R): R {
   return rule;
 }
 
-export function languagesOfSide(side: 'rust' | 'ts'): readonly LanguageId[] {
+export function languagesOfSide(side: RuleSide): readonly LanguageId[] {
+  if (side === 'both') return ['rust', 'typescript', 'tsx', 'javascript'];
   return side === 'rust' ? ['rust'] : ['typescript', 'tsx', 'javascript'];
+}
+
+/**
+ * The `visit` of a rule whose findings the Linter produces itself (the suppression rules: they judge
+ * comments against every other rule's findings, so they cannot run inside the traversal). Such a rule
+ * subscribes to no node type, so this is never called; if it were, that is a bug worth an error.
+ */
+export function reportedByTheLinter(this: void, node: Node): never {
+  throw new Error(`a Linter-reported rule was dispatched a ${node.type} node`);
 }

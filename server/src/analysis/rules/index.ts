@@ -15,6 +15,7 @@ import closureDroppedWhileRegistered from './rust/closure-dropped-while-register
 import exportedMethodCallsBackIntoJs from './rust/exported-method-calls-back-into-js';
 import fnmutClosureReentered from './rust/fnmut-closure-reentered';
 import globalStateTornByPanic from './rust/global-state-torn-by-panic';
+import invalidSuppression from './both/invalid-suppression';
 import noAbortRecovery from './rust/no-abort-recovery';
 import panicErrorCheckInAbortBuild from './ts/panic-error-check-in-abort-build';
 import panicInNoUnwindContext from './rust/panic-in-no-unwind-context';
@@ -32,6 +33,7 @@ import tsCallbackReentersWasm from './ts/ts-callback-reenters-wasm';
 import tsOverlappingCallsOnWasmObject from './ts/ts-overlapping-calls-on-wasm-object';
 import unobservedAsyncWasmFailure from './ts/unobserved-async-wasm-failure';
 import unobservedSpawnLocalPanic from './rust/unobserved-spawn-local-panic';
+import unusedSuppression from './both/unused-suppression';
 import unwindSafetyAssertedWithoutProof from './rust/unwind-safety-asserted-without-proof';
 import wasmObjectStaleAfterReinit from './ts/wasm-object-stale-after-reinit';
 
@@ -50,6 +52,7 @@ export const ALL_RULES: readonly Rule[] = [
   exportedMethodCallsBackIntoJs,
   fnmutClosureReentered,
   globalStateTornByPanic,
+  invalidSuppression,
   noAbortRecovery,
   panicErrorCheckInAbortBuild,
   panicInNoUnwindContext,
@@ -67,6 +70,7 @@ export const ALL_RULES: readonly Rule[] = [
   tsOverlappingCallsOnWasmObject,
   unobservedAsyncWasmFailure,
   unobservedSpawnLocalPanic,
+  unusedSuppression,
   unwindSafetyAssertedWithoutProof,
   wasmObjectStaleAfterReinit,
 ];

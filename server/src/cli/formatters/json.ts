@@ -1,6 +1,7 @@
 // Machine-readable output, a stable contract (version 1):
 //   {"version":1,"findings":[{ruleId,family,severity,path,line,column,endLine,endColumn,message,
-//     fixes:[{title,safety}],related:[{path,line,column,endLine,endColumn,message}]}],
+//     fixes:[{title,safety}],related:[{path,line,column,endLine,endColumn,message}],
+//     suppression?:{kind:"inSource"|"external",justification}}],
 //    "notices":[{level,path?,message,ruleId?}]}
 // Paths are relative to the current directory and '/'-separated; lines and columns are 1-based,
 // columns count UTF-16 code units and the end column is exclusive. Findings are sorted by path, line, column.
@@ -20,6 +21,7 @@ export function formatJson(report: CheckReport): string {
       message: f.message,
       fixes: f.fixes.map((fix) => ({ title: fix.title, safety: fix.safety })),
       related: f.related.map((r) => ({ ...span(r.location), message: r.message })),
+      ...(f.suppression ? { suppression: { kind: f.suppression.kind, justification: f.suppression.justification } } : {}),
     })),
     notices: report.notices.map((n) => ({
       level: n.level,

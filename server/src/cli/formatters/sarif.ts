@@ -1,53 +1,87 @@
-// SARIF 2.1.0 output for CI code scanning (GitHub, SonarQube, Azure DevOps). One run; the driver lists
-// every registered rule (GitHub needs rule metadata even for rules with no result); results point at
-// files relative to %SRCROOT% (the current directory); notices and internal errors become
+// SARIF 2.1.0 output for CI code scanning (GitHub, Azure DevOps, SonarQube). One run; the driver lists
+// every registered rule (GitHub needs rule metadata even for rules with no result) with the rule's doc
+// page as `help`; results point at files relative to %SRCROOT% — the git checkout root when the
+// current directory is inside one (GitHub resolves alert paths against the repository root), else the
+// current directory; suppressed findings are emitted with `suppressions[]` (their justification), so
+// code scanning shows them as suppressed instead of losing them; notices and internal errors become
 // toolExecutionNotifications of the single invocation.
-// Constraints honoured (GitHub rejects the whole upload otherwise): absolute `helpUri`, unique rule ids,
-// non-empty artifact URIs, `version` = "2.1.0" (never the tool version), descriptions ≤ 1024 characters.
+// Constraints honoured (GitHub rejects the whole upload otherwise; the SARIF Multitool's `Gh` and
+// `Sarif` rule kinds check them in server/test/sarif-validation.test.ts): absolute `helpUri`, unique
+// rule ids, non-empty artifact URIs, `version` = "2.1.0" (never the tool version), descriptions ≤ 1024
+// characters, a trailing slash on base URIs.
 
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RuleMeta, Severity } from '../../analysis/index';
+import { pageWithoutTitle, parseRuleDocPage, resolveRelativeLinks, type RuleMeta, type Severity } from '../../analysis/index';
 import { REPOSITORY_URL, ruleDocUrl } from '../../analysis/rule-docs';
-import type { CheckReport, NoticeLevel, ReportLocation, ReportNotice } from '../report';
+import { readRuleDoc } from '../../host/rule-doc-files';
+import type { CheckReport, NoticeLevel, ReportedFinding, ReportLocation, ReportNotice } from '../report';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
 const MAX_DESCRIPTION = 1024;
+/**
+ * GitHub's `precision` property (very-high/high/medium/low) ranks alerts. Every rule is a syntactic
+ * analysis without type information or a call graph, tuned against real projects to report few false
+ * positives: "high" would overstate it for cross-file facts, so all rules say "medium".
+ */
+const RULE_PRECISION = 'medium';
 
 type SarifLevel = 'error' | 'warning' | 'note';
+
+export interface SarifOptions {
+  /** Folder artifact URIs are relative to (%SRCROOT%). Default: the report's cwd. */
+  readonly srcRoot?: string;
+  /** The Markdown of a rule's doc page, for `help`; undefined falls back to the summary and the link. */
+  readonly ruleDoc?: (ruleId: string) => string | undefined;
+}
+
+/** What the CLI passes: the git checkout around `cwd` (else `cwd`) and the installed doc pages. */
+export function sarifOptionsFor(cwd: string): SarifOptions {
+  return { srcRoot: gitRootOf(cwd) ?? cwd, ruleDoc: readRuleDoc };
+}
+
+/** The nearest folder at or above `start` holding `.git` (a folder, or a file in worktrees and submodules). */
+export function gitRootOf(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
 
 export function sarifLevel(severity: Severity): SarifLevel {
   return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
 }
 
-export function formatSarif(report: CheckReport): string {
+export function formatSarif(report: CheckReport, options: SarifOptions = {}): string {
+  const srcRoot = options.srcRoot ?? report.cwd;
   const ruleIndex = new Map<string, number>();
   report.rules.forEach((rule, i) => ruleIndex.set(rule.id, i));
   const occurrences = new Map<string, number>();
 
   const results = report.findings.map((finding) => {
-    const lineHash = hashLine(finding.lineText);
-    const occurrenceKey = `${finding.location.path}\u0000${finding.ruleId}\u0000${lineHash}`;
-    const occurrence = (occurrences.get(occurrenceKey) ?? 0) + 1;
-    occurrences.set(occurrenceKey, occurrence);
     const index = ruleIndex.get(finding.ruleId);
     return {
       ruleId: finding.ruleId,
       ...(index !== undefined ? { ruleIndex: index } : {}),
       level: sarifLevel(finding.severity),
       message: { text: finding.message },
-      locations: [{ physicalLocation: physicalLocation(finding.location) }],
+      locations: [{ physicalLocation: physicalLocation(finding.location, srcRoot) }],
       ...(finding.related.length > 0
         ? {
             relatedLocations: finding.related.map((related, i) => ({
               id: i + 1,
-              physicalLocation: physicalLocation(related.location),
+              physicalLocation: physicalLocation(related.location, srcRoot),
               message: { text: related.message },
             })),
           }
         : {}),
-      partialFingerprints: { primaryLocationLineHash: `${lineHash}:${occurrence}` },
+      partialFingerprints: fingerprints(finding, srcRoot, occurrences),
+      ...(finding.suppression
+        ? { suppressions: [{ kind: finding.suppression.kind, status: 'accepted', justification: finding.suppression.justification }] }
+        : {}),
     };
   });
 
@@ -61,15 +95,15 @@ export function formatSarif(report: CheckReport): string {
             name: 'wasm-safety',
             semanticVersion: report.toolVersion,
             informationUri: REPOSITORY_URL,
-            rules: report.rules.map(sarifRule),
+            rules: report.rules.map((rule) => sarifRule(rule, options.ruleDoc?.(rule.id))),
           },
         },
-        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(report.cwd) } },
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(srcRoot) } },
         columnKind: 'utf16CodeUnits',
         invocations: [
           {
             executionSuccessful: report.executionSuccessful,
-            toolExecutionNotifications: report.notices.map(notification),
+            toolExecutionNotifications: report.notices.map((n) => notification(n, srcRoot, ruleIndex)),
           },
         ],
         results,
@@ -79,65 +113,89 @@ export function formatSarif(report: CheckReport): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function sarifRule(rule: RuleMeta): object {
+function sarifRule(rule: RuleMeta, docPage: string | undefined): object {
   const helpUri = ruleDocUrl(rule);
   const fixText = rule.fix === 'none' ? 'no automatic fix' : rule.fix === 'safe' ? 'has a safe automatic fix' : 'offers suggested (unsafe) fixes';
   const about = `Family: ${rule.family}. Catalog entry: WBG-${rule.catalogId}. Default severity: ${rule.defaultSeverity}; ${fixText}.`;
+  const page = docPage !== undefined ? parseRuleDocPage(docPage) : undefined;
+  const whatItDoes = page?.sections.find((s) => s.heading.startsWith('What it does'))?.body;
   return {
     id: rule.id,
     name: pascalCase(rule.id),
     shortDescription: { text: truncate(rule.summary) },
     fullDescription: { text: truncate(`${rule.summary}. ${about}`) },
     help: {
-      text: `${rule.summary}. ${about} Documentation: ${helpUri}`,
-      markdown: `**${rule.id}**: ${rule.summary}.\n\n${about}\n\n[Documentation](${helpUri})`,
+      text: `${rule.summary}. ${about}${whatItDoes ? `\n\n${whatItDoes}` : ''}\n\nDocumentation: ${helpUri}`,
+      markdown: page
+        ? `${resolveRelativeLinks(pageWithoutTitle(page), helpUri)}\n\n[Full documentation](${helpUri})`
+        : `**${rule.id}**: ${rule.summary}.\n\n${about}\n\n[Documentation](${helpUri})`,
     },
     helpUri,
     defaultConfiguration: { level: sarifLevel(rule.defaultSeverity) },
-    properties: { tags: [rule.family] },
+    properties: {
+      tags: [rule.family, 'wasm-bindgen', rule.side === 'rust' ? 'rust' : 'typescript'],
+      precision: RULE_PRECISION,
+      'problem.severity': rule.defaultSeverity === 'error' ? 'error' : rule.defaultSeverity === 'warning' ? 'warning' : 'recommendation',
+      catalogId: `WBG-${rule.catalogId}`,
+    },
   };
 }
 
-function physicalLocation(location: ReportLocation): object {
+function physicalLocation(location: ReportLocation, srcRoot: string): object {
   return {
-    artifactLocation: artifactLocation(location.path, location.absolutePath),
+    artifactLocation: artifactLocation(location.absolutePath, srcRoot),
     region: { startLine: location.line, startColumn: location.column, endLine: location.endLine, endColumn: location.endColumn },
   };
 }
 
-/** Relative to %SRCROOT% when under the current directory; an absolute file URI otherwise. */
-function artifactLocation(relativePath: string, absolutePath: string): { uri: string; uriBaseId?: string } {
-  if (relativePath === '..' || relativePath.startsWith('../') || /^([A-Za-z]:)?\//.test(relativePath)) {
+/** Relative to %SRCROOT% when inside it; an absolute file URI otherwise (another drive, a sibling folder). */
+function artifactLocation(absolutePath: string, srcRoot: string): { uri: string; uriBaseId?: string } {
+  const relative = path.relative(srcRoot, absolutePath);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     return { uri: pathToFileURL(absolutePath).href };
   }
-  return { uri: relativePath.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
 }
 
-function notification(notice: ReportNotice): object {
+function notification(notice: ReportNotice, srcRoot: string, ruleIndex: ReadonlyMap<string, number>): object {
   const level: Record<NoticeLevel, SarifLevel> = { error: 'error', warning: 'warning', info: 'note' };
+  const index = notice.ruleId !== undefined ? ruleIndex.get(notice.ruleId) : undefined;
   return {
     level: level[notice.level],
     message: { text: notice.message },
-    ...(notice.path !== undefined && notice.absolutePath !== undefined && notice.path !== '.'
-      ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(notice.path, notice.absolutePath) } }] }
+    ...(notice.absolutePath !== undefined && path.resolve(notice.absolutePath) !== path.resolve(srcRoot)
+      ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(notice.absolutePath, srcRoot) } }] }
       : {}),
-    ...(notice.ruleId !== undefined ? { associatedRule: { id: notice.ruleId } } : {}),
+    ...(notice.ruleId !== undefined ? { associatedRule: { id: notice.ruleId, ...(index !== undefined ? { index } : {}) } } : {}),
   };
+}
+
+/**
+ * Identities that survive unrelated edits: GitHub's `primaryLocationLineHash` (a hash of the finding's
+ * line with whitespace normalised, plus an occurrence number telling identical lines apart), and our own
+ * `wasmSafety/v1`, which also keys on rule and file, so moving code to another line keeps the alert.
+ */
+function fingerprints(finding: ReportedFinding, srcRoot: string, occurrences: Map<string, number>): Record<string, string> {
+  const normalised = finding.lineText.trim().replace(/\s+/g, ' ');
+  const lineHash = hash(normalised);
+  const file = artifactLocation(finding.location.absolutePath, srcRoot).uri;
+  const occurrenceKey = `${file}\u0000${finding.ruleId}\u0000${lineHash}`;
+  const occurrence = (occurrences.get(occurrenceKey) ?? 0) + 1;
+  occurrences.set(occurrenceKey, occurrence);
+  return {
+    primaryLocationLineHash: `${lineHash}:${occurrence}`,
+    'wasmSafety/v1': `${hash(`${finding.ruleId}\u0000${file}\u0000${normalised}`)}:${occurrence}`,
+  };
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /** The `file://` URI of a directory, with the trailing slash SARIF requires for a base URI. */
 function directoryUri(directory: string): string {
   const href = pathToFileURL(directory).href;
   return href.endsWith('/') ? href : `${href}/`;
-}
-
-/**
- * A stable hash of the line's text with whitespace normalised, so re-indenting or moving the code to
- * another line keeps the alert's identity; the occurrence suffix tells identical lines apart.
- */
-function hashLine(lineText: string): string {
-  const normalised = lineText.trim().replace(/\s+/g, ' ');
-  return createHash('sha256').update(normalised).digest('hex').slice(0, 16);
 }
 
 function pascalCase(id: string): string {

@@ -3,7 +3,7 @@
 // Colours are the caller's decision (only for a TTY without NO_COLOR); the layout is the same either way.
 
 import type { Severity } from '../../analysis/index';
-import { type CheckReport, countBySeverity, type ReportedFinding } from '../report';
+import { type CheckReport, countBySeverity, type ReportedFinding, unsuppressed } from '../report';
 
 const ANSI = {
   reset: '\u001b[0m',
@@ -28,8 +28,11 @@ export function formatText(report: CheckReport, options: TextFormatOptions): str
   const paint = (text: string, ...styles: Style[]): string =>
     options.color && styles.length > 0 ? styles.map((s) => ANSI[s]).join('') + text + ANSI.reset : text;
 
+  // Suppressed findings (comment or baseline) are not shown; the summary says how many there were.
+  const shown = unsuppressed(report.findings);
+  const suppressedCount = report.findings.length - shown.length;
   const byFile = new Map<string, ReportedFinding[]>();
-  for (const finding of report.findings) {
+  for (const finding of shown) {
     const list = byFile.get(finding.location.path) ?? [];
     list.push(finding);
     byFile.set(finding.location.path, list);
@@ -57,15 +60,16 @@ export function formatText(report: CheckReport, options: TextFormatOptions): str
   }
 
   const counts = countBySeverity(report.findings);
-  const total = report.findings.length;
+  const total = shown.length;
+  const suppressedNote = suppressedCount > 0 ? `; ${suppressedCount} suppressed` : '';
   if (total > 0) {
     const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
     const informational = counts.info + counts.hint;
     if (informational > 0) parts.push(`${informational} info`);
-    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')})`;
+    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')}${suppressedNote})`;
     out += `\n${paint(summary, 'bold', counts.error > 0 ? 'red' : 'yellow')}\n`;
   } else {
-    out += `${paint(`✔ No problems found (${plural(report.filesChecked, 'file')} checked)`, 'green')}\n`;
+    out += `${paint(`✔ No problems found (${plural(report.filesChecked, 'file')} checked${suppressedNote})`, 'green')}\n`;
   }
   return out;
 }
