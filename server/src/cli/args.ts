@@ -42,8 +42,8 @@ Options:
   -o, --output <file>              Write the report to <file> instead of standard output
   --max-warnings <n>               Exit 1 when there are more than <n> warnings (suppressed
                                    findings do not count)
-  --concurrency <n>                Lint on <n> worker threads (default: the number of CPUs;
-                                   1 = no workers; small checks always run in one thread)
+  --concurrency <n>                Lint on <n> worker threads; 1 = in this thread (default: the
+                                   number of CPUs for checks of 2 MB of source or more, else 1)
   --shard <i>/<n>                  Lint only part i of n (e.g. 2/4), split by a hash of each file's
                                    path relative to the current directory: n CI jobs run from the same
                                    directory cover every file exactly once (crates are still indexed whole)

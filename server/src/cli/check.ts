@@ -48,6 +48,8 @@ export interface CheckOptions {
   readonly concurrency?: number;
   /** Lint only this deterministic part of the files (CI matrices); indexing still covers everything. */
   readonly shard?: Shard;
+  /** Told how the lint ran: on how many worker threads (0 = in this thread). For tests and diagnostics. */
+  readonly onLintThreads?: (threads: number) => void;
 }
 
 interface Target {
@@ -136,11 +138,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const internalErrors: InternalError[] = [];
     const files = [...toLint].sort().map((path) => ({ path, settings: settingsFor(path) }));
     const withFixes = options.withFixes ?? true;
+    // An explicit --concurrency is obeyed; the default only starts workers when there is enough to do.
     const concurrency = options.concurrency ?? defaultConcurrency();
     const allRegistered = rules.every((r) => ALL_RULES.includes(r));
-    let results: ReadonlyMap<string, LintResult>;
     const charsToLint = files.reduce((n, f) => n + (workspace.fileText(f.path)?.length ?? 0), 0);
-    if (concurrency > 1 && charsToLint >= MIN_CHARS_FOR_WORKERS && allRegistered) {
+    const worthWorkers = options.concurrency !== undefined ? files.length > 1 : charsToLint >= MIN_CHARS_FOR_WORKERS;
+    let results: ReadonlyMap<string, LintResult>;
+    if (concurrency > 1 && worthWorkers && allRegistered) {
+      options.onLintThreads?.(Math.min(concurrency, files.length));
       const rustFiles = workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust');
       results = await lintInWorkers(files, rustFiles, concurrency, {
         indexRoots: [...indexRoots],
@@ -152,6 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         faultInjection: options.faultInjection,
       });
     } else {
+      options.onLintThreads?.(0);
       const linter = new Linter(rules, grammars);
       const inProcess = new Map<string, LintResult>();
       for (const { path: file, settings } of files) {
