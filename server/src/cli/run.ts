@@ -7,14 +7,18 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_USAGE, LSP_USAGE, type ParsedCommand, parseCommandLine, USAGE } from './args';
+import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, USAGE } from './args';
+import { runBaselineCommand } from './baseline-command';
 import { runCheck } from './check';
+import { describeFixSummary } from './fix';
 import { formatGithub } from './formatters/github';
+import { CheckConfiguration } from './check-config';
 import { formatJson } from './formatters/json';
 import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
 import { maxWarningsExceeded } from './max-warnings';
 import { type CheckReport, countBySeverity, type ReportNotice } from './report';
+import { ALL_RULES } from '../analysis/index';
 import type * as LanguageServer from '../lsp/server';
 import type * as LanguageServerNode from 'vscode-languageserver/node';
 
@@ -43,19 +47,21 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
     const command = parseCommandLine(argv);
     switch (command.kind) {
       case 'help':
-        stdout.write(command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE);
+        stdout.write(usageOf(command.topic));
         return EXIT_OK;
       case 'version':
         stdout.write(`${environment.version}\n`);
         return EXIT_OK;
       case 'usage-error':
-        stderr.write(`wasm-safety: ${command.message}\n\n${command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE}`);
+        stderr.write(`wasm-safety: ${command.message}\n\n${usageOf(command.topic)}`);
         return EXIT_USAGE_OR_INTERNAL;
       case 'lsp':
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
         return await check(command, environment);
+      case 'baseline':
+        return await runBaselineCommand(command, environment);
     }
   } catch (e) {
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -74,16 +80,30 @@ async function startBundledLanguageServer(): Promise<void> {
   startServer(createConnection(ProposedFeatures.all));
 }
 
+function usageOf(topic: HelpTopic | undefined): string {
+  return topic === 'check' ? CHECK_USAGE : topic === 'lsp' ? LSP_USAGE : topic === 'baseline' ? BASELINE_USAGE : USAGE;
+}
+
 async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {
-  const { paths, format, output, maxWarnings } = command;
+  const { paths, format, output } = command;
+  if (command.config !== undefined && !fs.existsSync(path.resolve(environment.cwd, command.config))) {
+    environment.stderr.write(`wasm-safety: config file ${command.config} does not exist\n`);
+    return EXIT_USAGE_OR_INTERNAL;
+  }
+  const configuration = new CheckConfiguration({
+    cwd: environment.cwd, rules: ALL_RULES, configFile: command.config, baselineFile: command.baseline, baselineMode: command.noBaseline ? 'ignore' : 'apply',
+  });
   const report = await runCheck({
     paths,
+    configuration,
     cwd: environment.cwd,
     toolVersion: environment.version,
+    fix: command.fix === true,
     concurrency: command.concurrency,
     shard: command.shard,
     // Only JSON lists fixes: the other outputs skip computing (and re-parsing to check) them.
     withFixes: format === 'json',
+    onFixed: (summary) => environment.stderr.write(`wasm-safety: ${describeFixSummary(summary)}\n`),
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });
@@ -113,7 +133,7 @@ async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environ
       return EXIT_USAGE_OR_INTERNAL;
     }
   }
-  const tooManyWarnings = maxWarningsExceeded(report, maxWarnings);
+  const tooManyWarnings = maxWarningsExceeded(report, command.maxWarnings);
   if (tooManyWarnings) environment.stderr.write(`${tooManyWarnings}\n`);
   const code = exitCodeOf(report);
   return code === EXIT_OK && tooManyWarnings ? EXIT_FINDINGS : code;
@@ -125,7 +145,7 @@ export function exitCodeOf(report: CheckReport): number {
   return countBySeverity(report.findings).error > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function noticeLine(notice: ReportNotice): string {
+export function noticeLine(notice: ReportNotice): string {
   const where = notice.path !== undefined ? `${notice.path}: ` : '';
   const rule = notice.ruleId !== undefined ? ` [${notice.ruleId}]` : '';
   let line = `wasm-safety: ${notice.level}: ${where}${notice.message}${rule}\n`;

@@ -12,7 +12,7 @@
 // close) and published without a version.
 
 import { type Diagnostic, PublishDiagnosticsNotification } from 'vscode-languageserver';
-import { LineIndex, type LintResult } from '../analysis/index';
+import { type Finding, LineIndex, type LintResult } from '../analysis/index';
 import type { Session } from './session';
 import { toDiagnostic } from './to-lsp';
 
@@ -108,7 +108,7 @@ export class DiagnosticsPublisher {
     this.logResult(result);
     const text = session.workspace.fileText(path) ?? '';
     const file = { uri: session.uriOf(path), lines: new LineIndex(text) };
-    const diagnostics = result.findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
+    const diagnostics = visible(session.config.markBaselined(path, result.findings, text)).map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
     this.publish(path, file.uri, diagnostics, undefined, true);
   }
 
@@ -148,7 +148,8 @@ export class DiagnosticsPublisher {
       const result = session.linter.lintFile(session.workspace, path, { settings: settings.lint });
       this.logResult(result);
       const file = { uri: open.document.uri, lines: new LineIndex(open.document.getText()) };
-      const diagnostics = result.findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
+      const findings = visible(session.config.markBaselined(path, result.findings, open.document.getText()));
+      const diagnostics = findings.map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
       this.publish(path, file.uri, diagnostics, version, trigger === 'dependency');
     }
     if (trigger === 'edit' && session.affectsOtherFiles(path)) {
@@ -183,4 +184,9 @@ export class DiagnosticsPublisher {
     this.session.log.internalErrors(result.internalErrors);
     this.session.log.notices(result.notices);
   }
+}
+
+/** Suppressed findings (suppression comment, baseline) are kept in results but never shown. */
+function visible(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !f.suppression);
 }

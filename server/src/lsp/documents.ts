@@ -2,8 +2,8 @@
 // and the mapping between their URIs and workspace paths. A path whose document is open belongs to
 // the editor: its text in the Workspace is the buffer's text, and disk events leave it alone.
 
-import { type Connection, TextDocuments } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { type Connection, TextDocuments, type TextDocumentsConfiguration } from 'vscode-languageserver';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { documentPath } from './from-lsp';
 
 export interface OpenDocument {
@@ -19,8 +19,38 @@ export interface DocumentEvents {
   saved(doc: OpenDocument): void;
 }
 
+/**
+ * How TextDocuments creates and updates documents: TextDocument, with a safer `update`. The incremental
+ * line-offset bookkeeping of vscode-languageserver-textdocument 1.0.12 goes wrong in two cases the fuzz
+ * test (server/test/stress/fuzz-edits.test.ts) found, after which every later position maps to the wrong
+ * offset and the server's text silently differs from the editor's:
+ *   - a range whose line is past the last line (its offsets array gets holes: positions become NaN);
+ *   - an edit that joins a '\r' and a '\n' into one CRLF break (it keeps counting two lines).
+ * So each change is resolved here with the document's own position rules (a character past the end of
+ * its line clamps to the line's end, a line past the end to the end of the document, a reversed range
+ * is swapped) and stored as a full-content change, which recomputes the line offsets from the text.
+ * The cost is one pass over the text per change, which the analysis makes anyway.
+ */
+const SAFELY_UPDATED_TEXT_DOCUMENT: TextDocumentsConfiguration<TextDocument> = {
+  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+  update(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    for (const change of changes) {
+      let text = change.text;
+      if ('range' in change) {
+        const a = document.offsetAt(change.range.start);
+        const b = document.offsetAt(change.range.end);
+        const old = document.getText();
+        text = old.slice(0, Math.min(a, b)) + change.text + old.slice(Math.max(a, b));
+      }
+      TextDocument.update(document, [{ text }], version);
+    }
+    if (changes.length === 0) TextDocument.update(document, [], version);
+    return document;
+  },
+};
+
 export class OpenDocuments {
-  private readonly synced = new TextDocuments(TextDocument);
+  private readonly synced = new TextDocuments(SAFELY_UPDATED_TEXT_DOCUMENT);
   private readonly pathByUri = new Map<string, string>();
   private readonly byPath = new Map<string, OpenDocument>();
 

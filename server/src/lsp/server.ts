@@ -5,7 +5,7 @@
 // server) and by the CLI's `wasm-safety lsp --stdio`.
 
 import {
-  type Connection, FileChangeType, type InitializeParams, type InitializeResult,
+  type Connection, ErrorCodes, FileChangeType, type InitializeParams, type InitializeResult, ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
@@ -19,11 +19,14 @@ import { clientFeatures, filePath } from './from-lsp';
 import { ServerLog } from './log';
 import { Session, type WorkspaceFolder } from './session';
 import { SettingsStore } from './settings-store';
+import { registerTestRequests, type TestHooks, testHooksFromEnv } from './test-hooks';
 import { fileUri } from './to-lsp';
 
 export interface StartServerOptions {
   /** The rules to run (default: every registered rule). */
   readonly rules?: readonly Rule[];
+  /** Test-only hooks (default: from WASM_SAFETY_TEST_HOOKS in the environment, see test-hooks.ts). */
+  readonly testHooks?: TestHooks;
 }
 
 /** Folders never worth hearing about from file events (the disk scan skips them too). */
@@ -41,15 +44,27 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const log = new ServerLog(connection.console);
   const rules = options.rules ?? ALL_RULES;
   const documents = new OpenDocuments();
+  const testHooks = options.testHooks ?? testHooksFromEnv(process.env);
   let services: Services | undefined;
   registerBenchHooks(connection, process.env);
+  let initializeReceived = false;
+  // LSP: a request before `initialize` is answered with ServerNotInitialized (-32002), one after
+  // `shutdown` with InvalidRequest.
+  const requireServices = (): Services => {
+    if (!services) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'wasm-safety: the server has not been initialized');
+    if (services.session.isShutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'wasm-safety: the server is shut down');
+    return services;
+  };
 
   connection.onInitialize(
     log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {
+      // `initialize` may be sent once; a second one would build a second session and leak the first's trees.
+      if (initializeReceived) throw new ResponseError(ErrorCodes.InvalidRequest, 'wasm-safety: initialize was already received');
+      initializeReceived = true;
       const client = clientFeatures(params.capabilities);
       const grammars = await loadGrammars();
-      const settings = new SettingsStore(connection, client.configuration, new Set(rules.map((r) => r.id)), log);
-      const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules);
+      const settings = new SettingsStore(connection, client.configuration, rules, log);
+      const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules, testHooks?.faultInjection);
       const diagnostics = new DiagnosticsPublisher(session);
       const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions));
       services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions };
@@ -69,6 +84,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       if (!services) return;
       const { session } = services;
       session.log.info(`wasm-safety: ${rules.length} rules; workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
+      if (testHooks) session.log.warn(`test hooks are on (WASM_SAFETY_TEST_HOOKS=1)${testHooks.faultInjection ? `; rule ${testHooks.faultInjection} is made to throw` : ''}`);
       void services.background.scanWorkspaceFolders();
     }),
   );
@@ -124,7 +140,14 @@ export function startServer(connection: Connection, options: StartServerOptions 
       let affectsOthers = false;
       for (const change of params.changes) {
         const path = filePath(change.uri);
-        if (path === undefined || IGNORED_DIRECTORY.test(path) || session.documents.isOpen(path)) continue;
+        if (path === undefined || IGNORED_DIRECTORY.test(path)) continue;
+        if (session.config.isConfigRelated(path)) {
+          // wasm-safety.json or a baseline: settings and baselined findings of every file may change.
+          session.config.changed();
+          affectsOthers = true;
+          continue;
+        }
+        if (session.documents.isOpen(path)) continue;
         if (!session.isTracked(path) && !path.endsWith('.wasm')) continue;
         const exists = change.type !== FileChangeType.Deleted && session.loadFromDisk(path, session.settings.peek(undefined).lint.analysis.maxFileSize);
         if (!exists) {
@@ -153,7 +176,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
   );
 
   connection.onCodeAction(
-    log.guardRequest('codeAction', async (params) => (services ? services.codeActions.provide(params) : [])),
+    log.guardRequest('codeAction', async (params) => requireServices().codeActions.provide(params)),
   );
 
   connection.onExecuteCommand(
@@ -168,6 +191,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
       services.session.dispose();
     }),
   );
+
+  if (testHooks) registerTestRequests(connection, () => services?.session);
 
   connection.listen();
 }

@@ -143,10 +143,35 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  /** Spawns the built server (`node <entry> --stdio`). */
-  static start(entryPoint = serverEntryPoint()): LspTestClient {
-    const child = spawn(process.execPath, [entryPoint, '--stdio'], { stdio: 'pipe', cwd: REPO_ROOT });
+  /**
+   * Spawns the built server (`node <entry> --stdio`). `options.env` is added to this process's
+   * environment (e.g. WASM_SAFETY_TEST_HOOKS=1); `options.nodeArgs` go before the entry point (e.g. --expose-gc).
+   */
+  static start(entryPoint = serverEntryPoint(), options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): LspTestClient {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entryPoint, '--stdio'], {
+      stdio: 'pipe', cwd: REPO_ROOT, env: { ...process.env, ...options.env },
+    });
     return new LspTestClient(child.stdout, child.stdin, child);
+  }
+
+  /** The server process id (undefined for an in-process server). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** True once the server process has exited. */
+  get hasExited(): boolean {
+    return this.exitCode !== undefined;
+  }
+
+  /** What the server wrote to stderr so far. */
+  get stderrText(): string {
+    return this.stderr;
+  }
+
+  /** Resolves with the exit code when the server process ends (never, for an in-process server). */
+  whenExited(): Promise<number | null> {
+    return this.exited;
   }
 
   /**

@@ -7,72 +7,100 @@
 
 import type { Node, Tree } from 'web-tree-sitter';
 
-const INDEXES = new WeakMap<Tree, Map<number, Node | null>>();
+interface ParentIndex {
+  readonly parents: Map<number, Node | null>;
+  /** The root-to-node path of the latest descent: the next descent starts from its deepest node that
+   * contains the node asked about, so asking about nodes in document order (what rules do) costs the
+   * depth difference, not the full depth — otherwise 10,000 nested closures take minutes (issue 9). */
+  lastPath: Node[];
+}
+
+const INDEXES = new WeakMap<Tree, ParentIndex>();
 
 /** Starts a fresh index for the tree of `root` (called when a lint run creates its environment). */
 export function resetParentIndex(root: Node): void {
-  INDEXES.set(root.tree, new Map());
+  INDEXES.set(root.tree, { parents: new Map(), lastPath: [] });
 }
 
 export function parentOf(node: Node): Node | null {
   let index = INDEXES.get(node.tree);
   if (!index) {
-    index = new Map();
+    index = { parents: new Map(), lastPath: [] };
     INDEXES.set(node.tree, index);
   }
-  const cached = index.get(node.id);
+  const cached = index.parents.get(node.id);
   if (cached !== undefined) return cached;
   recordPathTo(node, index);
-  const recorded = index.get(node.id);
+  const recorded = index.parents.get(node.id);
   if (recorded !== undefined) return recorded;
   const parent = node.parent;
-  index.set(node.id, parent);
+  index.parents.set(node.id, parent);
   return parent;
 }
 
-/** One descent from the root to `node`, recording each node's parent on the way. */
-function recordPathTo(node: Node, index: Map<number, Node | null>): void {
+/** One descent to `node` (from the deepest containing node of the previous path, else the root), recording each node's parent on the way. */
+function recordPathTo(node: Node, index: ParentIndex): void {
   const root = node.tree.rootNode;
   if (root.id === node.id) {
-    index.set(node.id, null);
+    index.parents.set(node.id, null);
     return;
   }
-  const cursor = root.walk();
+  const previous = index.lastPath.length > 0 && index.lastPath[0].id === root.id ? index.lastPath : [root];
+  // Containment is monotonic along a path (an ancestor contains whatever its descendant contains): binary search.
+  let low = 0;
+  let high = previous.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (contains(previous[mid], node)) low = mid;
+    else high = mid - 1;
+  }
+  if (descend(previous.slice(0, low + 1), node, index)) return;
+  // A zero-width node at the edge of a range can be contained without being a descendant: retry from the root.
+  if (low > 0) descend([root], node, index);
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Descends from the last node of `path` towards `node`, extending `path`; true when `node` was reached. */
+function descend(path: Node[], node: Node, index: ParentIndex): boolean {
+  const { parents } = index;
+  let current = path[path.length - 1];
+  const cursor = current.walk();
   try {
-    let current = root;
     const nonEmpty = node.endIndex > node.startIndex;
     for (let depth = 0; depth < 100_000; depth++) {
-      // Fast path for a non-empty node: jump straight to the first child ending after its start (one
-      // call into the runtime instead of a JS step per sibling, which made long files quadratic). Every
-      // sibling before that child ends at or before the node's start, so none of them can be the node or
-      // contain it: the child the sibling scan below would pick is this one or none.
-      if (nonEmpty) {
-        if (!cursor.gotoFirstChildForIndex(node.startIndex)) return;
-        if (cursor.nodeId !== node.id && !(cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) return;
-        const child = cursor.currentNode;
-        index.set(child.id, current);
-        if (child.id === node.id) return;
-        current = child;
-        continue;
-      }
-      if (!cursor.gotoFirstChild()) return;
       let found = false;
-      for (;;) {
-        // Every sibling passed on the way has the same parent: record it too (ids only, no Node objects), so
-        // later questions about the siblings of a long list (statements of a big block) are look-ups, not scans.
-        if (!index.has(cursor.nodeId)) index.set(cursor.nodeId, current);
-        if (cursor.nodeId === node.id || (cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) {
-          found = true;
-          break;
+      if (nonEmpty) {
+        // Fast path for a non-empty node: jump straight to the first child ending after its start (one
+        // call into the runtime instead of a JS step per sibling, which made long flat files quadratic).
+        // Every sibling before that child ends at or before the node's start, so none of them can be the
+        // node or contain it: the child the sibling scan below would pick is this one or none.
+        if (!cursor.gotoFirstChildForIndex(node.startIndex)) return false;
+        found = cursor.nodeId === node.id || (cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex);
+      } else {
+        if (!cursor.gotoFirstChild()) return false;
+        for (;;) {
+          // Every sibling passed on the way has the same parent: record it too (ids only, no Node objects), so
+          // later questions about the siblings of a long list (statements of a big block) are look-ups, not scans.
+          if (!parents.has(cursor.nodeId)) parents.set(cursor.nodeId, current);
+          if (cursor.nodeId === node.id || (cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) {
+            found = true;
+            break;
+          }
+          if (!cursor.gotoNextSibling()) break;
         }
-        if (!cursor.gotoNextSibling()) break;
       }
-      if (!found) return;
+      if (!found) return false;
       const child = cursor.currentNode;
-      index.set(child.id, current);
-      if (child.id === node.id) return;
+      parents.set(child.id, current);
+      path.push(child);
+      index.lastPath = path;
+      if (child.id === node.id) return true;
       current = child;
     }
+    return false;
   } finally {
     cursor.delete();
   }
