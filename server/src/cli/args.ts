@@ -6,7 +6,7 @@ import { parseShard, type Shard } from './shard';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 
-export type HelpTopic = 'check' | 'lsp' | 'baseline';
+export type HelpTopic = 'check' | 'lsp' | 'baseline' | 'report';
 
 /** Where the configuration and the baseline come from (check and baseline). */
 export interface ConfigArguments {
@@ -22,6 +22,7 @@ export type ParsedCommand =
   | ({ readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number; readonly noBaseline: boolean; readonly fix?: boolean; readonly concurrency?: number; readonly shard?: Shard } & ConfigArguments)
   | ({ readonly kind: 'baseline'; readonly action: 'create' | 'prune'; readonly paths: readonly string[] } & ConfigArguments)
   | { readonly kind: 'lsp' }
+  | { readonly kind: 'report'; readonly paths: readonly string[]; readonly format: 'md' | 'json'; readonly output?: string }
   | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: HelpTopic };
 
 const FORMATS: Readonly<Record<string, OutputFormat>> = { text: 'text', stylish: 'text', json: 'json', sarif: 'sarif', github: 'github' };
@@ -34,6 +35,9 @@ Commands:
   baseline create|prune [paths...]
                      Write the baseline of accepted findings (create), or drop its entries that
                      no longer match a finding (prune)
+  report [paths...]  The failure-class inventory: each crate's build mode and abort handling, each
+                     export's receiver, panic points, state and JS calls under a borrow, each TS
+                     call site's failure handling, findings per family (Markdown or JSON)
   lsp --stdio        Start the language server (also --node-ipc, --socket=<port>, --pipe=<name>)
 
 Options:
@@ -99,6 +103,25 @@ Options:
 Exit codes: 0 written, 2 usage error, missing path or internal error.
 `;
 
+export const REPORT_USAGE = `Usage: wasm-safety report [paths...] [options]
+
+Prints the failure-class inventory of the given files and folders (default: .):
+  - per crate: build mode (abort, abort+handler, unwind) and why, abort handling (set_on_abort,
+    schedule_reinit, reset-state function, panic hooks), global state;
+  - per #[wasm_bindgen] export: receiver (free, static, constructor, &self, &mut self, self, start),
+    async, panic points, state it touches, JS calls it makes while a borrow is held;
+  - per TS/JS call into wasm: what its failure handling does (classifies, rethrows, wraps, swallows,
+    propagates to the caller, unobserved promise, top-level);
+  - findings per family and per rule (the same findings \`check\` reports; suppressed ones counted apart).
+
+Options:
+  -f, --format <md|json>   Output format (default: md)
+  -o, --output <file>      Write the report to <file> instead of standard output
+  -h, --help               Show this help
+
+Exit codes: 0 report written (findings do not change it), 2 usage error, missing path or internal error.
+`;
+
 export const LSP_USAGE = `Usage: wasm-safety lsp --stdio
 
 Starts the wasm-safety language server, talking LSP over stdin/stdout
@@ -113,6 +136,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   if (first === 'check') return parseCheck(rest);
   if (first === 'baseline') return parseBaseline(rest);
   if (first === 'lsp') return parseLsp(rest);
+  if (first === 'report') return parseReport(rest);
   if (first.startsWith('-')) return { kind: 'usage-error', message: `unknown option '${first}' (options follow the command, e.g. 'wasm-safety check ${first}')` };
   return { kind: 'usage-error', message: `unknown command '${first}'` };
 }
@@ -204,6 +228,31 @@ function parseBaseline(args: readonly string[]): ParsedCommand {
   const configArguments = readConfigArguments(parsed.values);
   if (typeof configArguments === 'string') return { kind: 'usage-error', message: configArguments, topic: 'baseline' };
   return { kind: 'baseline', action, paths: paths.length > 0 ? paths : ['.'], ...configArguments };
+}
+
+function parseReport(args: readonly string[]): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return { kind: 'usage-error', message: parseErrorMessage(e), topic: 'report' };
+  }
+  if (parsed.values.help) return { kind: 'help', topic: 'report' };
+  const formatName = parsed.values.format ?? 'md';
+  const format = formatName === 'md' || formatName === 'markdown' ? 'md' : formatName === 'json' ? 'json' : undefined;
+  if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected md or json)`, topic: 'report' };
+  const output = parsed.values.output;
+  if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'report' };
+  return { kind: 'report', paths: parsed.positionals.length > 0 ? parsed.positionals : ['.'], format, output };
 }
 
 function parseLsp(args: readonly string[]): ParsedCommand {

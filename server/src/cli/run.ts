@@ -7,7 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, USAGE } from './args';
+import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, REPORT_USAGE, USAGE } from './args';
 import { runBaselineCommand } from './baseline-command';
 import { runCheck } from './check';
 import { describeFixSummary } from './fix';
@@ -16,6 +16,7 @@ import { CheckConfiguration } from './check-config';
 import { formatJson } from './formatters/json';
 import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
+import { formatInventoryJson, formatInventoryMarkdown, runInventory } from './inventory-command';
 import { maxWarningsExceeded } from './max-warnings';
 import { type CheckReport, countBySeverity, type ReportNotice } from './report';
 import { ALL_RULES } from '../analysis/index';
@@ -62,10 +63,40 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         return await check(command, environment);
       case 'baseline':
         return await runBaselineCommand(command, environment);
+      case 'report':
+        return await report(command.paths, command.format, command.output, environment);
     }
   } catch (e) {
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE_OR_INTERNAL;
+  }
+}
+
+async function report(paths: readonly string[], format: 'md' | 'json', output: string | undefined, environment: CliEnvironment): Promise<number> {
+  const result = await runInventory({ paths, cwd: environment.cwd, toolVersion: environment.version });
+  for (const notice of result.notices) if (notice.level === 'error') environment.stderr.write(noticeLine(notice));
+  const file = output === undefined ? undefined : path.resolve(environment.cwd, output);
+  const rendered = format === 'json'
+    ? formatInventoryJson(result.inventory, environment.cwd)
+    : formatInventoryMarkdown(result.inventory, environment.cwd, paths, file ? path.dirname(file) : undefined);
+  if (!writeOutput(rendered, output, environment)) return EXIT_USAGE_OR_INTERNAL;
+  return result.executionSuccessful ? EXIT_OK : EXIT_USAGE_OR_INTERNAL;
+}
+
+/** Writes to stdout, or to `output` (folders created); false after a write error (already reported). */
+function writeOutput(rendered: string, output: string | undefined, environment: CliEnvironment): boolean {
+  if (output === undefined) {
+    environment.stdout.write(rendered);
+    return true;
+  }
+  const file = path.resolve(environment.cwd, output);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, rendered);
+    return true;
+  } catch (e) {
+    environment.stderr.write(`wasm-safety: cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return false;
   }
 }
 
@@ -81,7 +112,7 @@ async function startBundledLanguageServer(): Promise<void> {
 }
 
 function usageOf(topic: HelpTopic | undefined): string {
-  return topic === 'check' ? CHECK_USAGE : topic === 'lsp' ? LSP_USAGE : topic === 'baseline' ? BASELINE_USAGE : USAGE;
+  return topic === 'check' ? CHECK_USAGE : topic === 'lsp' ? LSP_USAGE : topic === 'baseline' ? BASELINE_USAGE : topic === 'report' ? REPORT_USAGE : USAGE;
 }
 
 async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {

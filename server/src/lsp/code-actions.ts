@@ -21,6 +21,7 @@ import {
 import { type InsertedSuppressionScope, suppressionInsertion } from '../analysis/engine/suppression-edits';
 import { SUPPRESSION_RULE_IDS } from '../analysis/engine/suppressions';
 import type { OpenDocument } from './documents';
+import type { RuleDocumentation } from './rule-documentation';
 import { diagnosticRef, type ServerSettings, textRange } from './from-lsp';
 import type { Session } from './session';
 import { DIAGNOSTIC_SOURCE, fileUri, findingFingerprint, toDiagnostic, toWorkspaceEdit, type WorkspaceEditOptions } from './to-lsp';
@@ -55,8 +56,11 @@ export class CodeActionProvider {
   private readonly cache = new Map<string, CachedLint>();
   private readonly editOptions: WorkspaceEditOptions;
 
-  /** `snippetCommand`: the client command that inserts a snippet (from initializationOptions), if any. */
-  constructor(private readonly session: Session, private readonly snippetCommand?: string) {
+  /**
+   * `snippetCommand`: the client command that inserts a snippet (from initializationOptions), if any.
+   * `docs`: adds a "Show documentation for <rule-id>" action per finding (rule-documentation.ts).
+   */
+  constructor(private readonly session: Session, private readonly snippetCommand?: string, private readonly docs?: RuleDocumentation) {
     this.editOptions = {
       documentChanges: session.client.documentChanges,
       createFiles: session.client.createFiles,
@@ -85,7 +89,7 @@ export class CodeActionProvider {
 
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    if (wants(only, CodeActionKind.QuickFix)) actions.push(...this.quickFixes(open, params, settings));
+    if (wants(only, CodeActionKind.QuickFix)) actions.push(...this.quickFixes(open, params, settings), ...(this.docs?.codeActions(params) ?? []));
     // Fix-all runs only when asked for by kind (on save, or the Source Action menu).
     if (only !== undefined && wants(only, FIX_ALL_KIND)) {
       const fixAll = this.fixAll(open, settings);

@@ -99,6 +99,29 @@ async function applyQuickFix(doc: vscode.TextDocument, d: vscode.Diagnostic, pic
   return action;
 }
 
+/** Resolves when a Markdown preview tab whose label contains `label` is open; waits on onDidChangeTabs. */
+function waitForMarkdownPreview(label: string, timeoutMs = 30_000): Promise<vscode.Tab> {
+  const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) =>
+    t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && t.label.includes(label));
+  const describeTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? `webview ${t.input.viewType}` : 'editor'})`).join(', ') || '(no tabs)';
+  return new Promise((resolve, reject) => {
+    const found = find();
+    if (found) return resolve(found);
+    const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
+      const tab = find();
+      if (!tab) return;
+      subscription.dispose();
+      clearTimeout(timer);
+      resolve(tab);
+    });
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`expected a Markdown preview tab "${label}" within ${timeoutMs} ms; open tabs: ${describeTabs()}`));
+    }, timeoutMs);
+  });
+}
+
 describe('wasm-safety in a real VS Code', function () {
   this.timeout(120_000);
 
@@ -322,5 +345,37 @@ describe('wasm-safety in a real VS Code', function () {
     await waitForDiagnostics(ts.uri, withoutCode('ts-aliased-wasm-arguments'), 'no ts-aliased-wasm-arguments once the export borrows `&Doc`');
     await vscode.window.showTextDocument(rust);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('hover on a finding shows the rule page excerpt; "Show documentation" opens the bundled page as a Markdown preview', async () => {
+    const doc = await open('store/src/lib.rs');
+    const [d] = (await waitForDiagnostics(doc.uri, withCode('borrow-held-across-js-call'), 'borrow-held-across-js-call'))
+      .filter((x) => codeOf(x) === 'borrow-held-across-js-call');
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, d.range.start)) ?? [];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.ok(text.includes('`borrow-held-across-js-call`') && text.includes('### Why is this bad') && text.includes('### Use instead'),
+      `the hover shows the rule page excerpt; the editor showed: ${text.slice(0, 300) || '(no hover)'}`);
+
+    const all = await codeActions(doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const action = all.find((a) => a.title === 'Show documentation for borrow-held-across-js-call');
+    assert.ok(action?.command, `a "Show documentation" action; the editor offered: ${all.map((a) => a.title).join(' | ') || '(nothing)'}`);
+    const page = await vscode.commands.executeCommand<vscode.Uri | undefined>(action.command.command, ...(action.command.arguments ?? []));
+    assert.ok(page && page.path.endsWith('/docs/rules/borrow-held-across-js-call.md'), `the bundled page: ${page?.toString()}`);
+    assert.ok(page.path.includes('/extensions/') || page.scheme === 'file', 'a local file, not a web page');
+    await waitForMarkdownPreview('borrow-held-across-js-call');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('"wasm-safety: Show failure-class report" opens the report of the workspace as a Markdown preview', async () => {
+    await open('store/src/lib.rs');
+    const report = await vscode.commands.executeCommand<vscode.Uri | undefined>('wasmSafety.showFailureClassReport');
+    assert.ok(report, 'the command wrote a report');
+    const markdown = new TextDecoder().decode(await vscode.workspace.fs.readFile(report));
+    assert.match(markdown, /^# wasm-safety failure-class report\n/);
+    assert.match(markdown, /\| `store` \(store\) \| \*\*abort\*\* \|/, 'the store crate and its build mode');
+    assert.match(markdown, /`on_change\(\.\.\)` with `STORE` borrowed mutably/, 'the planted reentrancy bug as a JS call under a borrow');
+    assert.match(markdown, /### swallows \(\d+\)/, 'the planted swallowing catch');
+    await waitForMarkdownPreview('failure-class-report');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
