@@ -2,6 +2,7 @@
 // parseArgs, strict). Returns a parsed command or a usage error; never prints and never exits.
 
 import { parseArgs } from 'node:util';
+import { parseShard, type Shard } from './shard';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 
@@ -18,7 +19,7 @@ export interface ConfigArguments {
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly topic?: HelpTopic }
   | { readonly kind: 'version' }
-  | ({ readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number; readonly noBaseline: boolean; readonly fix?: boolean } & ConfigArguments)
+  | ({ readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number; readonly noBaseline: boolean; readonly fix?: boolean; readonly concurrency?: number; readonly shard?: Shard } & ConfigArguments)
   | ({ readonly kind: 'baseline'; readonly action: 'create' | 'prune'; readonly paths: readonly string[] } & ConfigArguments)
   | { readonly kind: 'lsp' }
   | { readonly kind: 'report'; readonly paths: readonly string[]; readonly format: 'md' | 'json'; readonly output?: string }
@@ -66,6 +67,11 @@ Options:
       --fix                        Apply the safe fixes to the files first (repeated until nothing
                                    changes, at most 10 passes), then report what remains; prints
                                    how many fixes were applied to how many files on stderr
+      --concurrency <n>            Lint on <n> worker threads; 1 = in this thread (default: the
+                                   number of CPUs for checks of 2 MB of source or more, else 1)
+      --shard <i>/<n>              Lint only part i of n (e.g. 2/4), split by a hash of each file's
+                                   path relative to the current directory: n CI jobs run from the same
+                                   directory cover every file exactly once (crates are still indexed whole)
   -h, --help                       Show this help
 
 Findings the baseline accepts are hidden (SARIF lists them as suppressed) and do not count for the
@@ -150,6 +156,8 @@ function parseCheck(args: readonly string[]): ParsedCommand {
         config: { type: 'string', short: 'c' },
         baseline: { type: 'string' },
         'no-baseline': { type: 'boolean' },
+        concurrency: { type: 'string' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -169,8 +177,21 @@ function parseCheck(args: readonly string[]): ParsedCommand {
   if (typeof configArguments === 'string') return { kind: 'usage-error', message: configArguments, topic: 'check' };
   const noBaseline = parsed.values['no-baseline'] === true;
   if (noBaseline && configArguments.baseline !== undefined) return { kind: 'usage-error', message: '--baseline and --no-baseline exclude each other', topic: 'check' };
+  let concurrency: number | undefined;
+  if (parsed.values.concurrency !== undefined) {
+    concurrency = /^\d+$/.test(parsed.values.concurrency) ? Number(parsed.values.concurrency) : NaN;
+    if (!(concurrency >= 1 && concurrency <= 256)) return { kind: 'usage-error', message: `--concurrency expects a whole number from 1 to 256, got '${parsed.values.concurrency}'`, topic: 'check' };
+  }
+  let shard: Shard | undefined;
+  if (parsed.values.shard !== undefined) {
+    shard = parseShard(parsed.values.shard);
+    if (!shard) return { kind: 'usage-error', message: `--shard expects i/n with 1 <= i <= n (e.g. 2/4), got '${parsed.values.shard}'`, topic: 'check' };
+  }
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  return { kind: 'check', paths, format, output, noBaseline, ...configArguments, ...(maxWarnings !== undefined ? { maxWarnings } : {}), fix: parsed.values.fix === true };
+  return {
+    kind: 'check', paths, format, output, noBaseline, ...configArguments, ...(maxWarnings !== undefined ? { maxWarnings } : {}), fix: parsed.values.fix === true,
+    ...(concurrency !== undefined ? { concurrency } : {}), ...(shard ? { shard } : {}),
+  };
 }
 
 function readConfigArguments(values: { config?: string | boolean; baseline?: string | boolean }): ConfigArguments | string {

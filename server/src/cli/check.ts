@@ -9,18 +9,28 @@
 //     outermost manifest folder), so the rest of its crate and the glue modules it imports are known;
 //   - for every argument the config files of all ancestor folders are loaded (`loadAncestorConfigs`),
 //     so a Cargo.toml or .cargo/config.toml above a checked sub-folder still decides the build mode.
-// Indexing only reads text; parsing happens lazily when a summary is needed, so each file is parsed at
-// most twice (once for its summary, once for linting), and nothing iterates over pairs of files.
+// Indexing only reads text; parsing happens lazily when a summary is needed (and not at all for Rust
+// files whose text cannot contribute to the crate index, see workspace.ts), so a file is parsed at most
+// twice (once for its summary, once for linting; its own summary reuses the lint's tree), and nothing
+// iterates over pairs of files.
+//
+// Linting runs on worker threads (`concurrency`, lint-pool.ts) or in this thread (concurrency 1, or a
+// small check); `shard` keeps a deterministic part of the files to lint (shard.ts) while indexing still
+// sees everything. Results are consumed in sorted path order either way, so the report is the same.
+// Settings travel with each file as plain data; --fix, the baseline and formatting run here, on the
+// collected results.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ALL_RULES, dirname, type Finding, isWithin, type InternalError, Linter, type Notice, type Rule, Workspace,
+  ALL_RULES, dirname, type Finding, isWithin, type InternalError, Linter, type LintResult, type Notice, type Rule, Workspace,
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
+import { defaultConcurrency, lintInWorkers, MIN_CHARS_FOR_WORKERS } from './lint-pool';
+import { inShard, type Shard } from './shard';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
 
 export interface CheckOptions {
@@ -37,6 +47,17 @@ export interface CheckOptions {
   readonly onFixed?: (summary: FixSummary) => void;
   /** Config files, per-file settings, ignored paths and the baseline (default: nearest config files, baseline applied). */
   readonly configuration?: CheckConfiguration;
+  /**
+   * Compute (and syntax-check) fixes: needed by outputs that list fixes; text, SARIF and GitHub output
+   * do not show them (--fix computes its own). Default true.
+   */
+  readonly withFixes?: boolean;
+  /** Lint worker threads; 1 lints in this thread. Default: os.availableParallelism() for large checks. */
+  readonly concurrency?: number;
+  /** Lint only this deterministic part of the files (CI matrices); indexing still covers everything. */
+  readonly shard?: Shard;
+  /** Told how the lint ran: on how many worker threads (0 = in this thread). For tests and diagnostics. */
+  readonly onLintThreads?: (threads: number) => void;
 }
 
 interface Target {
@@ -119,6 +140,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       notices.push({ level: 'info', message: `no Rust, TypeScript or JavaScript files found in ${targets.map((t) => t.given).join(', ')}` });
     }
 
+    if (options.shard) {
+      const shard = options.shard;
+      for (const file of [...toLint]) if (!inShard(displayPath(options.cwd, file), shard)) toLint.delete(file);
+    }
+
     const linter = new Linter(rules, grammars);
     if (options.fix) {
       const fixed = applySafeFixesOnDisk({
@@ -131,9 +157,37 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const resolver = new LocationResolver(options.cwd, (p) => workspace.fileText(p));
     const linted: Finding[] = [];
     const internalErrors: InternalError[] = [];
-    for (const file of [...toLint].sort()) {
-      // Fixes are always computed (and checked), so the exit code never depends on the output format.
-      const result = linter.lintFile(workspace, file, { settings: config.settingsFor(file), withFixes: true, faultInjection: options.faultInjection });
+    const files = [...toLint].sort().map((file) => ({ path: file, settings: config.settingsFor(file) }));
+    const withFixes = options.withFixes ?? true;
+    // An explicit --concurrency is obeyed; the default only starts workers when there is enough to do.
+    const concurrency = options.concurrency ?? defaultConcurrency();
+    const allRegistered = rules.every((r) => ALL_RULES.includes(r));
+    const charsToLint = files.reduce((n, f) => n + (workspace.fileText(f.path)?.length ?? 0), 0);
+    const worthWorkers = options.concurrency !== undefined ? files.length > 1 : charsToLint >= MIN_CHARS_FOR_WORKERS;
+    let results: ReadonlyMap<string, LintResult>;
+    if (concurrency > 1 && worthWorkers && allRegistered) {
+      options.onLintThreads?.(Math.min(concurrency, files.length));
+      const rustFiles = workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust');
+      results = await lintInWorkers(files, rustFiles, concurrency, {
+        indexRoots: [...indexRoots],
+        ancestorConfigDirs: targets.map((t) => (t.isDirectory ? t.absolute : path.dirname(t.absolute))),
+        maxFileBytes,
+        parseBudgetMs,
+        ruleIds: rules.map((r) => r.id),
+        withFixes,
+        faultInjection: options.faultInjection,
+      });
+    } else {
+      options.onLintThreads?.(0);
+      const inProcess = new Map<string, LintResult>();
+      for (const { path: file, settings } of files) {
+        inProcess.set(file, linter.lintFile(workspace, file, { settings, withFixes, faultInjection: options.faultInjection }));
+      }
+      results = inProcess;
+    }
+    for (const { path: file } of files) {
+      const result = results.get(file);
+      if (!result) throw new Error(`no lint result for ${file}`);
       linted.push(...result.findings);
       for (const notice of result.notices) addNotice(notice);
       internalErrors.push(...result.internalErrors);

@@ -130,6 +130,10 @@ async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environ
     cwd: environment.cwd,
     toolVersion: environment.version,
     fix: command.fix === true,
+    concurrency: command.concurrency,
+    shard: command.shard,
+    // Only JSON lists fixes: the other outputs skip computing (and re-parsing to check) them.
+    withFixes: format === 'json',
     onFixed: (summary) => environment.stderr.write(`wasm-safety: ${describeFixSummary(summary)}\n`),
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
