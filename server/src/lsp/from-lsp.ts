@@ -115,7 +115,7 @@ function isStringArray(value: unknown): value is string[] {
  * Reads the `wasmSafety` section (as the client sent it: anything, or null when unset) into
  * ServerSettings. Invalid values fall back to their defaults and are reported through `warn`.
  * Besides the documented `enable`, `rules` and `debounceMs`, the analysis settings (`classifierNames`,
- * `classifierModule`, `extraJsCallPoints`, `maxFileSize`, `parseBudgetMs`) are honoured when present.
+ * `classifierModule`, `extraJsCallPoints`, `maxFileSize`, `parseBudgetMs`, `analysisBudgetMs`) are honoured when present.
  */
 export function serverSettings(raw: unknown, knownRuleIds: ReadonlySet<string>, warn: (message: string) => void): ServerSettings {
   if (raw === null || raw === undefined) return DEFAULT_SERVER_SETTINGS;
@@ -160,6 +160,7 @@ export function serverSettings(raw: unknown, knownRuleIds: ReadonlySet<string>, 
     extraJsCallPoints: isStringArray(raw.extraJsCallPoints) ? raw.extraJsCallPoints : DEFAULT_SETTINGS.extraJsCallPoints,
     maxFileSize: positiveNumber(raw.maxFileSize) ?? DEFAULT_SETTINGS.maxFileSize,
     parseBudgetMs: positiveNumber(raw.parseBudgetMs) ?? DEFAULT_SETTINGS.parseBudgetMs,
+    analysisBudgetMs: positiveNumber(raw.analysisBudgetMs) ?? DEFAULT_SETTINGS.analysisBudgetMs,
   };
   return { enable, debounceMs, lint: { analysis, rules } };
 }
