@@ -7,6 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GrammarLoadError } from '../analysis/index';
 import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, USAGE } from './args';
 import { runCheck } from './check';
 import { formatGithub } from './formatters/github';
@@ -58,6 +59,11 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         return await check(command.paths, command.format, command.output, environment, command.maxWarnings);
     }
   } catch (e) {
+    // A grammar that does not load is a broken installation, not a bug: its message names the file; no stack.
+    if (e instanceof GrammarLoadError) {
+      stderr.write(`${e.message}\n(the installation is incomplete or damaged: reinstall wasm-safety)\n`);
+      return EXIT_USAGE_OR_INTERNAL;
+    }
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE_OR_INTERNAL;
   }
