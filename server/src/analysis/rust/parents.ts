@@ -6,6 +6,7 @@
 // ({@link resetParentIndex}), so it never holds nodes of an older run.
 
 import type { Node, Tree } from 'web-tree-sitter';
+import { checkAnalysisBudget } from '../parsing/budget';
 
 interface ParentIndex {
   readonly parents: Map<number, Node | null>;
@@ -70,6 +71,7 @@ function descend(path: Node[], node: Node, index: ParentIndex): boolean {
   const cursor = current.walk();
   try {
     for (let depth = 0; depth < 100_000; depth++) {
+      checkAnalysisBudget();
       if (!cursor.gotoFirstChild()) return false;
       let found = false;
       for (;;) {
