@@ -178,7 +178,7 @@ describe('package.json (VS Code manifest)', () => {
     const p = manifest.contributes.configuration.properties;
     assert.deepEqual([p['wasmSafety.enable']?.type, p['wasmSafety.enable']?.default, p['wasmSafety.enable']?.scope], ['boolean', true, 'resource']);
     assert.deepEqual([p['wasmSafety.rules']?.type, p['wasmSafety.rules']?.scope], ['object', 'resource']);
-    assert.deepEqual([p['wasmSafety.debounceMs']?.type, p['wasmSafety.debounceMs']?.default], ['number', 150]);
+    assert.deepEqual([p['wasmSafety.debounceMs']?.type, p['wasmSafety.debounceMs']?.default], ['number', 0]);
     assert.deepEqual(p['wasmSafety.trace.server']?.enum, ['off', 'messages', 'verbose']);
     assert.equal(p['wasmSafety.trace.server']?.scope, 'window');
     assert.deepEqual(p['wasmSafety.classifierNames']?.default, DEFAULT_SETTINGS.classifierNames);

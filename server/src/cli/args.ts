@@ -2,13 +2,17 @@
 // parseArgs, strict). Returns a parsed command or a usage error; never prints and never exits.
 
 import { parseArgs } from 'node:util';
+import { parseShard, type Shard } from './shard';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly topic?: 'check' | 'lsp' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string; readonly maxWarnings?: number }
+  | {
+    readonly kind: 'check'; readonly paths: readonly string[]; readonly format: OutputFormat; readonly output?: string;
+    readonly maxWarnings?: number; readonly concurrency?: number; readonly shard?: Shard;
+  }
   | { readonly kind: 'lsp' }
   | { readonly kind: 'usage-error'; readonly message: string; readonly topic?: 'check' | 'lsp' };
 
@@ -38,6 +42,11 @@ Options:
   -o, --output <file>              Write the report to <file> instead of standard output
   --max-warnings <n>               Exit 1 when there are more than <n> warnings (suppressed
                                    findings do not count)
+  --concurrency <n>                Lint on <n> worker threads (default: the number of CPUs;
+                                   1 = no workers; small checks always run in one thread)
+  --shard <i>/<n>                  Lint only part i of n (e.g. 2/4), split by a hash of each file's
+                                   path relative to the current directory: n CI jobs run from the same
+                                   directory cover every file exactly once (crates are still indexed whole)
   -h, --help                       Show this help
 
 Exit codes: 0 no error-level finding, 1 at least one error-level finding (or more warnings
@@ -73,6 +82,8 @@ function parseCheck(args: readonly string[]): ParsedCommand {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
         'max-warnings': { type: 'string' },
+        concurrency: { type: 'string' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -88,8 +99,21 @@ function parseCheck(args: readonly string[]): ParsedCommand {
   if (!format) return { kind: 'usage-error', message: `unknown format '${formatName}' (expected text, json, sarif or github)`, topic: 'check' };
   const output = parsed.values.output;
   if (output !== undefined && output.trim() === '') return { kind: 'usage-error', message: '--output needs a file name', topic: 'check' };
+  let concurrency: number | undefined;
+  if (parsed.values.concurrency !== undefined) {
+    concurrency = /^\d+$/.test(parsed.values.concurrency) ? Number(parsed.values.concurrency) : NaN;
+    if (!(concurrency >= 1 && concurrency <= 256)) return { kind: 'usage-error', message: `--concurrency expects a whole number from 1 to 256, got '${parsed.values.concurrency}'`, topic: 'check' };
+  }
+  let shard: Shard | undefined;
+  if (parsed.values.shard !== undefined) {
+    shard = parseShard(parsed.values.shard);
+    if (!shard) return { kind: 'usage-error', message: `--shard expects i/n with 1 <= i <= n (e.g. 2/4), got '${parsed.values.shard}'`, topic: 'check' };
+  }
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  return { kind: 'check', paths, format, output, ...(maxWarnings !== undefined ? { maxWarnings } : {}) };
+  return {
+    kind: 'check', paths, format, output,
+    ...(maxWarnings !== undefined ? { maxWarnings } : {}), ...(concurrency !== undefined ? { concurrency } : {}), ...(shard ? { shard } : {}),
+  };
 }
 
 function parseLsp(args: readonly string[]): ParsedCommand {

@@ -3,6 +3,7 @@
 // to run() and turns anything unexpected into exit code 2: a crash must never look like success (0)
 // or like "findings" (1).
 
+import { isMainThread } from 'node:worker_threads';
 import { run } from './run';
 import { toolVersion } from './version';
 
@@ -44,4 +45,6 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// In the bundle this file is also the lint workers' script (lint-pool.ts): they run the worker loop
+// (started by lint-worker.ts when its module loads), not the command line.
+if (isMainThread) void main();

@@ -9,17 +9,25 @@
 //     outermost manifest folder), so the rest of its crate and the glue modules it imports are known;
 //   - for every argument the config files of all ancestor folders are loaded (`loadAncestorConfigs`),
 //     so a Cargo.toml or .cargo/config.toml above a checked sub-folder still decides the build mode.
-// Indexing only reads text; parsing happens lazily when a summary is needed, so each file is parsed at
-// most twice (once for its summary, once for linting), and nothing iterates over pairs of files.
+// Indexing only reads text; parsing happens lazily when a summary is needed (and not at all for Rust
+// files whose text cannot contribute to the crate index, see workspace.ts), so a file is parsed at most
+// twice (once for its summary, once for linting; its own summary reuses the lint's tree), and nothing
+// iterates over pairs of files.
+//
+// Linting runs on worker threads (`concurrency`, lint-pool.ts) or in this thread (concurrency 1, or few
+// files); `shard` keeps a deterministic part of the files to lint (shard.ts) while indexing still sees
+// everything. Results are consumed in sorted path order either way, so the report is the same.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   ALL_RULES, DEFAULT_LINT_SETTINGS, DEFAULT_SETTINGS, dirname, isWithin, type InternalError, Linter,
-  type Notice, type Rule, Workspace,
+  type LintResult, type LintSettings, type Notice, type Rule, Workspace,
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
+import { defaultConcurrency, lintInWorkers, MIN_CHARS_FOR_WORKERS } from './lint-pool';
+import { inShard, type Shard } from './shard';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportedFinding, type ReportNotice } from './report';
 
 export interface CheckOptions {
@@ -31,6 +39,15 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Test-only: make this rule throw (Linter fault injection), to exercise the internal-error path end to end. */
   readonly faultInjection?: string;
+  /**
+   * Compute (and syntax-check) fixes: needed by outputs that list fixes and by --fix; plain text
+   * output does not show them. Default true.
+   */
+  readonly withFixes?: boolean;
+  /** Lint worker threads; 1 lints in this thread. Default: os.availableParallelism(). */
+  readonly concurrency?: number;
+  /** Lint only this deterministic part of the files (CI matrices); indexing still covers everything. */
+  readonly shard?: Shard;
 }
 
 interface Target {
@@ -109,13 +126,42 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       notices.push({ level: 'info', message: `no Rust, TypeScript or JavaScript files found in ${targets.map((t) => t.given).join(', ')}` });
     }
 
-    const linter = new Linter(rules, grammars);
+    if (options.shard) {
+      const shard = options.shard;
+      for (const file of [...toLint]) if (!inShard(displayPath(options.cwd, file), shard)) toLint.delete(file);
+    }
+
     const resolver = new LocationResolver(options.cwd, (p) => workspace.fileText(p));
     const findings: ReportedFinding[] = [];
     const internalErrors: InternalError[] = [];
-    for (const file of [...toLint].sort()) {
-      // Fixes are always computed (and checked), so the exit code never depends on the output format.
-      const result = linter.lintFile(workspace, file, { settings: DEFAULT_LINT_SETTINGS, withFixes: true, faultInjection: options.faultInjection });
+    const files = [...toLint].sort().map((path) => ({ path, settings: settingsFor(path) }));
+    const withFixes = options.withFixes ?? true;
+    const concurrency = options.concurrency ?? defaultConcurrency();
+    const allRegistered = rules.every((r) => ALL_RULES.includes(r));
+    let results: ReadonlyMap<string, LintResult>;
+    const charsToLint = files.reduce((n, f) => n + (workspace.fileText(f.path)?.length ?? 0), 0);
+    if (concurrency > 1 && charsToLint >= MIN_CHARS_FOR_WORKERS && allRegistered) {
+      const rustFiles = workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust');
+      results = await lintInWorkers(files, rustFiles, concurrency, {
+        indexRoots: [...indexRoots],
+        ancestorConfigDirs: targets.map((t) => (t.isDirectory ? t.absolute : path.dirname(t.absolute))),
+        maxFileBytes,
+        parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs,
+        ruleIds: rules.map((r) => r.id),
+        withFixes,
+        faultInjection: options.faultInjection,
+      });
+    } else {
+      const linter = new Linter(rules, grammars);
+      const inProcess = new Map<string, LintResult>();
+      for (const { path: file, settings } of files) {
+        inProcess.set(file, linter.lintFile(workspace, file, { settings, withFixes, faultInjection: options.faultInjection }));
+      }
+      results = inProcess;
+    }
+    for (const { path: file } of files) {
+      const result = results.get(file);
+      if (!result) throw new Error(`no lint result for ${file}`);
       for (const finding of result.findings) findings.push(resolver.resolve(finding));
       for (const notice of result.notices) addNotice(notice);
       internalErrors.push(...result.internalErrors);
@@ -140,6 +186,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   } finally {
     workspace.dispose();
   }
+}
+
+/**
+ * The settings a file is linted with: plain serialisable data (lint workers receive it per file).
+ * The hook where per-file configuration plugs in.
+ */
+function settingsFor(_path: string): LintSettings {
+  return DEFAULT_LINT_SETTINGS;
 }
 
 function seenNoticeFor(seen: ReadonlySet<string>, wsPath: string): boolean {

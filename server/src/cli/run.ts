@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GrammarLoadError } from '../analysis/index';
-import { CHECK_USAGE, LSP_USAGE, type OutputFormat, parseCommandLine, USAGE } from './args';
+import { CHECK_USAGE, LSP_USAGE, type ParsedCommand, parseCommandLine, USAGE } from './args';
 import { runCheck } from './check';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
@@ -56,7 +56,7 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
-        return await check(command.paths, command.format, command.output, environment, command.maxWarnings);
+        return await check(command, environment);
     }
   } catch (e) {
     // A grammar that does not load is a broken installation, not a bug: its message names the file; no stack.
@@ -80,13 +80,16 @@ async function startBundledLanguageServer(): Promise<void> {
   startServer(createConnection(ProposedFeatures.all));
 }
 
-async function check(
-  paths: readonly string[], format: OutputFormat, output: string | undefined, environment: CliEnvironment, maxWarnings?: number,
-): Promise<number> {
+async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {
+  const { paths, format, output, maxWarnings } = command;
   const report = await runCheck({
     paths,
     cwd: environment.cwd,
     toolVersion: environment.version,
+    concurrency: command.concurrency,
+    shard: command.shard,
+    // Only JSON lists fixes: the other outputs skip computing (and re-parsing to check) them.
+    withFixes: format === 'json',
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });

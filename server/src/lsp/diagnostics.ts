@@ -1,9 +1,15 @@
-// Linting and publishing diagnostics. Open documents are linted after a quiet time (debounce) per
-// document; a run is dropped when a newer version arrived meanwhile, so every publish carries the
-// version it was computed for and that version is the latest. After a change to a file that other
-// files depend on (Rust, config, possible glue), the other open documents are re-linted and
-// republished only if their diagnostics changed. Files that are not open are linted on demand
-// (background scan, file events, close) and published without a version.
+// Linting and publishing diagnostics. An edited document is linted as soon as the server is idle
+// (`debounceMs`, default 0, adds an optional quiet time): the lint runs from a setImmediate callback,
+// i.e. after every message already received has been handled, so edits that arrive while a lint is
+// running are coalesced into one run for the newest version (the Workspace re-parses lazily, so they
+// also cost one incremental parse). A fixed debounce was dropped because it adds its whole delay to
+// every keystroke's feedback even when the server has nothing else to do. A run is dropped when a
+// newer version arrived meanwhile, so every publish carries the version it was computed for and that
+// version is the latest. After a change to a file that other files depend on (Rust, config, possible
+// glue), the other open documents are re-linted once the edits pause (DEPENDENTS_DELAY_MS, pushed back
+// by each new edit: the edited file's own feedback comes first) and republished only if their
+// diagnostics changed. Files that are not open are linted on demand (background scan, file events,
+// close) and published without a version.
 
 import { type Diagnostic, PublishDiagnosticsNotification } from 'vscode-languageserver';
 import { LineIndex, type LintResult } from '../analysis/index';
@@ -19,6 +25,16 @@ export type LintTrigger = 'edit' | 'open' | 'dependency';
 
 const STRENGTH: Readonly<Record<LintTrigger, number>> = { edit: 2, open: 1, dependency: 0 };
 
+/** Quiet time after an edit before the open documents that depend on the edited file are re-linted. */
+export const DEPENDENTS_DELAY_MS = 250;
+
+type PendingLint = { readonly kind: 'timeout'; readonly handle: NodeJS.Timeout } | { readonly kind: 'immediate'; readonly handle: NodeJS.Immediate };
+
+function cancelPending(pending: PendingLint): void {
+  if (pending.kind === 'timeout') clearTimeout(pending.handle);
+  else clearImmediate(pending.handle);
+}
+
 interface Published {
   readonly uri: string;
   /** The diagnostics as sent, to tell whether a re-lint changed anything. */
@@ -26,7 +42,7 @@ interface Published {
 }
 
 export class DiagnosticsPublisher {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, PendingLint>();
   /** The strongest trigger of each pending lint. */
   private readonly pendingTrigger = new Map<string, LintTrigger>();
   /** Paths with non-empty published diagnostics. */
@@ -37,17 +53,17 @@ export class DiagnosticsPublisher {
   /** Lints the open document at `path` once `delayMs` passed without a newer schedule for it. */
   schedule(path: string, delayMs: number, trigger: LintTrigger): void {
     const existing = this.timers.get(path);
-    if (existing) clearTimeout(existing);
+    if (existing) cancelPending(existing);
     this.mergeTrigger(path, trigger);
-    const timer = setTimeout(
-      this.session.log.guard(`lint ${path}`, async () => {
-        if (this.timers.get(path) !== timer) return;
-        this.timers.delete(path);
-        await this.lintOpenDocument(path);
-      }),
-      delayMs,
-    );
-    this.timers.set(path, timer);
+    let pending: PendingLint;
+    const run = this.session.log.guard(`lint ${path}`, async () => {
+      if (this.timers.get(path) !== pending) return;
+      this.timers.delete(path);
+      await this.lintOpenDocument(path);
+    });
+    // 0: as soon as the messages already received are handled (setImmediate runs after I/O callbacks).
+    pending = delayMs > 0 ? { kind: 'timeout', handle: setTimeout(run, delayMs) } : { kind: 'immediate', handle: setImmediate(run) };
+    this.timers.set(path, pending);
   }
 
   /** Re-lints every open document (settings changed, the background scan completed the indexes). */
@@ -57,8 +73,8 @@ export class DiagnosticsPublisher {
 
   /** Forgets the pending lint of a document (it was closed). */
   cancel(path: string): void {
-    const timer = this.timers.get(path);
-    if (timer) clearTimeout(timer);
+    const pending = this.timers.get(path);
+    if (pending) cancelPending(pending);
     this.timers.delete(path);
     this.pendingTrigger.delete(path);
   }
@@ -92,7 +108,7 @@ export class DiagnosticsPublisher {
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const pending of this.timers.values()) cancelPending(pending);
     this.timers.clear();
     this.pendingTrigger.clear();
   }
@@ -122,7 +138,10 @@ export class DiagnosticsPublisher {
     }
     if (trigger === 'edit' && session.affectsOtherFiles(path)) {
       for (const other of session.documents.all()) {
-        if (other.path !== path && !this.timers.has(other.path)) this.schedule(other.path, 0, 'dependency');
+        if (other.path === path) continue;
+        // A pending lint of its own (edit/open) is not delayed; a pending dependency re-lint is pushed back.
+        const pendingTrigger = this.pendingTrigger.get(other.path);
+        if (!this.timers.has(other.path) || pendingTrigger === 'dependency') this.schedule(other.path, DEPENDENTS_DELAY_MS, 'dependency');
       }
     }
   }

@@ -92,7 +92,7 @@ export interface ServerSettings {
   readonly lint: LintSettings;
 }
 
-export const DEFAULT_DEBOUNCE_MS = 150;
+export const DEFAULT_DEBOUNCE_MS = 0;
 const MAX_DEBOUNCE_MS = 10_000;
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {

@@ -21,8 +21,10 @@ interface FileEntry {
   /** Undefined for paths known only to exist (binary files such as `*_bg.wasm`). */
   text: string | undefined;
   readonly language: LanguageId | undefined;
-  /** Present while the file is open in an editor: re-parsed incrementally on each change. */
+  /** Present while the file is open in an editor: re-parsed incrementally when next used after a change. */
   doc: ParsedDocument | undefined;
+  /** `doc` is behind `text`: updated lazily, so a burst of edits costs one incremental parse. */
+  docStale: boolean;
   rustSummary: RustFileSummary | undefined;
   tsImports: RawTsImports | undefined;
   tsSummary: { readonly generation: number; readonly summary: TsFileSummary } | undefined;
@@ -43,6 +45,8 @@ export class Workspace implements WorkspaceQueries {
   private readonly crateIndexCache = new Map<string, CrateIndex>();
   private readonly wasmModuleCache = new Map<string, WasmModule | null>();
   private packageNameIndex: Map<string, string[]> | undefined;
+  /** Temporary documents of the withDocument calls in progress (owned by those calls). */
+  private readonly activeDocuments = new Map<string, ParsedDocument>();
 
   constructor(private readonly grammars: Grammars, private readonly options: WorkspaceOptions) {
     this.roots = options.roots.map(normalizePath);
@@ -54,26 +58,30 @@ export class Workspace implements WorkspaceQueries {
     const existing = this.files.get(path);
     if (existing && existing.text === text && (existing.doc !== undefined) === keepTree) return;
     const entry: FileEntry = existing ?? {
-      text: undefined, language: languageOfPath(path), doc: undefined,
+      text: undefined, language: languageOfPath(path), doc: undefined, docStale: false,
       rustSummary: undefined, tsImports: undefined, tsSummary: undefined,
     };
     if (!existing) this.structureChanged();
     entry.text = text;
     let parseFailure: unknown;
     if (keepTree && entry.language) {
-      try {
-        if (entry.doc) entry.doc.update(text);
-        else entry.doc = new ParsedDocument(this.grammars, entry.language, text, { budgetMs: this.options.parseBudgetMs });
-      } catch (e) {
-        // A parse past its budget leaves no usable tree (an update has already edited the old one): keep
-        // none. The text is still recorded; the Linter's own parse reports the timeout as a notice.
-        entry.doc?.dispose();
-        entry.doc = undefined;
-        if (!(e instanceof ParseTimeoutError)) parseFailure = e;
+      // An open document's tree is brought up to date when it is next used (currentDocument): edits
+      // that arrive while the server is busy are parsed once, as one combined edit.
+      if (entry.doc) {
+        entry.docStale = entry.doc.text !== text;
+      } else {
+        try {
+          entry.doc = new ParsedDocument(this.grammars, entry.language, text, { budgetMs: this.options.parseBudgetMs });
+        } catch (e) {
+          // A first parse past its budget: keep no tree, but still record the text (the Linter's own
+          // parse reports the timeout as a notice).
+          if (!(e instanceof ParseTimeoutError)) parseFailure = e;
+        }
       }
     } else if (entry.doc) {
       entry.doc.dispose();
       entry.doc = undefined;
+      entry.docStale = false;
     }
     this.invalidate(path, entry);
     this.files.set(path, entry);
@@ -84,7 +92,7 @@ export class Workspace implements WorkspaceQueries {
   addPath(rawPath: string): void {
     const path = normalizePath(rawPath);
     if (this.files.has(path)) return;
-    this.files.set(path, { text: undefined, language: undefined, doc: undefined, rustSummary: undefined, tsImports: undefined, tsSummary: undefined });
+    this.files.set(path, { text: undefined, language: undefined, doc: undefined, docStale: false, rustSummary: undefined, tsImports: undefined, tsSummary: undefined });
     this.structureChanged();
   }
 
@@ -92,7 +100,10 @@ export class Workspace implements WorkspaceQueries {
   releaseTree(rawPath: string): void {
     const entry = this.files.get(normalizePath(rawPath));
     entry?.doc?.dispose();
-    if (entry) entry.doc = undefined;
+    if (entry) {
+      entry.doc = undefined;
+      entry.docStale = false;
+    }
   }
 
   removeFile(rawPath: string): void {
@@ -122,18 +133,43 @@ export class Workspace implements WorkspaceQueries {
     return this.files.get(normalizePath(rawPath))?.doc !== undefined;
   }
 
-  /** Runs `use` with the file's parsed document: the kept one, or a temporary one deleted afterwards. */
+  /**
+   * Runs `use` with the file's parsed document: the kept one, or a temporary one deleted afterwards.
+   * Nested calls for the same file (the Linter's run asking for that file's own summary) share the
+   * temporary document, so a file is parsed once per lint, not once per question.
+   */
   withDocument<T>(rawPath: string, use: (doc: ParsedDocument) => T): T {
     const path = normalizePath(rawPath);
     const entry = this.files.get(path);
     if (!entry || entry.text === undefined || !entry.language) throw new Error(`not a lintable file: ${path}`);
-    if (entry.doc) return use(entry.doc);
+    const kept = this.currentDocument(entry);
+    if (kept) return use(kept);
+    const active = this.activeDocuments.get(path);
+    if (active) return use(active);
     const doc = new ParsedDocument(this.grammars, entry.language, entry.text, { budgetMs: this.options.parseBudgetMs });
+    this.activeDocuments.set(path, doc);
     try {
       return use(doc);
     } finally {
+      this.activeDocuments.delete(path);
       doc.dispose();
     }
+  }
+
+  /** The kept document of an open file, re-parsed first if edits arrived since its last use. */
+  private currentDocument(entry: FileEntry): ParsedDocument | undefined {
+    if (!entry.doc || !entry.docStale || entry.text === undefined) return entry.doc;
+    entry.docStale = false;
+    try {
+      entry.doc.update(entry.text);
+    } catch (e) {
+      // A re-parse past its budget leaves the old tree edited but not re-parsed: drop it rather than
+      // keep a tree that no longer matches any text (the next edit starts a fresh one).
+      entry.doc.dispose();
+      entry.doc = undefined;
+      throw e;
+    }
+    return entry.doc;
   }
 
   dispose(): void {
@@ -193,8 +229,26 @@ export class Workspace implements WorkspaceQueries {
     const path = normalizePath(rawPath);
     const entry = this.files.get(path);
     if (!entry || entry.language !== 'rust' || entry.text === undefined) return undefined;
-    entry.rustSummary ??= unbudgeted(() => this.withDocument(path, (doc) => summarizeRustFile(path, doc.tree.rootNode, doc.text)));
+    entry.rustSummary ??= mayHaveSummaryItems(entry.text)
+      ? unbudgeted(() => this.withDocument(path, (doc) => summarizeRustFile(path, doc.tree.rootNode, doc.text)))
+      : emptyRustSummary(path);
     return entry.rustSummary;
+  }
+
+  /** The Rust summaries computed so far (plain data, e.g. to hand to lint workers). */
+  computedRustSummaries(): RustFileSummary[] {
+    const out: RustFileSummary[] = [];
+    for (const entry of this.files.values()) if (entry.rustSummary) out.push(entry.rustSummary);
+    return out;
+  }
+
+  /**
+   * Installs a summary computed elsewhere (a lint worker's index phase) for a file whose text is
+   * loaded here. Ignored when the path is unknown or not Rust; the next text change drops it as usual.
+   */
+  adoptRustSummary(summary: RustFileSummary): void {
+    const entry = this.files.get(normalizePath(summary.path));
+    if (entry && entry.language === 'rust' && entry.text !== undefined && !entry.rustSummary) entry.rustSummary = summary;
   }
 
   tsSummary(rawPath: string): TsFileSummary | undefined {
@@ -293,4 +347,22 @@ function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly Ru
   return {
     crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit,
   };
+}
+
+/**
+ * Text prefilter for the §B1 summary (a file that cannot contribute to the crate index is not parsed
+ * for it). Every item `summarizeRustFile` records needs one of these words in the source: exports and
+ * imports a `wasm_bindgen`, `event` or `durable_object`/`DurableObject` attribute or trait; state roots a
+ * `static` item or a `thread_local!`/`lazy_static!` invocation (both contain `static`/`thread_local`);
+ * abort wiring a `set_on_abort` call or a `schedule_reinit` identifier. A file with none of them has
+ * the empty summary, exactly what the walk would return. Keep in step with rust-summary.ts.
+ */
+const SUMMARY_WORDS = /wasm_bindgen|event|durable_object|DurableObject|static|thread_local|set_on_abort|schedule_reinit/;
+
+function mayHaveSummaryItems(text: string): boolean {
+  return SUMMARY_WORDS.test(text);
+}
+
+function emptyRustSummary(path: string): RustFileSummary {
+  return { path, exports: [], imports: [], structs: [], stateRoots: [], startFunctions: [], setOnAbortCalls: [], usesScheduleReinit: false };
 }

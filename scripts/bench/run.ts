@@ -1,0 +1,340 @@
+// `npm run bench`: the performance benchmark of issue 8 (a measurement, not a test: it never fails on
+// a target, it prints a table and writes bench-output/bench.json). Sections:
+//   scan    `wasm-safety check` (dist/cli.js, the real CLI) over a directory: MB/s, files/s, beside the
+//           one-thread web-tree-sitter parse-only floor for the same files, measured in the same run;
+//   edit    edit → diagnostics latency through the real language server over stdio;
+//   memory  server RSS after 100 and after N edits, after opening and closing many documents;
+//   growth  scan time per MB at several corpus sizes; a deeply nested file.
+// Run `node out/scripts/bench/run.js --help` for the flags (sizes, a quick run, a directory to scan).
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { languageOfPath } from '../../server/src/analysis/index';
+import { loadGrammars } from '../../server/src/host/wasm-files';
+import { generateCorpus, generateDeepFile, largeRustModule, largeTsModule } from './corpus';
+import { BenchLspClient } from './lsp-client';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const MB = 1024 * 1024;
+
+interface Flags {
+  scanMb: number;
+  sizes: number[];
+  edits: number;
+  memoryEdits: number;
+  documents: number;
+  concurrency?: string;
+  dir?: string;
+  seed: number;
+  sections: Set<string>;
+  out: string;
+  rustLines: number;
+  tsLines: number;
+}
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --quick                 small sizes (scan 4 MB; growth 1,4 MB; 100 edits; 1,000 memory edits; 100 documents)
+  --scan-mb <n>           MB of generated Rust for the scan section (default 16)
+  --sizes <a,b,...>       corpus sizes in MB for the growth section (default 1,4,16,64)
+  --edits <n>             edits timed for latency (default 500)
+  --memory-edits <n>      edits before the second RSS reading (default 10000)
+  --documents <n>         documents opened and closed (default 1000)
+  --concurrency <n>       passed to \`wasm-safety check --concurrency\` (default: the CLI's default)
+  --dir <path>            scan this directory instead of the generated corpus (scan section only)
+  --only <a,b,...>        sections to run: scan, growth, edit, memory (default all)
+  --seed <n>              corpus seed (default 1)
+  --out <file>            JSON output (default bench-output/bench.json)
+`;
+
+function parseFlags(argv: readonly string[]): Flags {
+  const flags: Flags = {
+    scanMb: 16, sizes: [1, 4, 16, 64], edits: 500, memoryEdits: 10_000, documents: 1000, seed: 1,
+    sections: new Set(['scan', 'growth', 'edit', 'memory']), out: path.join(ROOT, 'bench-output', 'bench.json'),
+    rustLines: 10_000, tsLines: 5_000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--help': case '-h': process.stdout.write(HELP); process.exit(0); break;
+      case '--quick': Object.assign(flags, { scanMb: 4, sizes: [1, 4], edits: 100, memoryEdits: 1000, documents: 100 }); break;
+      case '--scan-mb': flags.scanMb = Number(value()); break;
+      case '--sizes': flags.sizes = value().split(',').map(Number); break;
+      case '--edits': flags.edits = Number(value()); break;
+      case '--memory-edits': flags.memoryEdits = Number(value()); break;
+      case '--documents': flags.documents = Number(value()); break;
+      case '--concurrency': flags.concurrency = value(); break;
+      case '--dir': flags.dir = path.resolve(value()); break;
+      case '--only': flags.sections = new Set(value().split(',')); break;
+      case '--seed': flags.seed = Number(value()); break;
+      case '--out': flags.out = path.resolve(value()); break;
+      default: throw new Error(`unknown option ${arg} (see --help)`);
+    }
+  }
+  return flags;
+}
+
+/** The corpus for `mb` MB of Rust, generated once and reused by later runs (same seed, same bytes). */
+function corpus(mb: number, seed: number): { dir: string; files: number; bytes: number } {
+  const dir = path.join(ROOT, 'bench-output', 'corpus', `${mb}MB-seed${seed}`);
+  const marker = path.join(dir, '.corpus.json');
+  if (fs.existsSync(marker)) return { dir, ...JSON.parse(fs.readFileSync(marker, 'utf8')) };
+  fs.rmSync(dir, { recursive: true, force: true });
+  const summary = generateCorpus(dir, { rustBytes: mb * MB, seed });
+  fs.writeFileSync(marker, JSON.stringify(summary));
+  return { dir, ...summary };
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', 'target']);
+
+/** The source files `check` lints under `dir` (the same skip rules as the CLI's disk scan). */
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !(entry.name.startsWith('.') && entry.name !== '.cargo')) stack.push(full);
+      } else if (entry.isFile() && languageOfPath(full)) {
+        out.push(full);
+      }
+    }
+  }
+  return out.sort();
+}
+
+/** One-thread parse-only time of `files` (each parsed once, tree deleted), in seconds. */
+async function parseFloor(files: readonly string[]): Promise<{ seconds: number; bytes: number }> {
+  const grammars = await loadGrammars();
+  const texts = files.map((f) => [languageOfPath(f)!, fs.readFileSync(f, 'utf8')] as const);
+  const bytes = texts.reduce((n, [, t]) => n + Buffer.byteLength(t), 0);
+  const started = process.hrtime.bigint();
+  for (const [language, text] of texts) {
+    const tree = grammars.parser(language).parse(text);
+    tree?.delete();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  grammars.dispose?.();
+  return { seconds, bytes };
+}
+
+interface ScanRun {
+  seconds: number;
+  exitCode: number | null;
+  files: number;
+  bytes: number;
+  stderr: string;
+}
+
+function runCheck(dir: string, flags: Flags, extra: readonly string[] = []): ScanRun {
+  const files = sourceFiles(dir);
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const output = path.join(os.tmpdir(), `wasm-safety-bench-${process.pid}.txt`);
+  const args = [CLI, 'check', dir, '-o', output, ...(flags.concurrency ? ['--concurrency', flags.concurrency] : []), ...extra];
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(output, { force: true });
+  return { seconds, exitCode: run.status, files: files.length, bytes, stderr: run.stderr.slice(-2000) };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, availableParallelism: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg() },
+    flags: { ...flags, sections: [...flags.sections] },
+  };
+  const table: [string, string, string][] = [];
+  const row = (what: string, value: string, target = ''): void => {
+    table.push([what, value, target]);
+    console.log(`  ${what}: ${value}${target ? `   (${target})` : ''}`);
+  };
+
+  if (flags.sections.has('scan')) {
+    console.log('scan …');
+    const target = flags.dir ? { dir: flags.dir } : corpus(flags.scanMb, flags.seed);
+    const scan = runCheck(target.dir, flags);
+    const floor = await parseFloor(sourceFiles(target.dir));
+    const ratio = scan.seconds / floor.seconds;
+    results.scan = {
+      dir: target.dir, files: scan.files, bytes: scan.bytes, seconds: scan.seconds, exitCode: scan.exitCode,
+      mbPerSecond: scan.bytes / MB / scan.seconds, filesPerSecond: scan.files / scan.seconds,
+      parseFloorSeconds: floor.seconds, ratioToFloor: ratio, ...(scan.exitCode === 2 ? { stderr: scan.stderr } : {}),
+    };
+    row(`scan ${(scan.bytes / MB).toFixed(1)} MB, ${scan.files} files`, `${scan.seconds.toFixed(2)} s, ${(scan.bytes / MB / scan.seconds).toFixed(2)} MB/s, ${(scan.files / scan.seconds).toFixed(0)} files/s (exit ${scan.exitCode})`);
+    row('parse-only floor, one thread', `${floor.seconds.toFixed(2)} s, ${(floor.bytes / MB / floor.seconds).toFixed(2)} MB/s`);
+    row('scan / floor', ratio.toFixed(2), 'target ≤ 0.60');
+  }
+
+  if (flags.sections.has('growth')) {
+    console.log('growth …');
+    const growth: { mb: number; bytes: number; seconds: number; secondsPerMb: number; exitCode: number | null }[] = [];
+    const scanned = results.scan as { seconds: number; exitCode: number | null; bytes: number } | undefined;
+    for (const mb of flags.sizes) {
+      // The scan section's run of the same corpus is reused rather than repeated.
+      const run = scanned && !flags.dir && mb === flags.scanMb ? { ...scanned } : runCheck(corpus(mb, flags.seed).dir, flags);
+      growth.push({ mb, bytes: run.bytes, seconds: run.seconds, secondsPerMb: run.seconds / (run.bytes / MB), exitCode: run.exitCode });
+      row(`scan ${(run.bytes / MB).toFixed(1)} MB`, `${run.seconds.toFixed(2)} s = ${(run.seconds / (run.bytes / MB)).toFixed(3)} s/MB (exit ${run.exitCode})`);
+    }
+    const perMb = growth.map((g) => g.secondsPerMb);
+    const spread = Math.max(...perMb) / Math.min(...perMb);
+    const deepDir = path.join(ROOT, 'bench-output', 'deep');
+    fs.rmSync(deepDir, { recursive: true, force: true });
+    generateDeepFile(path.join(deepDir, 'src', 'lib.rs'), 10_000);
+    const deep = runCheck(deepDir, flags);
+    const overflow = /Maximum call stack|RangeError/.test(deep.stderr);
+    results.growth = { runs: growth, maxOverMinSecondsPerMb: spread, deep: { levels: 10_000, seconds: deep.seconds, exitCode: deep.exitCode, stackOverflow: overflow, stderr: deep.stderr } };
+    row('time per MB, max / min', spread.toFixed(2), 'target ≤ 1.25/0.75 = 1.67, i.e. each within ±25 % of the others\' mean');
+    row('10,000-level nested file', `${deep.seconds.toFixed(2)} s, exit ${deep.exitCode}${overflow ? ', STACK OVERFLOW' : ', no stack overflow'}`);
+  }
+
+  if (flags.sections.has('edit') || flags.sections.has('memory')) {
+    await lspSections(flags, results, row);
+  }
+
+  fs.mkdirSync(path.dirname(flags.out), { recursive: true });
+  fs.writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\n| measurement | value | target |\n|---|---|---|');
+  for (const [what, value, target] of table) console.log(`| ${what} | ${value} | ${target} |`);
+  console.log(`\nwrote ${path.relative(process.cwd(), flags.out)}`);
+}
+
+async function lspSections(flags: Flags, results: Record<string, unknown>, row: (what: string, value: string, target?: string) => void): Promise<void> {
+  const workspace = path.join(ROOT, 'bench-output', 'lsp-workspace');
+  fs.rmSync(workspace, { recursive: true, force: true });
+  const rustText = largeRustModule(flags.rustLines, flags.seed);
+  const tsText = largeTsModule(flags.tsLines, '../../big/pkg/big.js', flags.seed);
+  fs.mkdirSync(path.join(workspace, 'big', 'src'), { recursive: true });
+  fs.mkdirSync(path.join(workspace, 'app', 'src'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'big', 'Cargo.toml'), '[package]\nname = "big"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nwasm-bindgen = "0.2.100"\n');
+  fs.writeFileSync(path.join(workspace, 'big', 'src', 'lib.rs'), rustText);
+  fs.writeFileSync(path.join(workspace, 'app', 'src', 'main.ts'), tsText);
+  const rustUri = `file://${path.join(workspace, 'big', 'src', 'lib.rs')}`;
+  const tsUri = `file://${path.join(workspace, 'app', 'src', 'main.ts')}`;
+
+  const client = new BenchLspClient(CLI, ['--expose-gc'], { ...process.env, WASM_SAFETY_BENCH_HOOKS: '1' });
+  /** RSS after a forced GC (when the hook answers) and a short settle. */
+  const settledRss = async (): Promise<number> => {
+    await sleep(300);
+    await client.collectGarbage().catch(() => false);
+    await sleep(200);
+    return client.rss();
+  };
+  try {
+    await client.start(workspace);
+    const gcHook = await client.collectGarbage().catch(() => false);
+    const rssStart = await settledRss();
+    const memory: Record<string, unknown> = { gcForced: gcHook, rssStart };
+
+    if (flags.sections.has('memory')) {
+      // Open and close many small documents (not on disk: closing removes them from the workspace).
+      for (let i = 0; i < flags.documents; i++) {
+        const rust = i % 2 === 0;
+        const uri = `file://${path.join(workspace, 'scratch', `doc${i}.${rust ? 'rs' : 'ts'}`)}`;
+        const text = rust ? largeRustModule(200, i) : largeTsModule(100, '../big/pkg/big.js', i);
+        await client.open(uri, rust ? 'rust' : 'typescript', 1, text);
+        await client.diagnosticsFor(uri, 1);
+        await client.close(uri);
+      }
+      const rssAfterDocuments = await settledRss();
+      memory.rssAfterOpenClose = rssAfterDocuments;
+      memory.openCloseRatio = rssAfterDocuments / rssStart;
+      row(`RSS at start / after opening and closing ${flags.documents} documents`, `${(rssStart / MB).toFixed(1)} MB / ${(rssAfterDocuments / MB).toFixed(1)} MB (×${(rssAfterDocuments / rssStart).toFixed(2)})`, 'target ≤ ×1.10');
+    }
+
+    // The two large documents.
+    await client.open(rustUri, 'rust', 1, rustText);
+    await client.open(tsUri, 'typescript', 1, tsText);
+    await Promise.all([client.diagnosticsFor(rustUri, 1), client.diagnosticsFor(tsUri, 1)]);
+    await sleep(500);
+
+    let version = 1;
+    let text = rustText;
+    const lineStarts: number[] = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    let state = 12345;
+    const nextLine = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % (lineStarts.length - 1);
+    };
+    /** One single-character edit: inserts a space at the start of a line, the next one removes it. */
+    let pendingLine: number | undefined;
+    const edit = async (): Promise<number> => {
+      version++;
+      let change;
+      if (pendingLine === undefined) {
+        pendingLine = nextLine();
+        change = { range: { start: { line: pendingLine, character: 0 }, end: { line: pendingLine, character: 0 } }, text: ' ' };
+        text = text.slice(0, lineStarts[pendingLine]) + ' ' + text.slice(lineStarts[pendingLine]);
+      } else {
+        change = { range: { start: { line: pendingLine, character: 0 }, end: { line: pendingLine, character: 1 } }, text: '' };
+        text = text.slice(0, lineStarts[pendingLine]) + text.slice(lineStarts[pendingLine] + 1);
+        pendingLine = undefined;
+      }
+      const published = client.diagnosticsFor(rustUri, version);
+      const started = process.hrtime.bigint();
+      await client.change(rustUri, version, [change]);
+      const p = await published;
+      if (p.version !== version) throw new Error(`diagnostics for version ${p.version}, expected ${version}`);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+
+    if (flags.sections.has('edit')) {
+      const latencies: number[] = [];
+      for (let i = 0; i < flags.edits; i++) {
+        latencies.push(await edit());
+        // A typist's pause between keystrokes (fast typing, ~15 characters per second), so work the
+        // edit scheduled after its publish (re-linting dependent open documents) is not charged to the next one.
+        await sleep(60);
+      }
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const p50 = percentile(sorted, 50);
+      const p95 = percentile(sorted, 95);
+      const max = sorted[sorted.length - 1];
+      results.edit = { rustLines: rustText.split('\n').length, tsLines: tsText.split('\n').length, edits: latencies.length, p50Ms: p50, p95Ms: p95, maxMs: max, latenciesMs: latencies };
+      row(`edit → diagnostics, ${rustText.split('\n').length}-line Rust file, ${latencies.length} edits`, `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms`, 'target p50 ≤ 20 ms, p95 ≤ 50 ms');
+    }
+
+    if (flags.sections.has('memory')) {
+      const editsSoFar = version - 1;
+      for (let i = editsSoFar; i < 100; i++) await edit();
+      const rss100 = await settledRss();
+      for (let i = Math.max(100, editsSoFar); i < flags.memoryEdits; i++) await edit();
+      const rssN = await settledRss();
+      await client.close(rustUri);
+      await client.close(tsUri);
+      await sleep(1000);
+      const rssClosed = await settledRss();
+      Object.assign(memory, { rssAfter100Edits: rss100, rssAfterEdits: rssN, edits: flags.memoryEdits, editRatio: rssN / rss100, rssAllClosed: rssClosed, closedRatio: rssClosed / rssStart });
+      row(`RSS after 100 / ${flags.memoryEdits} edits`, `${(rss100 / MB).toFixed(1)} MB / ${(rssN / MB).toFixed(1)} MB (×${(rssN / rss100).toFixed(2)})`, 'target ≤ ×1.20');
+      row('RSS all documents closed / start', `${(rssClosed / MB).toFixed(1)} MB / ${(rssStart / MB).toFixed(1)} MB (×${(rssClosed / rssStart).toFixed(2)})`, 'target ≤ ×1.10');
+      results.memory = memory;
+    }
+  } finally {
+    await client.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : String(e));
+  process.exit(1);
+});
