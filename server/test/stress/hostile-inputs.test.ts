@@ -18,8 +18,8 @@ import {
 } from '../../src/analysis/index';
 import { readSourceFile, scanIntoWorkspace } from '../../src/host/disk-workspace';
 import { loadGrammars } from '../../src/host/wasm-files';
-import { REPO_ROOT } from '../support/lsp-client';
-import { FIXED_SEED, fixtureTexts, replaySeed, STRESS, STRESS_ONLY } from './stress-support';
+import { fileUri, REPO_ROOT } from '../support/lsp-client';
+import { type DocumentState, FIXED_SEED, fixtureTexts, replaySeed, startHookedServer, STRESS, STRESS_ONLY, unexpectedLogLines } from './stress-support';
 
 const CARGO_TOML = '[package]\nname = "hostile"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nwasm-bindgen = "0.2"\n';
 
@@ -366,5 +366,51 @@ describe('hostile inputs: the CLI', () => {
     const notice = json(run).notices.find((n) => n.path === 'src/huge.rs');
     assert.match(notice?.message ?? '', /skipped: \d+ bytes is over the 4194304-byte limit \(maxFileSize\)/);
     process.stdout.write(`hostile: 50 MB file skipped by the CLI in ${run.ms} ms (whole run)\n`);
+  });
+});
+
+// ---- the language server -----------------------------------------------------------------------------
+
+describe('hostile inputs: the language server', { skip: STRESS_ONLY }, () => {
+  it('a 50 MB file on disk and a 50 MB and a 5 MB-line document in the editor: notices, no hang, still answering', { timeout: 300_000 }, async () => {
+    const dir = makeCrate({ 'src/lib.rs': 'pub fn f() {}\n' });
+    const chunk = Buffer.from('pub fn f() { let x = 1; }\n'.repeat(40_000)); // ~1 MB
+    const fd = fs.openSync(path.join(dir, 'src', 'huge.rs'), 'w');
+    for (let i = 0; i < 50; i++) fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+    const client = startHookedServer();
+    try {
+      client.settings = { enable: true, debounceMs: 0 };
+      const started = Date.now();
+      await client.initialize(dir);
+      await client.waitFor('the scan notice for huge.rs', () => client.log.some((l) => /huge\.rs: skipped: \d+ bytes is over the \d+-byte limit \(maxFileSize\)/.test(l)), 120_000);
+
+      // The same 50 MB open in the editor: not parsed (over maxFileSize), a notice, diagnostics empty.
+      const bigUri = fileUri(path.join(dir, 'src', 'open-huge.rs'));
+      const bigText = chunk.toString('utf8').repeat(50);
+      await client.open(bigUri, 'rust', 1, bigText);
+      await client.waitForDiagnostics(bigUri, 'an (empty) publish for the 50 MB document', (p) => p.version === 1 && p.diagnostics.length === 0, { timeoutMs: 120_000 });
+      await client.change(bigUri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// x\n' }]);
+      const state = await client.request<DocumentState | null>('wasmSafety/test/documentState', { uri: bigUri });
+      assert.equal(state?.text.length, bigText.length + 5);
+      await client.waitFor('the maxFileSize notice', () => client.log.some((l) => /open-huge\.rs: skipped: \d+ characters is over the \d+ limit \(maxFileSize\)/.test(l)));
+      await client.notify('textDocument/didClose', { textDocument: { uri: bigUri } });
+
+      // A 5 MB single line under a raised maxFileSize: parsed within the parse budget (5 s; the server's
+      // Workspace uses the default budget) or abandoned with a notice; either way the server answers.
+      client.settings = { enable: true, debounceMs: 0, maxFileSize: 64 * 1024 * 1024 };
+      await client.notify('workspace/didChangeConfiguration', { settings: null });
+      const lineUri = fileUri(path.join(dir, 'src', 'line.rs'));
+      await client.open(lineUri, 'rust', 1, `pub fn f() { let v = vec![${'1, '.repeat(1_750_000)}]; }\n`);
+      await client.waitForDiagnostics(lineUri, 'a publish for the 5 MB line', (p) => p.version === 1, { timeoutMs: 120_000 });
+      const small = fileUri(path.join(dir, 'src', 'lib.rs'));
+      await client.open(small, 'rust', 1, 'pub fn f() {}\n');
+      await client.waitForDiagnostics(small, 'the small file still linted', (p) => p.version === 1);
+      process.stdout.write(`hostile: server with a 50 MB file, a 50 MB document and a 5 MB line: all answered in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      assert.deepEqual(unexpectedLogLines(client.log), []);
+      assert.equal(await client.shutdown(), 0);
+    } finally {
+      client.dispose();
+    }
   });
 });
