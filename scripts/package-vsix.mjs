@@ -25,6 +25,7 @@ const REQUIRED_ENTRIES = [
   'extension/dist/tree-sitter-typescript.wasm',
   'extension/dist/tree-sitter-tsx.wasm',
   'extension/dist/tree-sitter-javascript.wasm',
+  'extension/schemas/wasm-safety.schema.json',
 ];
 /** Anything matching these in the .vsix is a .vscodeignore mistake. */
 const FORBIDDEN = [/\/node_modules\//, /\.ts$/, /\.map$/, /^extension\/(server|client|scripts|test-fixtures|out)\//];

@@ -1,10 +1,12 @@
 // The VS Code extension entry point: starts the bundled wasm-safety language server (dist/server.js)
 // and wires the output channel, the language status item and the commands (edit-commands.ts: fix-all
-// and the suppression snippet). All analysis happens
+// and the suppression snippet; doc-commands.ts: rule documentation and the failure-class report).
+// All analysis happens
 // in the server; the client only launches it and forwards documents, file events and settings.
 
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
+import { documentationInitializationOptions, registerDocCommands } from './doc-commands';
 import { INITIALIZATION_OPTIONS, registerEditCommands } from './edit-commands';
 import { CLIENT_ID, CLIENT_NAME, clientOptions, serverOptions } from './server-launch';
 import { SHOW_OUTPUT_COMMAND, ServerStatus } from './status';
@@ -18,7 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   status = new ServerStatus();
   const { options, watchers } = clientOptions(outputChannel);
-  options.initializationOptions = INITIALIZATION_OPTIONS;
+  options.initializationOptions = { ...INITIALIZATION_OPTIONS, ...documentationInitializationOptions };
   const languageClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions(context.extensionPath), options);
   client = languageClient;
   const serverStatus = status;
@@ -30,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     languageClient.onDidChangeState((event) => serverStatus.show(event.newState)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => outputChannel.show(true)),
     ...registerEditCommands(() => client),
+    ...registerDocCommands(context, () => client),
     vscode.commands.registerCommand(RESTART_COMMAND, async () => {
       outputChannel.appendLine('Restarting the wasm-safety server…');
       serverStatus.expectStop(true);

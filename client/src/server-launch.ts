@@ -4,7 +4,10 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { explicitSection } from './explicit-settings';
 import {
+  type ConfigurationParams,
+  type Middleware,
   RevealOutputChannelOn,
   TransportKind,
   type DocumentSelector,
@@ -33,6 +36,8 @@ export const DOCUMENT_SELECTOR: DocumentSelector = SERVED_LANGUAGES.flatMap((lan
 export const WATCHED_FILE_GLOBS = [
   '**/{Cargo.toml,Cargo.lock,package.json,*.rs,*.ts,*.tsx,*.js,*.mjs,*.cjs,*.wasm}',
   '**/.cargo/config{,.toml}',
+  // wasm-safety.json and baseline files (named wasm-safety*.json to be noticed without a restart).
+  '**/wasm-safety*.json',
 ] as const;
 
 /** A fixed port so a "Attach to Node process" launch configuration can find a debug-mode server. */
@@ -61,8 +66,31 @@ export function clientOptions(outputChannel: vscode.OutputChannel): {
       documentSelector: DOCUMENT_SELECTOR,
       synchronize: { fileEvents: watchers, configurationSection: CONFIGURATION_SECTION },
       outputChannel,
+      middleware: settingsMiddleware,
       // Findings are in the Problems view; the log is there for bug reports, not to pop up.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     },
   };
 }
+
+/** The `wasmSafety` settings the server reads (everything in package.json's configuration but the client's own `trace.server`). */
+const SERVER_SETTING_KEYS = ['enable', 'rules', 'debounceMs', 'classifierNames', 'classifierModule', 'extraJsCallPoints', 'maxFileSize', 'parseBudgetMs'] as const;
+
+/**
+ * Answers the server's `workspace/configuration` requests for `wasmSafety` with only the settings the
+ * user set explicitly (see explicit-settings.ts): defaults must not override wasm-safety.json.
+ */
+const settingsMiddleware: Middleware = {
+  workspace: {
+    configuration: async (params: ConfigurationParams, token, next) => {
+      const answers = await next(params, token);
+      if (!Array.isArray(answers)) return answers;
+      return params.items.map((item, i) => {
+        if (item.section !== CONFIGURATION_SECTION) return answers[i];
+        const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+        const configuration = vscode.workspace.getConfiguration(CONFIGURATION_SECTION, scope);
+        return explicitSection(SERVER_SETTING_KEYS, (key) => configuration.inspect(key));
+      });
+    },
+  },
+};

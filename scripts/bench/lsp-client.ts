@@ -18,6 +18,8 @@ export class BenchLspClient {
   private readonly waiters = new Map<string, { version: number; resolve: (p: PublishedDiagnostics) => void }>();
   private progressDone: (() => void) | undefined;
   private stderr = '';
+  /** The version of the last publish per URI (for error messages). */
+  readonly lastPublished = new Map<string, number | undefined>();
 
   constructor(cliPath: string, extraNodeArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env) {
     this.process = spawn(process.execPath, [...extraNodeArgs, cliPath, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
@@ -26,6 +28,7 @@ export class BenchLspClient {
     });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
+      this.lastPublished.set(p.uri, p.version);
       const waiter = this.waiters.get(p.uri);
       if (waiter && p.version !== undefined && p.version >= waiter.version) {
         this.waiters.delete(p.uri);
@@ -75,7 +78,7 @@ export class BenchLspClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(uri);
-        reject(new Error(`no diagnostics for ${uri} version ${version} within ${timeoutMs} ms; server stderr: ${this.stderr}`));
+        reject(new Error(`no diagnostics for ${uri} version ${version} within ${timeoutMs} ms (last published: version ${this.lastPublished.get(uri)}); server stderr: ${this.stderr}`));
       }, timeoutMs);
       this.waiters.set(uri, { version, resolve: (p) => { clearTimeout(timer); resolve(p); } });
     });
@@ -93,9 +96,9 @@ export class BenchLspClient {
     return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  /** Asks the server to collect garbage (only answered when started with the bench hook). */
-  async collectGarbage(): Promise<boolean> {
-    return (await this.connection.sendRequest('wasmSafety/bench/collectGarbage')) === true;
+  /** Asks the server to collect garbage (only answered when started with the bench hook); returns its memory breakdown. */
+  async collectGarbage(): Promise<{ collected: boolean; memory: NodeJS.MemoryUsage } | undefined> {
+    return (await this.connection.sendRequest('wasmSafety/bench/collectGarbage')) as { collected: boolean; memory: NodeJS.MemoryUsage };
   }
 
   /** VmRSS of the server process, in bytes. */

@@ -210,6 +210,7 @@ describe('.vsix contents (vsce ls)', { skip: skipUnbundled }, () => {
       ...BUNDLES.map((b) => `dist/${b}`),
       ...WASM_FILES.map((w) => `dist/${w}`),
       ...docPages.map((d) => `docs/rules/${d}`),
+      'schemas/wasm-safety.schema.json',
     ]) {
       assert.ok(listed.includes(file), `${file} is packaged`);
     }

@@ -10,6 +10,7 @@ import {
   type LintSettings, ParsedDocument, type Rule,
 } from '../src/analysis/index';
 import { findSuppressionDirectives, type SuppressionDirective } from '../src/analysis/engine/suppression-comments';
+import { suppressionInsertion } from '../src/analysis/engine/suppression-edits';
 import { loadGrammars } from '../src/host/wasm-files';
 import { buildCaseWorkspace } from './support/fixture-runner';
 
@@ -260,6 +261,13 @@ describe('Linter: in-source suppressions', () => {
     assert.deepEqual(brief(clean.findings), [{ ruleId: 'unused-suppression', suppressed: undefined }]);
   });
 
+  it('a file with syntax errors gets no "unused" verdicts (rules may be missing findings there)', () => {
+    const comment = '// wasm-safety-ignore-next-line torn-mut-self -- x';
+    const broken = withComment(comment).replace('pub fn parse_header', 'pub fn parse_header(');
+    assert.ok(!brief(lintRust(broken).findings).some((f) => f.ruleId === 'unused-suppression'));
+    assert.ok(brief(lintRust(withComment(comment)).findings).some((f) => f.ruleId === 'unused-suppression'), 'reported once it parses');
+  });
+
   it('the suppression rules can be turned off, and report nothing when the Linter is not given them', () => {
     const comment = '// wasm-safety-ignore-next-line no-such-rule, torn-mut-self -- x';
     const off: LintSettings = { ...DEFAULT_LINT_SETTINGS, rules: { 'invalid-suppression': { severity: 'off' }, 'unused-suppression': { severity: 'off' } } };
@@ -288,5 +296,73 @@ describe('Linter: in-source suppressions', () => {
     } finally {
       workspace.dispose();
     }
+  });
+});
+
+// ---- writing suppression comments (the editor's Disable actions) -------------------------------------
+
+describe('suppression comments written by the Disable actions', () => {
+  function insert(language: LanguageId, text: string, scope: 'next-line' | 'file', ruleId: string, at: string) {
+    const doc = new ParsedDocument(grammars, language, text);
+    try {
+      const offset = text.indexOf(at);
+      assert.ok(offset >= 0, at);
+      const insertion = suppressionInsertion(doc.tree.rootNode, text, language, new LineIndex(text), scope, ruleId, offset);
+      return insertion && { text: applyEdits(text, [insertion.edit]).text, snippet: insertion.snippet };
+    } finally {
+      doc.dispose();
+    }
+  }
+
+  it('this line: above the finding, indented like it, CRLF kept', () => {
+    assert.equal(insert('rust', 'fn a() {\r\n\tb();\r\n}\r\n', 'next-line', 'torn-mut-self', 'b()')?.text, 'fn a() {\r\n\t// wasm-safety-ignore-next-line torn-mut-self --\r\n\tb();\r\n}\r\n');
+  });
+
+  it('this file: after a shebang, the leading comment block and Rust inner attributes', () => {
+    const rust = '//! Crate docs.\n#![allow(dead_code)]\n#![cfg_attr(test, allow(unused))]\n\nfn a() { b(); }\n';
+    assert.equal(insert('rust', rust, 'file', 'torn-mut-self', 'b()')?.text,
+      '//! Crate docs.\n#![allow(dead_code)]\n#![cfg_attr(test, allow(unused))]\n// wasm-safety-ignore-file torn-mut-self --\n\nfn a() { b(); }\n');
+    const ts = '#!/usr/bin/env node\n/* License: MIT */\nimport x from "y";\nx();\n';
+    assert.equal(insert('javascript', ts, 'file', 'retry-after-abort', 'x();')?.text,
+      '#!/usr/bin/env node\n/* License: MIT */\n// wasm-safety-ignore-file retry-after-abort --\nimport x from "y";\nx();\n');
+    // A comment followed by code on its line ends the header.
+    assert.equal(insert('typescript', '/* a */ x();\n', 'file', 'retry-after-abort', 'x()')?.text, '// wasm-safety-ignore-file retry-after-abort --\n/* a */ x();\n');
+  });
+
+  it('appends the id to an existing comment for the same line or file, keeping its reason', () => {
+    const text = 'fn a() {\n    // wasm-safety-ignore-next-line torn-mut-self -- ok\n    b();\n}\n// wasm-safety-ignore-file static-mut-export-state -- single thread\n';
+    assert.equal(insert('rust', text, 'next-line', 'string-error-payload', 'b()')?.text.split('\n')[1], '    // wasm-safety-ignore-next-line torn-mut-self, string-error-payload -- ok');
+    assert.equal(insert('rust', text, 'file', 'string-error-payload', 'b()')?.text.split('\n')[4], '// wasm-safety-ignore-file static-mut-export-state, string-error-payload -- single thread');
+    assert.equal(insert('rust', text, 'next-line', 'torn-mut-self', 'b()'), undefined, 'already listed');
+    assert.equal(insert('rust', text, 'next-line', 'string-error-payload', 'b()')?.snippet, undefined, 'no reason to ask for');
+  });
+
+  it('offers no line comment where a new line would land inside a multi-line string', () => {
+    const text = 'fn a() {\n    let s = "first\nsecond"; b(s);\n}\n';
+    assert.equal(insert('rust', text, 'next-line', 'torn-mut-self', 'b(s)'), undefined);
+    assert.ok(insert('rust', text, 'file', 'torn-mut-self', 'b(s)'));
+  });
+
+  it('JSX children get `{/* … */}`; JavaScript inside a JSX expression and attributes keep `//`', () => {
+    const tsx = 'const v = (\n  <div>\n    <b />\n    {items.map((i) => {\n      return go(i);\n    })}\n  </div>\n);\n';
+    assert.equal(insert('tsx', tsx, 'next-line', 'retry-after-abort', '<b />')?.text.split('\n')[2], '    {/* wasm-safety-ignore-next-line retry-after-abort -- */}');
+    assert.equal(insert('tsx', tsx, 'next-line', 'retry-after-abort', '{items')?.text.split('\n')[3], '    {/* wasm-safety-ignore-next-line retry-after-abort -- */}');
+    assert.equal(insert('tsx', tsx, 'next-line', 'retry-after-abort', 'return go')?.text.split('\n')[4], '      // wasm-safety-ignore-next-line retry-after-abort --');
+    assert.equal(insert('tsx', tsx, 'next-line', 'retry-after-abort', '<b />')?.snippet, '    {/* wasm-safety-ignore-next-line retry-after-abort -- ${1:why this is safe} */\\}\n');
+  });
+
+  it('an inserted comment, once given a reason, suppresses the finding it was made for (round trip)', () => {
+    const text = withComment('');
+    const lines = new LineIndex(text);
+    const doc = new ParsedDocument(grammars, 'rust', text);
+    let fixed: string;
+    try {
+      const at = text.indexOf('JsValue::from_str');
+      const insertion = suppressionInsertion(doc.tree.rootNode, text, 'rust', lines, 'next-line', 'string-error-payload', at)!;
+      fixed = applyEdits(text, [insertion.edit]).text.replace('string-error-payload --', 'string-error-payload -- logged only');
+    } finally {
+      doc.dispose();
+    }
+    assert.deepEqual(brief(lintRust(fixed).findings), [{ ruleId: 'string-error-payload', suppressed: 'logged only' }]);
   });
 });

@@ -10,6 +10,11 @@ export interface AnalysisSettings {
   readonly classifierModule: string;
   /** Extra Rust function/method names that call out to JS synchronously (R01). */
   readonly extraJsCallPoints: readonly string[];
+  /**
+   * Absolute glob patterns (text/glob.ts `anchorGlob`) of modules to treat as wasm-bindgen bindings even
+   * without glue markers (config file `bindingModules`): their imports become wasm calls and they are not linted.
+   */
+  readonly bindingModules: readonly string[];
   /** Files larger than this (UTF-16 code units) are skipped with a notice. */
   readonly maxFileSize: number;
   /** A file's parse is abandoned after this many milliseconds, with a notice. */
@@ -27,6 +32,7 @@ export const DEFAULT_SETTINGS: AnalysisSettings = {
   classifierNames: ['classifyWasmError', 'isWasmFatal', 'isRecoverableWasmError', 'isPanicError'],
   classifierModule: 'src/wasm-errors.ts',
   extraJsCallPoints: [],
+  bindingModules: [],
   maxFileSize: 4 * 1024 * 1024,
   parseBudgetMs: 5000,
   analysisBudgetMs: DEFAULT_ANALYSIS_BUDGET_MS,

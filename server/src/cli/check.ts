@@ -14,21 +14,24 @@
 // twice (once for its summary, once for linting; its own summary reuses the lint's tree), and nothing
 // iterates over pairs of files.
 //
-// Linting runs on worker threads (`concurrency`, lint-pool.ts) or in this thread (concurrency 1, or few
-// files); `shard` keeps a deterministic part of the files to lint (shard.ts) while indexing still sees
-// everything. Results are consumed in sorted path order either way, so the report is the same.
+// Linting runs on worker threads (`concurrency`, lint-pool.ts) or in this thread (concurrency 1, or a
+// small check); `shard` keeps a deterministic part of the files to lint (shard.ts) while indexing still
+// sees everything. Results are consumed in sorted path order either way, so the report is the same.
+// Settings travel with each file as plain data; --fix, the baseline and formatting run here, on the
+// collected results.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ALL_RULES, DEFAULT_LINT_SETTINGS, DEFAULT_SETTINGS, dirname, isWithin, type InternalError, Linter,
-  type LintResult, type LintSettings, type Notice, type Rule, Workspace,
+  ALL_RULES, dirname, type Finding, isWithin, type InternalError, Linter, type LintResult, type Notice, type Rule, Workspace,
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
+import { applySafeFixesOnDisk, type FixSummary } from './fix';
+import { CheckConfiguration } from './check-config';
 import { defaultConcurrency, lintInWorkers, MIN_CHARS_FOR_WORKERS } from './lint-pool';
 import { inShard, type Shard } from './shard';
-import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportedFinding, type ReportNotice } from './report';
+import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
 
 export interface CheckOptions {
   /** Paths as the user typed them (resolved against `cwd`). */
@@ -39,15 +42,22 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Test-only: make this rule throw (Linter fault injection), to exercise the internal-error path end to end. */
   readonly faultInjection?: string;
+  /** `--fix`: apply safe fixes on disk before reporting (fix.ts); the summary goes to `onFixed`. */
+  readonly fix?: boolean;
+  readonly onFixed?: (summary: FixSummary) => void;
+  /** Config files, per-file settings, ignored paths and the baseline (default: nearest config files, baseline applied). */
+  readonly configuration?: CheckConfiguration;
   /**
-   * Compute (and syntax-check) fixes: needed by outputs that list fixes and by --fix; plain text
-   * output does not show them. Default true.
+   * Compute (and syntax-check) fixes: needed by outputs that list fixes; text, SARIF and GitHub output
+   * do not show them (--fix computes its own). Default true.
    */
   readonly withFixes?: boolean;
-  /** Lint worker threads; 1 lints in this thread. Default: os.availableParallelism(). */
+  /** Lint worker threads; 1 lints in this thread. Default: os.availableParallelism() for large checks. */
   readonly concurrency?: number;
   /** Lint only this deterministic part of the files (CI matrices); indexing still covers everything. */
   readonly shard?: Shard;
+  /** Told how the lint ran: on how many worker threads (0 = in this thread). For tests and diagnostics. */
+  readonly onLintThreads?: (threads: number) => void;
 }
 
 interface Target {
@@ -87,10 +97,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     }
   }
 
+  const config = options.configuration ?? new CheckConfiguration({ cwd: options.cwd, rules });
+  // Read and parse limits for the whole run (the Linter still applies each file's own maxFileSize).
+  const { maxFileBytes, parseBudgetMs } = config.runLimits(targets.map((t) => (t.isDirectory ? t.workspacePath : dirname(t.workspacePath))));
   const grammars = await loadGrammars();
-  const workspace = new Workspace(grammars, { roots: [...indexRoots].map(toWorkspacePath), parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs });
+  const workspace = new Workspace(grammars, { roots: [...indexRoots].map(toWorkspacePath), parseBudgetMs });
   try {
-    const maxFileBytes = DEFAULT_SETTINGS.maxFileSize;
     // One call for all roots: the scanner remembers visited folders, so nested roots are read once.
     const scan = await scanIntoWorkspace(workspace, [...indexRoots], { maxFileBytes });
     for (const target of targets) loadAncestorConfigs(workspace, target.isDirectory ? target.absolute : path.dirname(target.absolute), maxFileBytes);
@@ -106,12 +118,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       notices.push({ level: notice.level, path: displayPath(options.cwd, notice.path), absolutePath: notice.path, message: notice.message });
     };
     // Files outside the checked paths were only indexed: their read problems are not the user's question.
-    for (const notice of scan.notices) if (isInTargets(notice.path)) addNotice(notice);
+    for (const notice of scan.notices) if (isInTargets(notice.path) && !config.isIgnored(notice.path)) addNotice(notice);
 
     const toLint = new Set<string>();
     for (const target of targets) {
       if (target.isDirectory) {
-        for (const file of scan.lintable) if (isWithin(target.workspacePath, file)) toLint.add(file);
+        for (const file of scan.lintable) if (isWithin(target.workspacePath, file) && !config.isIgnored(file)) toLint.add(file);
+      } else if (config.isIgnored(target.workspacePath)) {
+        // Named explicitly but ignored by the config file: not linted, not reported (like ESLint's ignore files).
       } else if (workspace.languageOf(target.workspacePath)) {
         toLint.add(target.workspacePath);
       } else if (!seenNoticeFor(seenNotices, target.workspacePath)) {
@@ -131,28 +145,40 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       for (const file of [...toLint]) if (!inShard(displayPath(options.cwd, file), shard)) toLint.delete(file);
     }
 
+    const linter = new Linter(rules, grammars);
+    if (options.fix) {
+      const fixed = applySafeFixesOnDisk({
+        workspace, linter, files: [...toLint].sort(), settingsFor: (file) => config.settingsFor(file),
+        markSuppressed: (file, found, text) => config.applyBaseline(found, (p) => (p === file ? text : workspace.fileText(p)), (p) => p === file).findings,
+      });
+      for (const notice of fixed.notices) addNotice(notice);
+      options.onFixed?.(fixed.summary);
+    }
     const resolver = new LocationResolver(options.cwd, (p) => workspace.fileText(p));
-    const findings: ReportedFinding[] = [];
+    const linted: Finding[] = [];
     const internalErrors: InternalError[] = [];
-    const files = [...toLint].sort().map((path) => ({ path, settings: settingsFor(path) }));
+    const files = [...toLint].sort().map((file) => ({ path: file, settings: config.settingsFor(file) }));
     const withFixes = options.withFixes ?? true;
+    // An explicit --concurrency is obeyed; the default only starts workers when there is enough to do.
     const concurrency = options.concurrency ?? defaultConcurrency();
     const allRegistered = rules.every((r) => ALL_RULES.includes(r));
-    let results: ReadonlyMap<string, LintResult>;
     const charsToLint = files.reduce((n, f) => n + (workspace.fileText(f.path)?.length ?? 0), 0);
-    if (concurrency > 1 && charsToLint >= MIN_CHARS_FOR_WORKERS && allRegistered) {
+    const worthWorkers = options.concurrency !== undefined ? files.length > 1 : charsToLint >= MIN_CHARS_FOR_WORKERS;
+    let results: ReadonlyMap<string, LintResult>;
+    if (concurrency > 1 && worthWorkers && allRegistered) {
+      options.onLintThreads?.(Math.min(concurrency, files.length));
       const rustFiles = workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust');
       results = await lintInWorkers(files, rustFiles, concurrency, {
         indexRoots: [...indexRoots],
         ancestorConfigDirs: targets.map((t) => (t.isDirectory ? t.absolute : path.dirname(t.absolute))),
         maxFileBytes,
-        parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs,
+        parseBudgetMs,
         ruleIds: rules.map((r) => r.id),
         withFixes,
         faultInjection: options.faultInjection,
       });
     } else {
-      const linter = new Linter(rules, grammars);
+      options.onLintThreads?.(0);
       const inProcess = new Map<string, LintResult>();
       for (const { path: file, settings } of files) {
         inProcess.set(file, linter.lintFile(workspace, file, { settings, withFixes, faultInjection: options.faultInjection }));
@@ -162,10 +188,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     for (const { path: file } of files) {
       const result = results.get(file);
       if (!result) throw new Error(`no lint result for ${file}`);
-      for (const finding of result.findings) findings.push(resolver.resolve(finding));
+      linted.push(...result.findings);
       for (const notice of result.notices) addNotice(notice);
       internalErrors.push(...result.internalErrors);
     }
+    // Post-lint, in the main thread: the baseline marks accepted findings (suppression: external).
+    const baselined = config.applyBaseline(linted, (p) => workspace.fileText(p), isInTargets);
+    const findings = baselined.findings.map((f) => resolver.resolve(f));
+    notices.push(...config.notices(), ...baselined.notices);
     for (const error of internalErrors) {
       notices.push({
         level: 'error', path: displayPath(options.cwd, error.path), absolutePath: error.path, ruleId: error.ruleId,
@@ -186,14 +216,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   } finally {
     workspace.dispose();
   }
-}
-
-/**
- * The settings a file is linted with: plain serialisable data (lint workers receive it per file).
- * The hook where per-file configuration plugs in.
- */
-function settingsFor(_path: string): LintSettings {
-  return DEFAULT_LINT_SETTINGS;
 }
 
 function seenNoticeFor(seen: ReadonlySet<string>, wsPath: string): boolean {

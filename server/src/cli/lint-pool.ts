@@ -14,7 +14,7 @@ import type { LintResult, LintSettings, RustFileSummary } from '../analysis/inde
 import { type FromWorker, LINT_WORKER_MARK, type ToWorker, type WorkerSetup } from './lint-worker';
 
 /**
- * Below this much source text to lint, the in-process loop is used whatever --concurrency says:
+ * Without an explicit --concurrency, below this much source text to lint the in-process loop is used:
  * starting a worker (loading the bundle, compiling the grammars, re-reading the workspace) costs about
  * a second of CPU, more than it saves on a small check.
  */

@@ -8,14 +8,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GrammarLoadError } from '../analysis/index';
-import { CHECK_USAGE, LSP_USAGE, type ParsedCommand, parseCommandLine, USAGE } from './args';
+import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, REPORT_USAGE, USAGE } from './args';
+import { runBaselineCommand } from './baseline-command';
 import { runCheck } from './check';
+import { describeFixSummary } from './fix';
 import { formatGithub } from './formatters/github';
+import { CheckConfiguration } from './check-config';
 import { formatJson } from './formatters/json';
 import { formatSarif, gitRootOf, sarifOptionsFor } from './formatters/sarif';
 import { formatText } from './formatters/text';
+import { formatInventoryJson, formatInventoryMarkdown, runInventory } from './inventory-command';
 import { maxWarningsExceeded } from './max-warnings';
 import { type CheckReport, countBySeverity, type ReportNotice } from './report';
+import { ALL_RULES } from '../analysis/index';
 import type * as LanguageServer from '../lsp/server';
 import type * as LanguageServerNode from 'vscode-languageserver/node';
 
@@ -44,19 +49,23 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
     const command = parseCommandLine(argv);
     switch (command.kind) {
       case 'help':
-        stdout.write(command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE);
+        stdout.write(usageOf(command.topic));
         return EXIT_OK;
       case 'version':
         stdout.write(`${environment.version}\n`);
         return EXIT_OK;
       case 'usage-error':
-        stderr.write(`wasm-safety: ${command.message}\n\n${command.topic === 'check' ? CHECK_USAGE : command.topic === 'lsp' ? LSP_USAGE : USAGE}`);
+        stderr.write(`wasm-safety: ${command.message}\n\n${usageOf(command.topic)}`);
         return EXIT_USAGE_OR_INTERNAL;
       case 'lsp':
         await (environment.startLanguageServer ?? startBundledLanguageServer)();
         return EXIT_OK;
       case 'check':
         return await check(command, environment);
+      case 'baseline':
+        return await runBaselineCommand(command, environment);
+      case 'report':
+        return await report(command.paths, command.format, command.output, environment);
     }
   } catch (e) {
     // A grammar that does not load is a broken installation, not a bug: its message names the file; no stack.
@@ -66,6 +75,34 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
     }
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE_OR_INTERNAL;
+  }
+}
+
+async function report(paths: readonly string[], format: 'md' | 'json', output: string | undefined, environment: CliEnvironment): Promise<number> {
+  const result = await runInventory({ paths, cwd: environment.cwd, toolVersion: environment.version });
+  for (const notice of result.notices) if (notice.level === 'error') environment.stderr.write(noticeLine(notice));
+  const file = output === undefined ? undefined : path.resolve(environment.cwd, output);
+  const rendered = format === 'json'
+    ? formatInventoryJson(result.inventory, environment.cwd)
+    : formatInventoryMarkdown(result.inventory, environment.cwd, paths, file ? path.dirname(file) : undefined);
+  if (!writeOutput(rendered, output, environment)) return EXIT_USAGE_OR_INTERNAL;
+  return result.executionSuccessful ? EXIT_OK : EXIT_USAGE_OR_INTERNAL;
+}
+
+/** Writes to stdout, or to `output` (folders created); false after a write error (already reported). */
+function writeOutput(rendered: string, output: string | undefined, environment: CliEnvironment): boolean {
+  if (output === undefined) {
+    environment.stdout.write(rendered);
+    return true;
+  }
+  const file = path.resolve(environment.cwd, output);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, rendered);
+    return true;
+  } catch (e) {
+    environment.stderr.write(`wasm-safety: cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return false;
   }
 }
 
@@ -80,16 +117,30 @@ async function startBundledLanguageServer(): Promise<void> {
   startServer(createConnection(ProposedFeatures.all));
 }
 
+function usageOf(topic: HelpTopic | undefined): string {
+  return topic === 'check' ? CHECK_USAGE : topic === 'lsp' ? LSP_USAGE : topic === 'baseline' ? BASELINE_USAGE : topic === 'report' ? REPORT_USAGE : USAGE;
+}
+
 async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environment: CliEnvironment): Promise<number> {
-  const { paths, format, output, maxWarnings } = command;
+  const { paths, format, output } = command;
+  if (command.config !== undefined && !fs.existsSync(path.resolve(environment.cwd, command.config))) {
+    environment.stderr.write(`wasm-safety: config file ${command.config} does not exist\n`);
+    return EXIT_USAGE_OR_INTERNAL;
+  }
+  const configuration = new CheckConfiguration({
+    cwd: environment.cwd, rules: ALL_RULES, configFile: command.config, baselineFile: command.baseline, baselineMode: command.noBaseline ? 'ignore' : 'apply',
+  });
   const report = await runCheck({
     paths,
+    configuration,
     cwd: environment.cwd,
     toolVersion: environment.version,
+    fix: command.fix === true,
     concurrency: command.concurrency,
     shard: command.shard,
     // Only JSON lists fixes: the other outputs skip computing (and re-parsing to check) them.
     withFixes: format === 'json',
+    onFixed: (summary) => environment.stderr.write(`wasm-safety: ${describeFixSummary(summary)}\n`),
     // Test hook (undocumented in --help): lets the CLI tests prove a crashing rule exits 2.
     faultInjection: environment.env.WASM_SAFETY_FAULT_INJECTION || undefined,
   });
@@ -119,7 +170,7 @@ async function check(command: Extract<ParsedCommand, { kind: 'check' }>, environ
       return EXIT_USAGE_OR_INTERNAL;
     }
   }
-  const tooManyWarnings = maxWarningsExceeded(report, maxWarnings);
+  const tooManyWarnings = maxWarningsExceeded(report, command.maxWarnings);
   if (tooManyWarnings) environment.stderr.write(`${tooManyWarnings}\n`);
   const code = exitCodeOf(report);
   return code === EXIT_OK && tooManyWarnings ? EXIT_FINDINGS : code;
@@ -131,7 +182,7 @@ export function exitCodeOf(report: CheckReport): number {
   return countBySeverity(report.findings).error > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function noticeLine(notice: ReportNotice): string {
+export function noticeLine(notice: ReportNotice): string {
   const where = notice.path !== undefined ? `${notice.path}: ` : '';
   const rule = notice.ruleId !== undefined ? ` [${notice.ruleId}]` : '';
   let line = `wasm-safety: ${notice.level}: ${where}${notice.message}${rule}\n`;

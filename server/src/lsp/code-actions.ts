@@ -4,7 +4,7 @@
 // (analysis/engine/suppression-edits.ts); and `source.fixAll.wasm-safety`, which applies only safe
 // fixes to a fixed point with the same `fixToFixedPoint` the CLI uses. The "Fix all auto-fixable
 // problems" command (`workspace/executeCommand` FIX_ALL_COMMAND) computes the same edit and applies it
-// with `workspace/applyEdit`. Suppressed findings get neither fixes nor actions. Fixes are computed on
+// with `workspace/applyEdit`. Suppressed findings (comment or baseline) get neither fixes nor actions. Fixes are computed on
 // demand (lint with `withFixes`) and cached per document version and workspace revision. A request
 // whose diagnostics (or command arguments) belong to another document version is refused: its ranges
 // no longer match the text.
@@ -21,6 +21,7 @@ import {
 import { type InsertedSuppressionScope, suppressionInsertion } from '../analysis/engine/suppression-edits';
 import { SUPPRESSION_RULE_IDS } from '../analysis/engine/suppressions';
 import type { OpenDocument } from './documents';
+import type { RuleDocumentation } from './rule-documentation';
 import { diagnosticRef, type ServerSettings, textRange } from './from-lsp';
 import type { Session } from './session';
 import { DIAGNOSTIC_SOURCE, fileUri, findingFingerprint, toDiagnostic, toWorkspaceEdit, type WorkspaceEditOptions } from './to-lsp';
@@ -55,8 +56,11 @@ export class CodeActionProvider {
   private readonly cache = new Map<string, CachedLint>();
   private readonly editOptions: WorkspaceEditOptions;
 
-  /** `snippetCommand`: the client command that inserts a snippet (from initializationOptions), if any. */
-  constructor(private readonly session: Session, private readonly snippetCommand?: string) {
+  /**
+   * `snippetCommand`: the client command that inserts a snippet (from initializationOptions), if any.
+   * `docs`: adds a "Show documentation for <rule-id>" action per finding (rule-documentation.ts).
+   */
+  constructor(private readonly session: Session, private readonly snippetCommand?: string, private readonly docs?: RuleDocumentation) {
     this.editOptions = {
       documentChanges: session.client.documentChanges,
       createFiles: session.client.createFiles,
@@ -85,7 +89,7 @@ export class CodeActionProvider {
 
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    if (wants(only, CodeActionKind.QuickFix)) actions.push(...this.quickFixes(open, params, settings));
+    if (wants(only, CodeActionKind.QuickFix)) actions.push(...this.quickFixes(open, params, settings), ...(this.docs?.codeActions(params) ?? []));
     // Fix-all runs only when asked for by kind (on save, or the Source Action menu).
     if (only !== undefined && wants(only, FIX_ALL_KIND)) {
       const fixAll = this.fixAll(open, settings);
@@ -210,7 +214,7 @@ export class CodeActionProvider {
       fixed = fixToFixedPoint(original, path, (text) => {
         if (text === original) return initial;
         workspace.setFile(path, text, keepTree);
-        return localSafeFixes(linter.lintFile(workspace, path, { settings: settings.lint, withFixes: true }).findings);
+        return localSafeFixes(this.session.config.markBaselined(path, linter.lintFile(workspace, path, { settings: settings.lint, withFixes: true }).findings, text));
       });
     } finally {
       workspace.setFile(path, original, keepTree);
@@ -224,8 +228,10 @@ export class CodeActionProvider {
     const key = `${open.document.version}|${this.session.revision}`;
     const cached = this.cache.get(open.path);
     if (cached?.key === key) return cached.result;
-    const result = this.session.linter.lintFile(this.session.workspace, open.path, { settings: settings.lint, withFixes: true });
-    this.session.log.internalErrors(result.internalErrors);
+    const linted = this.session.linter.lintFile(this.session.workspace, open.path, { settings: settings.lint, withFixes: true });
+    this.session.log.internalErrors(linted.internalErrors);
+    // Baselined findings are hidden like commented ones: no actions, and fix-all leaves them alone.
+    const result = { ...linted, findings: this.session.config.markBaselined(open.path, linted.findings, open.document.getText()) };
     this.cache.set(open.path, { key, result });
     return result;
   }

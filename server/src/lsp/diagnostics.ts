@@ -1,7 +1,7 @@
 // Linting and publishing diagnostics. An edited document is linted as soon as the server is idle
-// (`debounceMs`, default 0, adds an optional quiet time): the lint runs from a setImmediate callback,
-// i.e. after every message already received has been handled, so edits that arrive while a lint is
-// running are coalesced into one run for the newest version (the Workspace re-parses lazily, so they
+// (`debounceMs`, default 0, adds an optional quiet time): the lint runs once every message already
+// received has been handled (see schedule), so edits that arrive while a lint is running are
+// coalesced into one run for the newest version (the Workspace re-parses lazily, so they
 // also cost one incremental parse). A fixed debounce was dropped because it adds its whole delay to
 // every keystroke's feedback even when the server has nothing else to do. A run is dropped when a
 // newer version arrived meanwhile, so every publish carries the version it was computed for and that
@@ -12,7 +12,7 @@
 // close) and published without a version.
 
 import { type Diagnostic, PublishDiagnosticsNotification } from 'vscode-languageserver';
-import { LineIndex, type LintResult } from '../analysis/index';
+import { type Finding, LineIndex, type LintResult } from '../analysis/index';
 import type { Session } from './session';
 import { toDiagnostic } from './to-lsp';
 
@@ -61,8 +61,23 @@ export class DiagnosticsPublisher {
       this.timers.delete(path);
       await this.lintOpenDocument(path);
     });
-    // 0: as soon as the messages already received are handled (setImmediate runs after I/O callbacks).
-    pending = delayMs > 0 ? { kind: 'timeout', handle: setTimeout(run, delayMs) } : { kind: 'immediate', handle: setImmediate(run) };
+    if (delayMs > 0) {
+      pending = { kind: 'timeout', handle: setTimeout(run, delayMs) };
+    } else {
+      // 0: once the messages already received are handled. vscode-jsonrpc handles one queued message
+      // per event-loop turn (setImmediate), so a lint due on the next turn would run between every two
+      // queued edits; due two turns later, it is pushed back by each further queued edit (which
+      // reschedules it) and runs once the queue is empty, for the newest version.
+      const firstTurn: PendingLint = {
+        kind: 'immediate',
+        handle: setImmediate(() => {
+          if (this.timers.get(path) !== firstTurn) return;
+          pending = { kind: 'immediate', handle: setImmediate(run) };
+          this.timers.set(path, pending);
+        }),
+      };
+      pending = firstTurn;
+    }
     this.timers.set(path, pending);
   }
 
@@ -93,7 +108,7 @@ export class DiagnosticsPublisher {
     this.logResult(result);
     const text = session.workspace.fileText(path) ?? '';
     const file = { uri: session.uriOf(path), lines: new LineIndex(text) };
-    const diagnostics = result.findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
+    const diagnostics = visible(session.config.markBaselined(path, result.findings, text)).map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
     this.publish(path, file.uri, diagnostics, undefined, true);
   }
 
@@ -133,7 +148,8 @@ export class DiagnosticsPublisher {
       const result = session.linter.lintFile(session.workspace, path, { settings: settings.lint });
       this.logResult(result);
       const file = { uri: open.document.uri, lines: new LineIndex(open.document.getText()) };
-      const diagnostics = result.findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
+      const findings = visible(session.config.markBaselined(path, result.findings, open.document.getText()));
+      const diagnostics = findings.map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
       this.publish(path, file.uri, diagnostics, version, trigger === 'dependency');
     }
     if (trigger === 'edit' && session.affectsOtherFiles(path)) {
@@ -168,4 +184,9 @@ export class DiagnosticsPublisher {
     this.session.log.internalErrors(result.internalErrors);
     this.session.log.notices(result.notices);
   }
+}
+
+/** Suppressed findings (suppression comment, baseline) are kept in results but never shown. */
+function visible(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !f.suppression);
 }

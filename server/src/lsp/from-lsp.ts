@@ -1,13 +1,12 @@
 // Conversions from LSP data to the analysis model: document URIs to workspace paths, LSP ranges to
 // UTF-16 offsets, client capabilities to the few features the server adapts to, the `wasmSafety`
-// settings object to LintSettings, and a diagnostic's `data` back to the finding it was made from.
+// settings object to an override layer, and a diagnostic's `data` back to the finding it was made from.
 // The only other place that knows both worlds is to-lsp.ts (the opposite direction).
 
 import { fileURLToPath } from 'node:url';
 import type { ClientCapabilities, Range } from 'vscode-languageserver';
 import {
-  type AnalysisSettings, type ConfiguredSeverity, DEFAULT_SETTINGS, type LineIndex, type LintSettings, type RuleSettings,
-  type TextRange,
+  type ConfigLayer, type LineIndex, type LintSettings, mergeLintSettings, readConfigLayer, type RuleMeta, type TextRange,
 } from '../analysis/index';
 import { toWorkspacePath } from '../host/disk-workspace';
 
@@ -83,12 +82,18 @@ export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures
   };
 }
 
-/** The server's view of the `wasmSafety` settings section for one resource. */
+/**
+ * The server's view of the `wasmSafety` settings section for one resource. `editorLayer` holds only
+ * what the client sent (the VS Code client sends only values the user set explicitly, see
+ * client/src/settings-middleware.ts), so it overrides the config file while unset settings do not;
+ * `lint` is the defaults with the editor layer applied (Session.settingsFor adds the config file).
+ */
 export interface ServerSettings {
   /** False: no diagnostics for the resource (published ones are cleared). */
   readonly enable: boolean;
   /** Quiet time after the last keystroke before an open document is linted. */
   readonly debounceMs: number;
+  readonly editorLayer: ConfigLayer;
   readonly lint: LintSettings;
 }
 
@@ -98,26 +103,25 @@ const MAX_DEBOUNCE_MS = 10_000;
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   enable: true,
   debounceMs: DEFAULT_DEBOUNCE_MS,
-  lint: { analysis: DEFAULT_SETTINGS, rules: {} },
+  editorLayer: {},
+  lint: mergeLintSettings([]),
 };
 
-const CONFIGURED_SEVERITIES: readonly ConfiguredSeverity[] = ['error', 'warning', 'info', 'hint', 'off'];
+/** Settings of the `wasmSafety` section that map to config-file keys (the rest are editor-only). */
+const EDITOR_CONFIG_KEYS = new Set(['rules', 'classifierNames', 'classifierModule', 'extraJsCallPoints', 'maxFileSize', 'parseBudgetMs'] as const);
+/** Editor-only settings: read here or by the client, never an "unknown key". */
+const EDITOR_ONLY_KEYS = new Set(['enable', 'debounceMs', 'trace']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string');
-}
-
 /**
  * Reads the `wasmSafety` section (as the client sent it: anything, or null when unset) into
  * ServerSettings. Invalid values fall back to their defaults and are reported through `warn`.
- * Besides the documented `enable`, `rules` and `debounceMs`, the analysis settings (`classifierNames`,
- * `classifierModule`, `extraJsCallPoints`, `maxFileSize`, `parseBudgetMs`, `analysisBudgetMs`) are honoured when present.
+ * `classifierModule` stays as given (relative values are relative to the workspace folder).
  */
-export function serverSettings(raw: unknown, knownRuleIds: ReadonlySet<string>, warn: (message: string) => void): ServerSettings {
+export function serverSettings(raw: unknown, rules: readonly RuleMeta[], warn: (message: string) => void): ServerSettings {
   if (raw === null || raw === undefined) return DEFAULT_SERVER_SETTINGS;
   if (!isRecord(raw)) {
     warn(`wasmSafety settings: expected an object, got ${JSON.stringify(raw)}; using defaults`);
@@ -126,47 +130,22 @@ export function serverSettings(raw: unknown, knownRuleIds: ReadonlySet<string>, 
 
   let enable = DEFAULT_SERVER_SETTINGS.enable;
   if (typeof raw.enable === 'boolean') enable = raw.enable;
-  else if (raw.enable !== undefined) warn(`wasmSafety.enable: expected true or false, got ${JSON.stringify(raw.enable)}`);
+  else if (raw.enable !== undefined && raw.enable !== null) warn(`wasmSafety.enable: expected true or false, got ${JSON.stringify(raw.enable)}`);
 
   let debounceMs = DEFAULT_SERVER_SETTINGS.debounceMs;
   if (typeof raw.debounceMs === 'number' && Number.isFinite(raw.debounceMs) && raw.debounceMs >= 0) {
     debounceMs = Math.min(raw.debounceMs, MAX_DEBOUNCE_MS);
-  } else if (raw.debounceMs !== undefined) {
+  } else if (raw.debounceMs !== undefined && raw.debounceMs !== null) {
     warn(`wasmSafety.debounceMs: expected a number of milliseconds >= 0, got ${JSON.stringify(raw.debounceMs)}`);
   }
 
-  const rules: Record<string, RuleSettings> = {};
-  if (isRecord(raw.rules)) {
-    for (const [ruleId, value] of Object.entries(raw.rules)) {
-      if (!knownRuleIds.has(ruleId)) {
-        warn(`wasmSafety.rules: unknown rule id "${ruleId}" (ignored)`);
-        continue;
-      }
-      const severity = isRecord(value) ? value.severity : value;
-      const options = isRecord(value) && isRecord(value.options) ? value.options : undefined;
-      if (severity !== undefined && !CONFIGURED_SEVERITIES.includes(severity as ConfiguredSeverity)) {
-        warn(`wasmSafety.rules.${ruleId}: expected one of ${CONFIGURED_SEVERITIES.join(', ')}, got ${JSON.stringify(severity)}`);
-        continue;
-      }
-      rules[ruleId] = { severity: severity as ConfiguredSeverity | undefined, options };
-    }
-  } else if (raw.rules !== undefined) {
-    warn(`wasmSafety.rules: expected an object of rule id → severity, got ${JSON.stringify(raw.rules)}`);
-  }
-
-  const analysis: AnalysisSettings = {
-    classifierNames: isStringArray(raw.classifierNames) ? raw.classifierNames : DEFAULT_SETTINGS.classifierNames,
-    classifierModule: typeof raw.classifierModule === 'string' && raw.classifierModule !== '' ? raw.classifierModule : DEFAULT_SETTINGS.classifierModule,
-    extraJsCallPoints: isStringArray(raw.extraJsCallPoints) ? raw.extraJsCallPoints : DEFAULT_SETTINGS.extraJsCallPoints,
-    maxFileSize: positiveNumber(raw.maxFileSize) ?? DEFAULT_SETTINGS.maxFileSize,
-    parseBudgetMs: positiveNumber(raw.parseBudgetMs) ?? DEFAULT_SETTINGS.parseBudgetMs,
-    analysisBudgetMs: positiveNumber(raw.analysisBudgetMs) ?? DEFAULT_SETTINGS.analysisBudgetMs,
-  };
-  return { enable, debounceMs, lint: { analysis, rules } };
-}
-
-function positiveNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+  const editorLayer = readConfigLayer(raw, {
+    rules,
+    keys: EDITOR_CONFIG_KEYS,
+    extraKeys: EDITOR_ONLY_KEYS,
+    report: (key, message) => warn(`wasmSafety${key ? `.${key}` : ''}: ${message}`),
+  });
+  return { enable, debounceMs, editorLayer, lint: mergeLintSettings([editorLayer]) };
 }
 
 /** What `Diagnostic.data` carries (see to-lsp.ts `toDiagnostic`): enough to find the finding again. */

@@ -21,6 +21,8 @@ import { Session, type WorkspaceFolder } from './session';
 import { SettingsStore } from './settings-store';
 import { registerTestRequests, type TestHooks, testHooksFromEnv } from './test-hooks';
 import { fileUri } from './to-lsp';
+import { registerInventoryRequest } from './inventory-request';
+import { RuleDocumentation } from './rule-documentation';
 
 export interface StartServerOptions {
   /** The rules to run (default: every registered rule). */
@@ -37,6 +39,7 @@ interface Services {
   readonly diagnostics: DiagnosticsPublisher;
   readonly background: BackgroundLinter;
   readonly codeActions: CodeActionProvider;
+  readonly docs: RuleDocumentation;
 }
 
 /** Registers every handler on `connection` and starts listening. */
@@ -55,6 +58,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     if (services.session.isShutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'wasm-safety: the server is shut down');
     return services;
   };
+  let scanDone: Promise<void> = Promise.resolve();
 
   connection.onInitialize(
     log.guardRequest('initialize', async (params: InitializeParams): Promise<InitializeResult> => {
@@ -63,16 +67,18 @@ export function startServer(connection: Connection, options: StartServerOptions 
       initializeReceived = true;
       const client = clientFeatures(params.capabilities);
       const grammars = await loadGrammars();
-      const settings = new SettingsStore(connection, client.configuration, new Set(rules.map((r) => r.id)), log);
+      const settings = new SettingsStore(connection, client.configuration, rules, log);
       const session = new Session(connection, log, client, documents, settings, workspaceFolders(params), grammars, rules, testHooks?.faultInjection);
       const diagnostics = new DiagnosticsPublisher(session);
-      const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions));
-      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions };
+      const docs = new RuleDocumentation(params);
+      const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions), docs);
+      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions, docs };
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
           codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
-          executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
+          executeCommandProvider: { commands: [FIX_ALL_COMMAND, ...docs.serverCommands()] },
+          ...docs.capabilities(),
         },
         serverInfo: { name: 'wasm-safety' },
       };
@@ -85,7 +91,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const { session } = services;
       session.log.info(`wasm-safety: ${rules.length} rules; workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
       if (testHooks) session.log.warn(`test hooks are on (WASM_SAFETY_TEST_HOOKS=1)${testHooks.faultInjection ? `; rule ${testHooks.faultInjection} is made to throw` : ''}`);
-      void services.background.scanWorkspaceFolders();
+      scanDone = services.background.scanWorkspaceFolders();
     }),
   );
 
@@ -113,6 +119,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         const { session, diagnostics, codeActions, background } = services;
         diagnostics.cancel(path);
         codeActions.forget(path);
+        services.docs.forget(path);
         if (!session.isTracked(path)) return;
         const editorText = document.getText();
         // The closed file's diagnostics fall back to its on-disk version (or go away with it).
@@ -140,7 +147,14 @@ export function startServer(connection: Connection, options: StartServerOptions 
       let affectsOthers = false;
       for (const change of params.changes) {
         const path = filePath(change.uri);
-        if (path === undefined || IGNORED_DIRECTORY.test(path) || session.documents.isOpen(path)) continue;
+        if (path === undefined || IGNORED_DIRECTORY.test(path)) continue;
+        if (session.config.isConfigRelated(path)) {
+          // wasm-safety.json or a baseline: settings and baselined findings of every file may change.
+          session.config.changed();
+          affectsOthers = true;
+          continue;
+        }
+        if (session.documents.isOpen(path)) continue;
         if (!session.isTracked(path) && !path.endsWith('.wasm')) continue;
         const exists = change.type !== FileChangeType.Deleted && session.loadFromDisk(path, session.settings.peek(undefined).lint.analysis.maxFileSize);
         if (!exists) {
@@ -172,10 +186,15 @@ export function startServer(connection: Connection, options: StartServerOptions 
     log.guardRequest('codeAction', async (params) => requireServices().codeActions.provide(params)),
   );
 
+  connection.onHover(log.guardRequest('hover', async (params) => (services ? services.docs.hover(services.session, params) : null)));
   connection.onExecuteCommand(
-    log.guardRequest('executeCommand', async (params) =>
-      services && params.command === FIX_ALL_COMMAND ? services.codeActions.executeFixAll(params.arguments?.[0]) : null),
+    log.guardRequest('executeCommand', async (params) => {
+      if (!services) return null;
+      if (params.command === FIX_ALL_COMMAND) return services.codeActions.executeFixAll(params.arguments?.[0]);
+      return services.docs.executeCommand(connection, params);
+    }),
   );
+  registerInventoryRequest(connection, log, () => services?.session, () => scanDone);
 
   connection.onShutdown(
     log.guardRequest('shutdown', () => {

@@ -14,7 +14,8 @@ import type { OpenDocuments } from './documents';
 import { type ClientFeatures, isUntitledPath, type ServerSettings } from './from-lsp';
 import type { ServerLog } from './log';
 import type { SettingsStore } from './settings-store';
-import { type DiagnosticOptions, type EditTarget, fileUri, type FileLocator } from './to-lsp';
+import { WorkspaceConfig } from './workspace-config';
+import { configProblemDiagnostic, type DiagnosticOptions, type EditTarget, fileUri, type FileLocator } from './to-lsp';
 
 const LINE_INDEX_CACHE_SIZE = 32;
 
@@ -39,6 +40,8 @@ export class Session implements FileLocator {
   readonly linter: Linter;
   readonly rules: ReadonlyMap<string, RuleMeta>;
   readonly diagnosticOptions: DiagnosticOptions;
+  /** Config files (`wasm-safety.json`) and baselines. */
+  readonly config: WorkspaceConfig;
   private currentRevision = 0;
   private closed = false;
 
@@ -59,11 +62,14 @@ export class Session implements FileLocator {
     this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars);
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.diagnosticOptions = { rules: this.rules, relatedInformation: client.relatedInformation, files: this };
+    this.config = new WorkspaceConfig(rules, () => this.folders.map((f) => f.path), log, (configPath, problems) => {
+      void connection.sendDiagnostics({ uri: fileUri(configPath), diagnostics: problems.map(configProblemDiagnostic) });
+    });
   }
 
   /** Changes whenever any file's text (or the settings) changes. */
   get revision(): string {
-    return `${this.currentRevision}/${this.settings.generation}`;
+    return `${this.currentRevision}/${this.settings.generation}/${this.config.generation}`;
   }
 
   get isShutDown(): boolean {
@@ -151,8 +157,9 @@ export class Session implements FileLocator {
     return best?.uri;
   }
 
-  settingsFor(path: string): Promise<ServerSettings> {
-    return this.settings.get(this.scopeUriOf(path));
+  /** The editor settings of the path's scope over its config file (explicitly set editor values win). */
+  async settingsFor(path: string): Promise<ServerSettings> {
+    return this.config.settingsFor(path, await this.settings.get(this.scopeUriOf(path)));
   }
 
   /** FileLocator: the URI and line index of a file whose text is known. */

@@ -1,9 +1,11 @@
 // Per-resource `wasmSafety` settings: pulled with `workspace/configuration` (scoped to a document or
 // workspace folder URI), cached per scope, dropped on `workspace/didChangeConfiguration`. A client
 // that cannot answer configuration requests gets the settings it pushed with didChangeConfiguration,
-// else the defaults.
+// else the defaults. What the client sends counts as set explicitly and overrides wasm-safety.json
+// (Session.settingsFor layers the config file underneath; the VS Code client leaves defaults out).
 
 import type { Connection } from 'vscode-languageserver';
+import type { RuleMeta } from '../analysis/index';
 import { DEFAULT_SERVER_SETTINGS, serverSettings, type ServerSettings } from './from-lsp';
 import type { ServerLog } from './log';
 
@@ -19,7 +21,7 @@ export class SettingsStore {
   constructor(
     private readonly connection: Connection,
     private readonly canPull: boolean,
-    private readonly knownRuleIds: ReadonlySet<string>,
+    private readonly rules: readonly RuleMeta[],
     private readonly log: ServerLog,
   ) {}
 
@@ -68,6 +70,6 @@ export class SettingsStore {
   }
 
   private read(raw: unknown): ServerSettings {
-    return serverSettings(raw, this.knownRuleIds, (message) => this.log.once('warn', `settings:${message}`, message));
+    return serverSettings(raw, this.rules, (message) => this.log.once('warn', `settings:${message}`, message));
   }
 }

@@ -8,7 +8,7 @@ import {
   type CreateFile, type Diagnostic, DiagnosticSeverity, DiagnosticTag, type DiagnosticRelatedInformation, type Range, type TextDocumentEdit,
   type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { type FileEdit, type Finding, type LineIndex, type RuleMeta, type Severity, type TextRange, ruleDocUrl } from '../analysis/index';
+import { type ConfigProblem, type FileEdit, type Finding, type LineIndex, type RuleMeta, type Severity, type TextRange, ruleDocUrl } from '../analysis/index';
 import type { DiagnosticRef } from './from-lsp';
 
 export const DIAGNOSTIC_SOURCE = 'wasm-safety';
@@ -142,4 +142,21 @@ export function toWorkspaceEdit(edits: readonly FileEdit[], path: string, option
     else changes[target.uri] = textEdits;
   }
   return options.documentChanges ? { documentChanges } : { changes };
+}
+
+/**
+ * A problem in a wasm-safety.json file as a warning on that file (shown in the Problems view even when
+ * the file is not open). Positions point at the key; without one, at the file's start.
+ */
+export function configProblemDiagnostic(problem: ConfigProblem): Diagnostic {
+  const line = (problem.position?.line ?? 1) - 1;
+  const character = (problem.position?.column ?? 1) - 1;
+  const keyName = problem.key?.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
+  const width = problem.position && keyName !== '' ? keyName.length + 2 : 1;
+  return {
+    range: { start: { line, character }, end: { line, character: character + width } },
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    message: `${problem.key ? `${problem.key}: ` : ''}${problem.message}`,
+  };
 }

@@ -99,6 +99,29 @@ async function applyQuickFix(doc: vscode.TextDocument, d: vscode.Diagnostic, pic
   return action;
 }
 
+/** Resolves when a Markdown preview tab whose label contains `label` is open; waits on onDidChangeTabs. */
+function waitForMarkdownPreview(label: string, timeoutMs = 30_000): Promise<vscode.Tab> {
+  const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) =>
+    t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && t.label.includes(label));
+  const describeTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? `webview ${t.input.viewType}` : 'editor'})`).join(', ') || '(no tabs)';
+  return new Promise((resolve, reject) => {
+    const found = find();
+    if (found) return resolve(found);
+    const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
+      const tab = find();
+      if (!tab) return;
+      subscription.dispose();
+      clearTimeout(timer);
+      resolve(tab);
+    });
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`expected a Markdown preview tab "${label}" within ${timeoutMs} ms; open tabs: ${describeTabs()}`));
+    }, timeoutMs);
+  });
+}
+
 describe('wasm-safety in a real VS Code', function () {
   this.timeout(120_000);
 
@@ -211,6 +234,63 @@ describe('wasm-safety in a real VS Code', function () {
     assert.ok(ours(doc.uri).some((d) => codeOf(d) === 'borrow-held-across-js-call'), 'the finding is still reported');
   });
 
+  it('"Disable <rule> for this line" inserts the comment with the reason as a snippet tab stop; typing it suppresses the finding', async () => {
+    const doc = await open('app/src/main.ts');
+    const [d] = (await waitForDiagnostics(doc.uri, withCode('catch-swallows-wasm-failure'), 'catch-swallows-wasm-failure'))
+      .filter((x) => codeOf(x) === 'catch-swallows-wasm-failure');
+    const line = d.range.start.line;
+    const all = await codeActions(doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = all.map((a) => a.title);
+    const disable = all.find((a) => a.title === 'Disable catch-swallows-wasm-failure for this line');
+    assert.ok(disable?.command, `a "Disable … for this line" action running a command; the editor offered: ${titles.join(' | ')}`);
+    assert.ok(titles.includes('Disable catch-swallows-wasm-failure for this file'), `a "… for this file" action; offered: ${titles.join(' | ')}`);
+    assert.equal(disable.command.command, 'wasmSafety.insertSuppressionSnippet');
+    assert.equal(await vscode.commands.executeCommand(disable.command.command, ...(disable.command.arguments ?? [])), true, 'the snippet was inserted');
+
+    const indent = /^\s*/.exec(doc.lineAt(line + 1).text)![0];
+    assert.equal(doc.lineAt(line).text, `${indent}// wasm-safety-ignore-next-line catch-swallows-wasm-failure -- why this is safe`);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document === doc);
+    assert.equal(doc.getText(editor.selection), 'why this is safe', 'the placeholder is selected, ready to be typed over');
+    await vscode.commands.executeCommand('type', { text: 'the caller shows the error and reloads the page' });
+    assert.match(doc.lineAt(line).text, /-- the caller shows the error and reloads the page$/);
+    await waitForDiagnostics(doc.uri, (list) => withoutCode('catch-swallows-wasm-failure')(list) && withoutCode('invalid-suppression')(list),
+      'no catch-swallows-wasm-failure (suppressed) and no invalid-suppression once the reason is written');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('"Fix all auto-fixable problems" applies the safe fixes; the server refuses a stale version', async () => {
+    const uri = fileUri('store/src/stale_comments.rs');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from([
+      'use wasm_bindgen::prelude::*;',
+      '',
+      '#[wasm_bindgen]',
+      'pub fn size(input: &str) -> usize {',
+      '    // wasm-safety-ignore-next-line string-error-payload -- needed before the refactor',
+      '    input.len()',
+      '}',
+      '',
+    ].join('\n')));
+    const doc = await open('store/src/stale_comments.rs');
+    await waitForDiagnostics(doc.uri, withCode('unused-suppression'), 'unused-suppression');
+    const [unused] = ours(doc.uri).filter((x) => codeOf(x) === 'unused-suppression');
+    assert.ok(unused.tags?.includes(vscode.DiagnosticTag.Unnecessary), 'an unused suppression is faded');
+
+    // The server's command with an old version is refused and changes nothing.
+    const stale = await vscode.commands.executeCommand<{ applied: boolean; refused?: string }>(
+      'wasm-safety.applyFixAll', { uri: doc.uri.toString(), version: doc.version - 1 });
+    assert.equal(stale?.applied, false, `refused: ${JSON.stringify(stale)}`);
+    assert.match(stale?.refused ?? '', /changed/);
+    assert.match(doc.getText(), /wasm-safety-ignore-next-line/);
+
+    const result = await vscode.commands.executeCommand<{ applied: boolean; fixesApplied: number }>('wasmSafety.executeAutofix');
+    assert.deepEqual(result, { applied: true, fixesApplied: 1 });
+    assert.doesNotMatch(doc.getText(), /wasm-safety-ignore/);
+    assert.match(doc.getText(), /usize \{\n    input\.len\(\)\n\}/, 'the comment line is gone, nothing else changed');
+    await waitForDiagnostics(doc.uri, withoutCode('unused-suppression'), 'no unused-suppression after fix-all');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('editing a Rust export (unsaved) updates the diagnostic of an open TS file that calls it', async () => {
     // TR3: the TS call passes one object twice where the Rust export borrows one position mutably.
     // The finding exists only because of the Rust signature, so editing it must re-lint the TS file.
@@ -265,5 +345,37 @@ describe('wasm-safety in a real VS Code', function () {
     await waitForDiagnostics(ts.uri, withoutCode('ts-aliased-wasm-arguments'), 'no ts-aliased-wasm-arguments once the export borrows `&Doc`');
     await vscode.window.showTextDocument(rust);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('hover on a finding shows the rule page excerpt; "Show documentation" opens the bundled page as a Markdown preview', async () => {
+    const doc = await open('store/src/lib.rs');
+    const [d] = (await waitForDiagnostics(doc.uri, withCode('borrow-held-across-js-call'), 'borrow-held-across-js-call'))
+      .filter((x) => codeOf(x) === 'borrow-held-across-js-call');
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, d.range.start)) ?? [];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.ok(text.includes('`borrow-held-across-js-call`') && text.includes('### Why is this bad') && text.includes('### Use instead'),
+      `the hover shows the rule page excerpt; the editor showed: ${text.slice(0, 300) || '(no hover)'}`);
+
+    const all = await codeActions(doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const action = all.find((a) => a.title === 'Show documentation for borrow-held-across-js-call');
+    assert.ok(action?.command, `a "Show documentation" action; the editor offered: ${all.map((a) => a.title).join(' | ') || '(nothing)'}`);
+    const page = await vscode.commands.executeCommand<vscode.Uri | undefined>(action.command.command, ...(action.command.arguments ?? []));
+    assert.ok(page && page.path.endsWith('/docs/rules/borrow-held-across-js-call.md'), `the bundled page: ${page?.toString()}`);
+    assert.ok(page.path.includes('/extensions/') || page.scheme === 'file', 'a local file, not a web page');
+    await waitForMarkdownPreview('borrow-held-across-js-call');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('"wasm-safety: Show failure-class report" opens the report of the workspace as a Markdown preview', async () => {
+    await open('store/src/lib.rs');
+    const report = await vscode.commands.executeCommand<vscode.Uri | undefined>('wasmSafety.showFailureClassReport');
+    assert.ok(report, 'the command wrote a report');
+    const markdown = new TextDecoder().decode(await vscode.workspace.fs.readFile(report));
+    assert.match(markdown, /^# wasm-safety failure-class report\n/);
+    assert.match(markdown, /\| `store` \(store\) \| \*\*abort\*\* \|/, 'the store crate and its build mode');
+    assert.match(markdown, /`on_change\(\.\.\)` with `STORE` borrowed mutably/, 'the planted reentrancy bug as a JS call under a borrow');
+    assert.match(markdown, /### swallows \(\d+\)/, 'the planted swallowing catch');
+    await waitForMarkdownPreview('failure-class-report');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

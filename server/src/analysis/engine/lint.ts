@@ -46,6 +46,8 @@ export class Linter {
 
   lintFile(workspace: Workspace, path: string, options: LintOptions): LintResult {
     const result: LintResult = { path, findings: [], internalErrors: [], notices: [] };
+    // Which modules count as glue depends on the configuration of the file being linted.
+    workspace.setBindingModules(options.settings.analysis.bindingModules);
     const text = workspace.fileText(path);
     const language = workspace.languageOf(path);
     if (text === undefined || !language) {

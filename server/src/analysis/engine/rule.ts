@@ -28,6 +28,16 @@ export interface RuleMeta {
   readonly fix: RuleFixKind;
   /** Doc page, relative to the repository root: `docs/rules/<id>.md`. */
   readonly docs: string;
+  /** The options the rule reads from `ctx.options` (config file `rules.<id>.options`; the schema is generated from this). */
+  readonly options?: Readonly<Record<string, RuleOptionMeta>>;
+}
+
+/** One rule option: all current options are opt-in switches. */
+export interface RuleOptionMeta {
+  readonly type: 'boolean';
+  readonly default: boolean;
+  /** One sentence, shown by the JSON schema in the editor. */
+  readonly description: string;
 }
 
 export interface ReportDescriptor {

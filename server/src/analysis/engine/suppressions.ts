@@ -7,7 +7,8 @@
 //   - unused-suppression: a valid comment (or one of its rule ids) matched no finding, with a safe fix
 //     that deletes it (or just the unused ids). Only said when every rule involved really ran on the
 //     file: a rule turned off by configuration, not given to the Linter, or that crashed on this file
-//     cannot prove the comment unnecessary, so its suppressions are left alone.
+//     cannot prove the comment unnecessary, so its suppressions are left alone; nor in a file with
+//     syntax errors, where rules may be missing findings they will report once it parses again.
 // Called by the Linter only when the file contains the marker, so other files pay nothing.
 
 import type { Node } from 'web-tree-sitter';
@@ -94,6 +95,9 @@ export function applyInSourceSuppressions(findings: readonly Finding[], input: S
     return finding;
   });
 
+  // In a file with syntax errors rules may miss what they would report once it parses (and fix-all on
+  // save would then delete a suppression the user still needs): no "unused" verdicts there.
+  if (input.root.hasError) return [...out, ...meta];
   for (const { directive, rules } of active) {
     const unused = rules.filter((r) => !used.has(r));
     // Unknowable when a rule did not run to completion here (off, not given to the Linter, crashed).

@@ -73,32 +73,26 @@ function descend(path: Node[], node: Node, index: ParentIndex): boolean {
     const nonEmpty = node.endIndex > node.startIndex;
     for (let depth = 0; depth < 100_000; depth++) {
       checkAnalysisBudget();
-      // Fast path for a non-empty node: jump straight to the first child ending after its start (one
-      // call into the runtime instead of a JS step per sibling, which made long files quadratic). Every
-      // sibling before that child ends at or before the node's start, so none of them can be the node or
-      // contain it: the child the sibling scan below would pick is this one or none.
-      if (nonEmpty) {
-        if (!cursor.gotoFirstChildForIndex(node.startIndex)) return false;
-        if (cursor.nodeId !== node.id && !(cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) return false;
-        const child = cursor.currentNode;
-        parents.set(child.id, current);
-        path.push(child);
-        index.lastPath = path;
-        if (child.id === node.id) return true;
-        current = child;
-        continue;
-      }
-      if (!cursor.gotoFirstChild()) return false;
       let found = false;
-      for (;;) {
-        // Every sibling passed on the way has the same parent: record it too (ids only, no Node objects), so
-        // later questions about the siblings of a long list (statements of a big block) are look-ups, not scans.
-        if (!parents.has(cursor.nodeId)) parents.set(cursor.nodeId, current);
-        if (cursor.nodeId === node.id || (cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) {
-          found = true;
-          break;
+      if (nonEmpty) {
+        // Fast path for a non-empty node: jump straight to the first child ending after its start (one
+        // call into the runtime instead of a JS step per sibling, which made long flat files quadratic).
+        // Every sibling before that child ends at or before the node's start, so none of them can be the
+        // node or contain it: the child the sibling scan below would pick is this one or none.
+        if (!cursor.gotoFirstChildForIndex(node.startIndex)) return false;
+        found = cursor.nodeId === node.id || (cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex);
+      } else {
+        if (!cursor.gotoFirstChild()) return false;
+        for (;;) {
+          // Every sibling passed on the way has the same parent: record it too (ids only, no Node objects), so
+          // later questions about the siblings of a long list (statements of a big block) are look-ups, not scans.
+          if (!parents.has(cursor.nodeId)) parents.set(cursor.nodeId, current);
+          if (cursor.nodeId === node.id || (cursor.startIndex <= node.startIndex && node.endIndex <= cursor.endIndex && cursor.endIndex > cursor.startIndex)) {
+            found = true;
+            break;
+          }
+          if (!cursor.gotoNextSibling()) break;
         }
-        if (!cursor.gotoNextSibling()) break;
       }
       if (!found) return false;
       const child = cursor.currentNode;

@@ -5,7 +5,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { FileEdit, TextEdit } from '../model';
-import { basename, dirname, isWithin, joinPath, relativePath } from '../text/paths';
+import { basename, dirname, isWithin, relativePath, resolvePath } from '../text/paths';
 import type { FileContext } from '../workspace/file-context';
 
 export const RECOVERABLE_CLASSIFIER = 'isRecoverableWasmError';
@@ -288,7 +288,8 @@ function workspaceRootOf(ctx: FileContext): string {
 /** Absolute path of the classifier module for this file (`settings.classifierModule`, JS flavour for JS files). */
 export function classifierModulePath(ctx: FileContext): { path: string; flavour: ModuleFlavour } {
   const configured = ctx.settings.classifierModule.replace(/^\.\//, '');
-  let path = joinPath(workspaceRootOf(ctx), configured);
+  // Relative: to the workspace root; absolute: as given (a config file's setting, resolved against its folder).
+  let path = resolvePath(workspaceRootOf(ctx), configured);
   if (ctx.language !== 'javascript') {
     if (!/\.[cm]?tsx?$/.test(path)) path += '.ts';
     return { path, flavour: 'ts' };

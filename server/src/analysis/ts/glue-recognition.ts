@@ -18,6 +18,8 @@ export interface GlueFiles {
   fileText(path: string): string | undefined;
   /** The §B1 index of a crate, to derive the exports of unbuilt glue (optional: without it they are unknown). */
   crateIndex?(crateRoot: string | undefined): CrateIndex;
+  /** True for paths the configuration declares to be wasm-bindgen bindings (`bindingModules` globs). */
+  isConfiguredBindingModule?(path: string): boolean;
 }
 
 const JS_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
@@ -178,6 +180,10 @@ export function recogniseGlue(path: string, files: GlueFiles, crates: readonly C
     if (shape) evidence = shape;
   }
   if (!evidence && packageListsWasm(files.fileText(sibling('package.json')), base)) evidence = `package.json lists ${base}_bg.wasm`;
+  if (!evidence && files.isConfiguredBindingModule) {
+    const declared = [path, jsPath, dtsPath].find((p) => p !== undefined && files.fileExists(p) && files.isConfiguredBindingModule!(p));
+    if (declared) evidence = 'listed in the configuration (bindingModules)';
+  }
   if (!evidence) return undefined;
 
   // Exports: the declaration file knows async-ness and classes; otherwise read the glue itself.

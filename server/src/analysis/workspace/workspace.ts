@@ -10,6 +10,7 @@ import type { LanguageId, Notice } from '../model';
 import { type Grammars, languageOfPath } from '../parsing/grammars';
 import { unbudgeted } from '../parsing/budget';
 import { ParsedDocument, ParseTimeoutError } from '../parsing/parsed-document';
+import { globMatcher, type PathMatcher } from '../text/glob';
 import { isWithin, normalizePath } from '../text/paths';
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
@@ -47,6 +48,9 @@ export class Workspace implements WorkspaceQueries {
   private packageNameIndex: Map<string, string[]> | undefined;
   /** Temporary documents of the withDocument calls in progress (owned by those calls). */
   private readonly activeDocuments = new Map<string, ParsedDocument>();
+  /** `bindingModules` globs in effect (see setBindingModules), as a sorted key and a matcher. */
+  private bindingModulesKey = '';
+  private bindingModuleMatcher: PathMatcher = () => false;
 
   constructor(private readonly grammars: Grammars, private readonly options: WorkspaceOptions) {
     this.roots = options.roots.map(normalizePath);
@@ -260,6 +264,24 @@ export class Workspace implements WorkspaceQueries {
     const summary = unbudgeted(() => resolveTsBindings(entry.tsImports!, this));
     entry.tsSummary = { generation: this.structureGeneration, summary };
     return summary;
+  }
+
+  /**
+   * The configured binding modules (absolute globs, AnalysisSettings.bindingModules) that glue
+   * recognition accepts without glue markers. The Linter sets them from each file's settings before
+   * linting it; a change drops the glue-module cache and re-resolves TS bindings (no-op when equal).
+   */
+  setBindingModules(patterns: readonly string[]): void {
+    const key = [...new Set(patterns)].sort().join('\u0000');
+    if (key === this.bindingModulesKey) return;
+    this.bindingModulesKey = key;
+    this.bindingModuleMatcher = globMatcher(key === '' ? [] : key.split('\u0000'));
+    this.wasmModuleCache.clear();
+    this.structureGeneration++;
+  }
+
+  isConfiguredBindingModule(path: string): boolean {
+    return this.bindingModuleMatcher(path);
   }
 
   wasmModule(rawPath: string): WasmModule | undefined {

@@ -28,7 +28,9 @@ export function formatGithub(report: CheckReport, options: GithubFormatOptions =
   };
   let out = '';
   for (const notice of report.notices) {
-    const properties: Record<string, string> = notice.absolutePath !== undefined ? { file: file(notice.absolutePath), title: 'wasm-safety' } : { title: 'wasm-safety' };
+    // A notice about the checked folder itself (or none) has no file to annotate.
+    const about = notice.absolutePath !== undefined && path.resolve(notice.absolutePath) !== path.resolve(srcRoot) ? file(notice.absolutePath) : undefined;
+    const properties: Record<string, string> = about !== undefined ? { file: about, title: 'wasm-safety' } : { title: 'wasm-safety' };
     const rule = notice.ruleId !== undefined ? ` [${notice.ruleId}]` : '';
     out += command(NOTICE_COMMAND[notice.level], properties, `${notice.message}${rule}`);
   }

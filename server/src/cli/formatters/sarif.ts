@@ -116,7 +116,10 @@ export function formatSarif(report: CheckReport, options: SarifOptions = {}): st
 function sarifRule(rule: RuleMeta, docPage: string | undefined): object {
   const helpUri = ruleDocUrl(rule);
   const fixText = rule.fix === 'none' ? 'no automatic fix' : rule.fix === 'safe' ? 'has a safe automatic fix' : 'offers suggested (unsafe) fixes';
-  const about = `Family: ${rule.family}. Catalog entry: WBG-${rule.catalogId}. Default severity: ${rule.defaultSeverity}; ${fixText}.`;
+  // The suppression rules (side `both`) check comments, not a catalog entry.
+  const hasCatalogEntry = rule.side !== 'both';
+  const catalog = hasCatalogEntry ? `Catalog entry: WBG-${rule.catalogId}.` : 'Checks the suppression comments themselves.';
+  const about = `Family: ${rule.family}. ${catalog} Default severity: ${rule.defaultSeverity}; ${fixText}.`;
   const page = docPage !== undefined ? parseRuleDocPage(docPage) : undefined;
   const whatItDoes = page?.sections.find((s) => s.heading.startsWith('What it does'))?.body;
   return {
@@ -133,10 +136,10 @@ function sarifRule(rule: RuleMeta, docPage: string | undefined): object {
     helpUri,
     defaultConfiguration: { level: sarifLevel(rule.defaultSeverity) },
     properties: {
-      tags: [rule.family, 'wasm-bindgen', rule.side === 'rust' ? 'rust' : 'typescript'],
+      tags: [rule.family, 'wasm-bindgen', ...(rule.side === 'both' ? ['rust', 'typescript'] : [rule.side === 'rust' ? 'rust' : 'typescript'])],
       precision: RULE_PRECISION,
       'problem.severity': rule.defaultSeverity === 'error' ? 'error' : rule.defaultSeverity === 'warning' ? 'warning' : 'recommendation',
-      catalogId: `WBG-${rule.catalogId}`,
+      ...(hasCatalogEntry ? { catalogId: `WBG-${rule.catalogId}` } : {}),
     },
   };
 }

@@ -25,6 +25,7 @@ export default defineRule({
   summary: 'a RefCell/Mutex guard on shared state is held across a call into JS or an `.await`',
   fix: 'unsafe',
   docs: 'docs/rules/borrow-held-across-js-call.md',
+  options: { indirectJsCalls: { type: 'boolean', default: false, description: 'Also count calls that run JS only in special cases (Reflect::get getters, JSON::stringify, DOM tree mutations, js_sys::Array callbacks).' } },
   nodeTypes: ['function_item'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);

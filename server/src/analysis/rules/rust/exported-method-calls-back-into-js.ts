@@ -34,6 +34,7 @@ export default defineRule({
   summary: 'a `&mut self` export method synchronously calls JS that can re-enter the same object',
   fix: 'unsafe',
   docs: 'docs/rules/exported-method-calls-back-into-js.md',
+  options: { indirectJsCalls: { type: 'boolean', default: false, description: 'Also count calls that run JS only in special cases (Reflect::get getters, JSON::stringify, DOM tree mutations, js_sys::Array callbacks).' } },
   nodeTypes: ['function_item'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);

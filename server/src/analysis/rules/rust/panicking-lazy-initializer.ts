@@ -73,6 +73,7 @@ export default defineRule({
   summary: 'a `LazyLock`/`Lazy`/`LazyCell`/`lazy_static!` initializer can panic: the static is then poisoned or stuck for every later access',
   fix: 'none',
   docs: 'docs/rules/panicking-lazy-initializer.md',
+  options: { includeConstantInputs: { type: 'boolean', default: false, description: 'Also report panic points of initializers whose inputs are constants, as info findings.' } },
   nodeTypes: ['static_item', 'macro_invocation'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);

@@ -33,6 +33,7 @@ export default defineRule({
   summary: 'a `&mut self` export updates fields around a panic point, or takes a field out and restores it later',
   fix: 'unsafe',
   docs: 'docs/rules/torn-mut-self.md',
+  options: { earlyReturns: { type: 'boolean', default: false, description: 'Also report fields torn by a `?` or `return` between the two updates (the object keeps the first write), as info findings.' } },
   nodeTypes: ['function_item'],
   visit(fn: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
