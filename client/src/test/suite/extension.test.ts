@@ -366,6 +366,58 @@ describe('wasm-safety in a real VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('wasm-safety.json: the schema checks it in the JSON editor, it turns a rule off, and an explicit editor setting overrides it', async () => {
+    const config = fileUri('wasm-safety.json');
+    const rust = await open('store/src/lib.rs');
+    await waitForDiagnostics(rust.uri, withCode('borrow-held-across-js-call'), 'borrow-held-across-js-call before any config');
+    try {
+      await vscode.workspace.fs.writeFile(config, Buffer.from(JSON.stringify({
+        rules: { 'borrow-held-across-js-call': 'off', 'no-such-rule': 'error' },
+      }, null, 2)));
+      // The server re-reads the file on its file event: the rule is off for the whole folder.
+      await waitForDiagnostics(rust.uri, withoutCode('borrow-held-across-js-call'), 'no borrow-held-across-js-call once wasm-safety.json turns it off');
+
+      // VS Code's JSON language service validates the open file against the contributed schema
+      // (jsonValidation): the unknown rule id is flagged without any help from our server.
+      const json = await vscode.workspace.openTextDocument(config);
+      await vscode.window.showTextDocument(json);
+      const schemaProblem = await new Promise<vscode.Diagnostic>((resolve, reject) => {
+        const find = () => vscode.languages.getDiagnostics(config).find((d) => d.source !== SOURCE && /no-such-rule|not allowed/i.test(
+          `${d.message} ${json.getText(d.range)}`));
+        const found = find();
+        if (found) return resolve(found);
+        const subscription = vscode.languages.onDidChangeDiagnostics(() => {
+          const d = find();
+          if (!d) return;
+          subscription.dispose();
+          clearTimeout(timer);
+          resolve(d);
+        });
+        const timer = setTimeout(() => {
+          subscription.dispose();
+          reject(new Error(`expected a JSON schema problem on the unknown rule id; the editor shows: ${vscode.languages.getDiagnostics(config).map((d) => `${d.source}: ${d.message}`).join(' | ') || '(nothing)'}`));
+        }, 45_000);
+      });
+      assert.equal(json.getText(schemaProblem.range).replace(/"/g, ''), 'no-such-rule', 'the schema problem is on the unknown key');
+      // Our server reports the same mistake on the file itself (for editors without a JSON schema service).
+      await waitForDiagnostics(config, (list) => list.some((d) => /no-such-rule/.test(d.message)), 'the server\'s own warning about the unknown rule id');
+
+      // An explicitly set editor setting wins over the file; defaults never do.
+      await vscode.workspace.getConfiguration('wasmSafety', root()).update('rules', { 'borrow-held-across-js-call': 'warning' }, vscode.ConfigurationTarget.WorkspaceFolder);
+      const [d] = (await waitForDiagnostics(rust.uri, withCode('borrow-held-across-js-call'), 'borrow-held-across-js-call back, from the editor setting'))
+        .filter((x) => codeOf(x) === 'borrow-held-across-js-call');
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning, 'with the severity the setting gives');
+    } finally {
+      await vscode.workspace.getConfiguration('wasmSafety', root()).update('rules', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(config);
+    }
+    const restored = await open('store/src/lib.rs');
+    const [back] = (await waitForDiagnostics(restored.uri, withCode('borrow-held-across-js-call'), 'borrow-held-across-js-call with the file and the setting gone'))
+      .filter((x) => codeOf(x) === 'borrow-held-across-js-call');
+    assert.equal(back.severity, vscode.DiagnosticSeverity.Error, 'the default severity again');
+  });
+
   it('"wasm-safety: Show failure-class report" opens the report of the workspace as a Markdown preview', async () => {
     await open('store/src/lib.rs');
     const report = await vscode.commands.executeCommand<vscode.Uri | undefined>('wasmSafety.showFailureClassReport');
