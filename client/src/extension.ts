@@ -20,7 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   status = new ServerStatus();
   const { options, watchers } = clientOptions(outputChannel);
-  options.initializationOptions = { ...INITIALIZATION_OPTIONS, ...documentationInitializationOptions };
+  // Added to whatever else the launch options send, so other features can use the same channel.
+  const launchOptions: unknown = options.initializationOptions;
+  options.initializationOptions = { ...(typeof launchOptions === 'object' && launchOptions !== null ? launchOptions : {}), ...INITIALIZATION_OPTIONS, ...documentationInitializationOptions };
   const languageClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions(context.extensionPath), options);
   client = languageClient;
   const serverStatus = status;

@@ -74,7 +74,7 @@ export function clientOptions(outputChannel: vscode.OutputChannel): {
 }
 
 /** The `wasmSafety` settings the server reads (everything in package.json's configuration but the client's own `trace.server`). */
-const SERVER_SETTING_KEYS = ['enable', 'rules', 'debounceMs', 'classifierNames', 'classifierModule', 'extraJsCallPoints', 'maxFileSize', 'parseBudgetMs'] as const;
+const SERVER_SETTING_KEYS = ['enable', 'rules', 'debounceMs', 'classifierNames', 'classifierModule', 'extraJsCallPoints', 'maxFileSize', 'parseBudgetMs', 'analysisBudgetMs'] as const;
 
 /**
  * Answers the server's `workspace/configuration` requests for `wasmSafety` with only the settings the

@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { ALL_RULES } from '../src/analysis/index';
 import { formatGithub, escapeData, escapeProperty } from '../src/cli/formatters/github';
 import { formatSarif, gitRootOf, sarifOptionsFor } from '../src/cli/formatters/sarif';
@@ -58,45 +58,57 @@ interface ValidatorResult {
   readonly text: string;
 }
 
-/** Runs `validate FILE --rule-kind Gh;Sarif` and returns every result of its output log with its effective level. */
-function validate(sarifText: string, name: string): ValidatorResult[] {
+/**
+ * Runs `validate FILE… --rule-kind Gh;Sarif` once over all `logs` (one .NET start-up instead of one per
+ * log: the machine is shared) and returns every result of its output log, per input, with its effective level.
+ */
+function validateAll(logs: Readonly<Record<string, string>>): Map<string, ValidatorResult[]> {
   const dir = tempDir(false);
-  const input = path.join(dir, `${name}.sarif`);
-  const output = path.join(dir, `${name}.validation.sarif`);
-  fs.writeFileSync(input, sarifText);
+  const inputs = Object.entries(logs).map(([name, text]) => {
+    const file = path.join(dir, `${name}.sarif`);
+    fs.writeFileSync(file, text);
+    return file;
+  });
+  const output = path.join(dir, 'validation.sarif.log');
   const binary = multitoolBinary();
   assert.ok(fs.existsSync(binary), `the SARIF Multitool binary exists at ${binary} (npm ci installs @microsoft/sarif-multitool)`);
-  const r = spawnSync(binary, ['validate', input, '--rule-kind', 'Gh;Sarif', '--output', output, '--log', 'ForceOverwrite'], {
+  const r = spawnSync(binary, ['validate', ...inputs, '--rule-kind', 'Gh;Sarif', '--output', output, '--log', 'ForceOverwrite'], {
     encoding: 'utf8',
     env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
-    timeout: 120_000,
+    timeout: 300_000,
   });
   const transcript = `exit ${r.status}${r.error ? ` (${r.error.message})` : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
   assert.ok(fs.existsSync(output), `the validator wrote its log ${output}:\n${transcript}`);
   assert.doesNotMatch(`${r.stdout}${r.stderr}`, /not found|Unhandled exception/i, transcript);
+  assert.match(r.stdout, new RegExp(`Done\\. ${inputs.length} files scanned`), `every log was validated:\n${transcript}`);
   const log = JSON.parse(fs.readFileSync(output, 'utf8')) as {
     runs: {
       tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } };
-      invocations?: { executionSuccessful: boolean; toolExecutionNotifications?: { message: { text: string } }[] }[];
-      results?: { ruleId: string; ruleIndex?: number; level?: string; message: { id?: string; text?: string; arguments?: string[] } }[];
+      invocations?: { executionSuccessful: boolean }[];
+      results?: {
+        ruleId: string; level?: string; message: { arguments?: string[] };
+        locations?: { physicalLocation?: { artifactLocation?: { uri?: string } } }[];
+      }[];
     }[];
   };
   const validatorRun = log.runs[0];
   assert.equal(validatorRun.invocations?.[0]?.executionSuccessful, true, `validator ran: ${JSON.stringify(validatorRun.invocations)}\n${transcript}`);
   const rules = validatorRun.tool.driver.rules ?? [];
-  return (validatorRun.results ?? []).map((result) => {
+  const byInput = new Map<string, ValidatorResult[]>(Object.keys(logs).map((name) => [name, []]));
+  for (const result of validatorRun.results ?? []) {
+    const uri = result.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '';
+    const name = path.basename(decodeURIComponent(uri), '.sarif');
+    assert.ok(byInput.has(name), `a validator result for an input: ${uri}`);
     const rule = rules.find((x) => x.id === result.ruleId);
     // A result without `level` takes its rule's default level, and "warning" when that has none (SARIF §3.27.10).
     const level = result.level ?? rule?.defaultConfiguration?.level ?? 'warning';
-    return { ruleId: result.ruleId, level, text: `${result.ruleId} ${(result.message.arguments ?? []).join(' | ')}` };
-  });
+    byInput.get(name)!.push({ ruleId: result.ruleId, level, text: `${result.ruleId} ${(result.message.arguments ?? []).join(' | ')}` });
+  }
+  return byInput;
 }
 
-function assertNoValidationErrors(sarifText: string, name: string): ValidatorResult[] {
-  const results = validate(sarifText, name);
-  const errors = results.filter((r) => r.level === 'error');
-  assert.deepEqual(errors.map((e) => e.text), [], `${name}: the SARIF Multitool (Gh;Sarif) reports errors`);
-  return results;
+function errorsOf(results: readonly ValidatorResult[] | undefined): string[] {
+  return (results ?? []).filter((r) => r.level === 'error').map((r) => r.text);
 }
 
 // ---- in-process CLI ----------------------------------------------------------------------------
@@ -163,67 +175,87 @@ function reportWithSuppressionsAndRelated(root: string): CheckReport {
 }
 
 describe('SARIF validated by the SARIF Multitool (Gh;Sarif)', () => {
+  const logs: Record<string, string> = {};
+  let validation: Map<string, ValidatorResult[]>;
+
+  before(async () => {
+    // broken: what GitHub rejects, so a clean result for the others means something.
+    {
+      const root = tempDir();
+      const log = JSON.parse(formatSarif(reportWithSuppressionsAndRelated(root))) as { runs: { tool: { driver: { rules: { helpUri: string }[] } }; results: { locations: { physicalLocation: { artifactLocation: { uri?: string } } }[] }[] }[] };
+      log.runs[0].tool.driver.rules[0].helpUri = 'docs/rules/x.md';
+      delete log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+      logs.broken = JSON.stringify(log);
+    }
+    {
+      const out = path.join(tempDir(false), 'sample.sarif');
+      const r = await runInProcess(['check', SAMPLE, '--format', 'sarif', '-o', out], REPO_ROOT);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      logs.sample = fs.readFileSync(out, 'utf8');
+    }
+    {
+      const root = tempDir();
+      const report = reportWithSuppressionsAndRelated(root);
+      const outside = finding(root, { file: 'crate/src/lib.rs', line: 80 });
+      const related = [{ location: { ...outside.location, path: '../other/x.rs', absolutePath: path.join(path.dirname(root), 'other', 'x.rs') }, message: 'outside' }];
+      logs.suppressions = formatSarif({ ...report, findings: [...report.findings, { ...outside, related }] }, sarifOptionsFor(root));
+    }
+    {
+      const root = tempDir();
+      logs.notices = formatSarif(syntheticReport(root, [finding(root, { file: 'crate/src/lib.rs', line: 3 })], [
+        { level: 'warning', path: 'big.rs', absolutePath: path.join(root, 'big.rs'), message: 'skipped: larger than maxFileSize' },
+        { level: 'info', message: 'no Rust, TypeScript or JavaScript files found in empty/' },
+        { level: 'error', path: 'crate/src/lib.rs', absolutePath: path.join(root, 'crate/src/lib.rs'), ruleId: R01.id, message: 'internal error: boom', stack: 'Error: boom\n    at x' },
+        { level: 'error', path: 'missing', absolutePath: path.join(root, 'missing'), message: 'path does not exist' },
+      ]), sarifOptionsFor(root));
+    }
+    {
+      const root = tempDir();
+      logs.empty = formatSarif(syntheticReport(root, []), sarifOptionsFor(root));
+    }
+    validation = validateAll(logs);
+  });
+
   it('the validator catches what GitHub rejects (so a clean result below means something)', () => {
-    const root = tempDir();
-    const log = JSON.parse(formatSarif(reportWithSuppressionsAndRelated(root))) as { runs: { tool: { driver: { rules: { helpUri: string }[] } }; results: { locations: { physicalLocation: { artifactLocation: { uri?: string } } }[] }[] }[] };
-    log.runs[0].tool.driver.rules[0].helpUri = 'docs/rules/x.md';
-    delete log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
-    const errors = validate(JSON.stringify(log), 'broken').filter((r) => r.level === 'error').map((r) => r.ruleId);
+    const errors = (validation.get('broken') ?? []).filter((r) => r.level === 'error').map((r) => r.ruleId);
     assert.ok(errors.includes('GH1017'), `GitHub rule: artifactLocation without uri (got ${errors.join(', ')})`);
     assert.ok(errors.includes('SARIF1005'), `SARIF rule: relative helpUri (got ${errors.join(', ')})`);
   });
 
-  it('the sample workspace', async () => {
-    const dir = tempDir(false);
-    const out = path.join(dir, 'sample.sarif');
-    const r = await runInProcess(['check', SAMPLE, '--format', 'sarif', '-o', out], REPO_ROOT);
-    assert.ok(r.code === 0 || r.code === 1, r.stderr);
-    const text = fs.readFileSync(out, 'utf8');
-    const log = JSON.parse(text) as SarifLog;
+  it('the sample workspace', () => {
+    const log = JSON.parse(logs.sample) as SarifLog;
     assert.ok(log.runs[0].results.length >= 3, 'the sample has findings');
     // Inside this repository's checkout, %SRCROOT% is its root, so URIs are repository-relative.
-    const uris = log.runs[0].results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri);
     const gitRoot = gitRootOf(REPO_ROOT);
     if (gitRoot) {
       const prefix = path.relative(gitRoot, SAMPLE).split(path.sep).join('/');
-      for (const uri of uris) assert.ok(uri.startsWith(`${prefix}/`), `${uri} starts with ${prefix}/`);
+      for (const r of log.runs[0].results) {
+        const { uri } = r.locations[0].physicalLocation.artifactLocation;
+        assert.ok(uri.startsWith(`${prefix}/`), `${uri} starts with ${prefix}/`);
+      }
     }
-    assertNoValidationErrors(text, 'sample');
+    assert.deepEqual(errorsOf(validation.get('sample')), [], 'sample: the SARIF Multitool (Gh;Sarif) reports errors');
   });
 
   it('suppressed findings, related locations in and outside %SRCROOT%', () => {
-    const root = tempDir();
-    const report = reportWithSuppressionsAndRelated(root);
-    const outside = finding(root, { file: 'crate/src/lib.rs', line: 80 });
-    const withOutside = { ...report, findings: [...report.findings, { ...outside, related: [{ location: { ...outside.location, path: '../other/x.rs', absolutePath: path.join(path.dirname(root), 'other', 'x.rs') }, message: 'outside' }] }] };
-    assertNoValidationErrors(formatSarif(withOutside, sarifOptionsFor(root)), 'suppressions');
+    assert.deepEqual(errorsOf(validation.get('suppressions')), [], 'suppressions: the SARIF Multitool (Gh;Sarif) reports errors');
   });
 
   it('notices and internal errors (toolExecutionNotifications), execution unsuccessful', () => {
-    const root = tempDir();
-    const report = syntheticReport(root, [finding(root, { file: 'crate/src/lib.rs', line: 3 })], [
-      { level: 'warning', path: 'big.rs', absolutePath: path.join(root, 'big.rs'), message: 'skipped: larger than maxFileSize' },
-      { level: 'info', message: 'no Rust, TypeScript or JavaScript files found in empty/' },
-      { level: 'error', path: 'crate/src/lib.rs', absolutePath: path.join(root, 'crate/src/lib.rs'), ruleId: R01.id, message: 'internal error: boom', stack: 'Error: boom\n    at x' },
-      { level: 'error', path: 'missing', absolutePath: path.join(root, 'missing'), message: 'path does not exist' },
-    ]);
-    const text = formatSarif(report, sarifOptionsFor(root));
-    const log = JSON.parse(text) as SarifLog;
+    const log = JSON.parse(logs.notices) as SarifLog;
     const invocation = log.runs[0].invocations[0];
     assert.equal(invocation.executionSuccessful, false);
     assert.deepEqual(invocation.toolExecutionNotifications.map((n) => n.level), ['warning', 'note', 'error', 'error']);
     assert.deepEqual(invocation.toolExecutionNotifications[2].associatedRule, { id: R01.id, index: ALL_RULES.indexOf(R01) });
-    assert.ok(!text.includes('at x'), 'stacks stay out of machine output');
-    assertNoValidationErrors(text, 'notices');
+    assert.ok(!logs.notices.includes('at x'), 'stacks stay out of machine output');
+    assert.deepEqual(errorsOf(validation.get('notices')), [], 'notices: the SARIF Multitool (Gh;Sarif) reports errors');
   });
 
   it('zero findings still lists every rule', () => {
-    const root = tempDir();
-    const text = formatSarif(syntheticReport(root, []), sarifOptionsFor(root));
-    const log = JSON.parse(text) as SarifLog;
+    const log = JSON.parse(logs.empty) as SarifLog;
     assert.deepEqual(log.runs[0].results, []);
     assert.equal(log.runs[0].tool.driver.rules.length, ALL_RULES.length);
-    assertNoValidationErrors(text, 'empty');
+    assert.deepEqual(errorsOf(validation.get('empty')), [], 'empty: the SARIF Multitool (Gh;Sarif) reports errors');
   });
 });
 

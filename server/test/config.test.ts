@@ -61,6 +61,7 @@ describe('config file', () => {
       ignore: ['generated/', '*.gen.ts'],
       maxFileSize: 1000,
       parseBudgetMs: 50,
+      analysisBudgetMs: 700,
       baseline: { file: 'ci/baseline.json', show: true },
     }), ALL_RULES);
     assert.deepEqual(config.problems, []);
@@ -72,7 +73,7 @@ describe('config file', () => {
     const settings = mergeLintSettings([config.layer]);
     assert.deepEqual(settings.analysis, {
       classifierNames: ['isFatal'], classifierModule: '/repo/web/src/errors.ts', extraJsCallPoints: ['emit'],
-      bindingModules: ['/repo/vendor/engine.js'], maxFileSize: 1000, parseBudgetMs: 50,
+      bindingModules: ['/repo/vendor/engine.js'], maxFileSize: 1000, parseBudgetMs: 50, analysisBudgetMs: 700,
     });
   });
 

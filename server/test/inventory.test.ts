@@ -264,6 +264,22 @@ parse('top');
   });
 });
 
+describe('inventory: Markdown', () => {
+  it('names crates without wasm-bindgen and exports instead of giving each a row', () => {
+    const inv = inventoryOf({
+      '/p/web/Cargo.toml': MANIFEST('web'),
+      '/p/web/src/lib.rs': 'use wasm_bindgen::prelude::*;\n#[wasm_bindgen]\npub fn f() -> u32 { 1 }\n',
+      '/p/native/Cargo.toml': '[package]\nname = "native"\nversion = "0.1.0"\n',
+      '/p/native/src/main.rs': 'fn main() { println!("hi"); }\n',
+    });
+    assert.deepEqual(inv.crates.map((c) => c.name), ['native', 'web']);
+    const md = inventoryMarkdown(inv, { displayPath: (p) => p.slice(3) });
+    assert.match(md, /\| `web` \(web\) \| \*\*abort\*\* \|/);
+    assert.doesNotMatch(md, /\| `native`/);
+    assert.ok(md.includes('1 other crate without wasm-bindgen and without exports: `native`.'), md);
+  });
+});
+
 describe('inventory: totals', () => {
   it('counts suppressed findings apart, and findings of unlisted rules under their family', () => {
     const rules = ALL_RULES.filter((r) => r.id === 'borrow-held-across-js-call' || r.id === 'catch-swallows-wasm-failure');

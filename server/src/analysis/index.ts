@@ -5,6 +5,7 @@ export * from './model';
 export * from './settings';
 export { Grammars, GrammarLoadError, languageOfPath, GRAMMAR_FILES, RUNTIME_WASM_FILE, type WasmLoader } from './parsing/grammars';
 export { ParsedDocument, ParseTimeoutError } from './parsing/parsed-document';
+export { AnalysisTimeoutError } from './parsing/budget';
 export { Workspace, type WorkspaceOptions } from './workspace/workspace';
 export { isCrateConfigFile } from './workspace/crate-config';
 export type * from './workspace/types';

@@ -19,7 +19,14 @@ export interface AnalysisSettings {
   readonly maxFileSize: number;
   /** A file's parse is abandoned after this many milliseconds, with a notice. */
   readonly parseBudgetMs: number;
+  /**
+   * A file's analysis after parsing (traversal, rules) is abandoned after this many milliseconds, with a
+   * notice (default DEFAULT_ANALYSIS_BUDGET_MS). Optional so settings built before it existed stay valid.
+   */
+  readonly analysisBudgetMs?: number;
 }
+
+export const DEFAULT_ANALYSIS_BUDGET_MS = 10_000;
 
 export const DEFAULT_SETTINGS: AnalysisSettings = {
   classifierNames: ['classifyWasmError', 'isWasmFatal', 'isRecoverableWasmError', 'isPanicError'],
@@ -28,6 +35,7 @@ export const DEFAULT_SETTINGS: AnalysisSettings = {
   bindingModules: [],
   maxFileSize: 4 * 1024 * 1024,
   parseBudgetMs: 5000,
+  analysisBudgetMs: DEFAULT_ANALYSIS_BUDGET_MS,
 };
 
 /** Per-rule configuration: severity override and options. */

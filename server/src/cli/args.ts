@@ -106,8 +106,8 @@ Exit codes: 0 written, 2 usage error, missing path or internal error.
 export const REPORT_USAGE = `Usage: wasm-safety report [paths...] [options]
 
 Prints the failure-class inventory of the given files and folders (default: .):
-  - per crate: build mode (abort, abort+handler, unwind) and why, abort handling (set_on_abort,
-    schedule_reinit, reset-state function, panic hooks), global state;
+  - per crate using wasm-bindgen: build mode (abort, abort+handler, unwind) and why, abort
+    handling (set_on_abort, schedule_reinit, reset-state function, panic hooks), global state;
   - per #[wasm_bindgen] export: receiver (free, static, constructor, &self, &mut self, self, start),
     async, panic points, state it touches, JS calls it makes while a borrow is held;
   - per TS/JS call into wasm: what its failure handling does (classifies, rethrows, wraps, swallows,

@@ -7,6 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GrammarLoadError } from '../analysis/index';
 import { BASELINE_USAGE, CHECK_USAGE, type HelpTopic, LSP_USAGE, parseCommandLine, type ParsedCommand, REPORT_USAGE, USAGE } from './args';
 import { runBaselineCommand } from './baseline-command';
 import { runCheck } from './check';
@@ -67,6 +68,11 @@ export async function run(argv: readonly string[], environment: CliEnvironment):
         return await report(command.paths, command.format, command.output, environment);
     }
   } catch (e) {
+    // A grammar that does not load is a broken installation, not a bug: its message names the file; no stack.
+    if (e instanceof GrammarLoadError) {
+      stderr.write(`${e.message}\n(the installation is incomplete or damaged: reinstall wasm-safety)\n`);
+      return EXIT_USAGE_OR_INTERNAL;
+    }
     stderr.write(`wasm-safety: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE_OR_INTERNAL;
   }

@@ -45,6 +45,8 @@ export function readSourceFile(file: string, maxFileBytes: number): { text?: str
   } catch (e) {
     return { notice: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
+  // A FIFO or device named like a source file would block the read forever; a directory cannot be read.
+  if (!stat.isFile()) return { notice: `skipped: not a regular file (${stat.isDirectory() ? 'a directory' : 'a FIFO, socket or device'})` };
   if (stat.size > maxFileBytes) return { notice: `skipped: ${stat.size} bytes is over the ${maxFileBytes}-byte limit (maxFileSize)` };
   let bytes: Buffer;
   try {

@@ -108,7 +108,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
 };
 
 /** Settings of the `wasmSafety` section that map to config-file keys (the rest are editor-only). */
-const EDITOR_CONFIG_KEYS = new Set(['rules', 'classifierNames', 'classifierModule', 'extraJsCallPoints', 'maxFileSize', 'parseBudgetMs'] as const);
+const EDITOR_CONFIG_KEYS = new Set(['rules', 'classifierNames', 'classifierModule', 'extraJsCallPoints', 'maxFileSize', 'parseBudgetMs', 'analysisBudgetMs'] as const);
 /** Editor-only settings: read here or by the client, never an "unknown key". */
 const EDITOR_ONLY_KEYS = new Set(['enable', 'debounceMs', 'trace']);
 

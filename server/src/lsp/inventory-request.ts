@@ -23,16 +23,16 @@ export interface FailureClassReportResult {
   readonly markdown: string;
 }
 
+/** `session()` returns the current session or throws the LSP error for a server not (or no longer) serving. */
 export function registerInventoryRequest(
-  connection: Connection, log: ServerLog, session: () => Session | undefined, scanDone: () => Promise<void>,
+  connection: Connection, log: ServerLog, session: () => Session, scanDone: () => Promise<void>,
 ): void {
   connection.onRequest(
     FAILURE_CLASS_REPORT_REQUEST,
     log.guardRequest(FAILURE_CLASS_REPORT_REQUEST, async (params: FailureClassReportParams | undefined): Promise<FailureClassReportResult> => {
+      session(); // before `initialize` or after `shutdown`: the LSP error, not a wait for a scan that never runs
       await scanDone();
-      const current = session();
-      if (!current || current.isShutDown) return { markdown: '# wasm-safety failure-class report\n\nThe language server is not running.\n' };
-      return { markdown: await failureClassReport(current, params?.folderUri) };
+      return { markdown: await failureClassReport(session(), params?.folderUri) };
     }),
   );
 }

@@ -186,15 +186,18 @@ export function startServer(connection: Connection, options: StartServerOptions 
     log.guardRequest('codeAction', async (params) => requireServices().codeActions.provide(params)),
   );
 
-  connection.onHover(log.guardRequest('hover', async (params) => (services ? services.docs.hover(services.session, params) : null)));
+  connection.onHover(log.guardRequest('hover', async (params) => {
+    const { docs, session } = requireServices();
+    return docs.hover(session, params);
+  }));
   connection.onExecuteCommand(
     log.guardRequest('executeCommand', async (params) => {
-      if (!services) return null;
-      if (params.command === FIX_ALL_COMMAND) return services.codeActions.executeFixAll(params.arguments?.[0]);
-      return services.docs.executeCommand(connection, params);
+      const { codeActions, docs } = requireServices();
+      if (params.command === FIX_ALL_COMMAND) return codeActions.executeFixAll(params.arguments?.[0]);
+      return docs.executeCommand(connection, params);
     }),
   );
-  registerInventoryRequest(connection, log, () => services?.session, () => scanDone);
+  registerInventoryRequest(connection, log, () => requireServices().session, () => scanDone);
 
   connection.onShutdown(
     log.guardRequest('shutdown', () => {

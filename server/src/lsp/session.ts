@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import type { Connection } from 'vscode-languageserver';
 import {
-  type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type LintOptions, type LintResult, type Rule,
+  DEFAULT_SETTINGS, type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type LintOptions, type LintResult, type Rule,
   type RuleMeta, Workspace,
 } from '../analysis/index';
 import { readSourceFile } from '../host/disk-workspace';
@@ -57,7 +57,8 @@ export class Session implements FileLocator {
     /** Test-only (test-hooks.ts): the rule made to throw on every lint. */
     faultInjection?: string,
   ) {
-    this.workspace = new Workspace(grammars, { roots: folders.map((f) => f.path) });
+    // The parse budget applies to every parse, also of open documents (a pathological buffer must not hang the server).
+    this.workspace = new Workspace(grammars, { roots: folders.map((f) => f.path), parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs });
     this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars);
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.diagnosticOptions = { rules: this.rules, relatedInformation: client.relatedInformation, files: this };
@@ -79,7 +80,10 @@ export class Session implements FileLocator {
 
   /** The editor's buffer for `path` (open documents keep their tree for incremental re-parsing). */
   setEditorText(path: string, text: string): void {
-    this.workspace.setFile(path, text, languageOfPath(path) !== undefined);
+    // A buffer over maxFileSize keeps no tree: the Linter skips it with a notice, and keeping a tree would
+    // parse the whole buffer again on every keystroke.
+    const small = text.length <= this.settings.peek(this.scopeUriOf(path)).lint.analysis.maxFileSize;
+    this.workspace.setFile(path, text, small && languageOfPath(path) !== undefined);
     this.currentRevision++;
   }
 

@@ -36,6 +36,8 @@ export interface DocumentState {
   readonly workspaceText: string | undefined;
   /** True when the kept tree (updated incrementally) prints the same as a fresh parse of `text`; undefined without a tree. */
   readonly treeMatchesFreshParse: boolean | undefined;
+  /** The fresh parse has ERROR or MISSING nodes (tree-sitter's error recovery may then differ between incremental and fresh parses). */
+  readonly freshTreeHasErrors: boolean | undefined;
 }
 
 export function registerTestRequests(connection: Connection, session: () => Session | undefined): void {
@@ -45,17 +47,19 @@ export function registerTestRequests(connection: Connection, session: () => Sess
     if (!current || !open) return null;
     const text = open.document.getText();
     let treeMatchesFreshParse: boolean | undefined;
+    let freshTreeHasErrors: boolean | undefined;
     const language = current.workspace.languageOf(open.path);
     if (params.compareTree && language && current.workspace.hasTree(open.path)) {
       const kept = current.workspace.withDocument(open.path, (doc) => doc.tree.rootNode.toString());
       const fresh = new ParsedDocument(await loadGrammars(), language, current.workspace.fileText(open.path) ?? '');
       try {
         treeMatchesFreshParse = fresh.tree.rootNode.toString() === kept;
+        freshTreeHasErrors = fresh.tree.rootNode.hasError;
       } finally {
         fresh.dispose();
       }
     }
-    return { version: open.document.version, text, workspaceText: current.workspace.fileText(open.path), treeMatchesFreshParse };
+    return { version: open.document.version, text, workspaceText: current.workspace.fileText(open.path), treeMatchesFreshParse, freshTreeHasErrors };
   });
   connection.onRequest('wasmSafety/test/gc', () => {
     const gc = (globalThis as { gc?: () => void }).gc;

@@ -133,6 +133,7 @@ export interface DocumentState {
   text: string;
   workspaceText: string | undefined;
   treeMatchesFreshParse: boolean | undefined;
+  freshTreeHasErrors: boolean | undefined;
 }
 
 /** Fixture texts (Rust and TS) used as starting documents and as paste material. */

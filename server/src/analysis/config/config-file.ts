@@ -52,6 +52,7 @@ export interface ConfigLayer {
   readonly bindingModules?: readonly string[];
   readonly maxFileSize?: number;
   readonly parseBudgetMs?: number;
+  readonly analysisBudgetMs?: number;
 }
 
 export interface BaselineSettings {
@@ -83,6 +84,7 @@ export const CONFIG_KEYS = {
   ignore: 'Globs (relative to this file) of files that are neither linted nor reported. A pattern without "/" matches at any depth; a folder pattern matches everything below it.',
   maxFileSize: 'Files larger than this many characters are skipped, with a notice.',
   parseBudgetMs: 'A file whose parse takes longer than this many milliseconds is skipped, with a notice.',
+  analysisBudgetMs: 'A file whose analysis (after parsing) takes longer than this many milliseconds is skipped, with a notice.',
   baseline: 'The baseline of accepted findings: { "file": path relative to this file (default "wasm-safety-baseline.json"), "show": true to report baselined findings anyway }.',
 } as const;
 
@@ -242,9 +244,10 @@ export function readConfigLayer(raw: Record<string, unknown>, options: ReadLayer
         break;
       }
       case 'maxFileSize':
-      case 'parseBudgetMs': {
+      case 'parseBudgetMs':
+      case 'analysisBudgetMs': {
         const n = readPositiveNumber(value, key, report);
-        if (n !== undefined) layer[key as 'maxFileSize' | 'parseBudgetMs'] = n;
+        if (n !== undefined) layer[key as 'maxFileSize' | 'parseBudgetMs' | 'analysisBudgetMs'] = n;
         break;
       }
       case '$schema':
@@ -329,6 +332,7 @@ export function mergeLintSettings(layers: readonly (ConfigLayer | undefined)[]):
       bindingModules: layer.bindingModules ?? analysis.bindingModules,
       maxFileSize: layer.maxFileSize ?? analysis.maxFileSize,
       parseBudgetMs: layer.parseBudgetMs ?? analysis.parseBudgetMs,
+      analysisBudgetMs: layer.analysisBudgetMs ?? analysis.analysisBudgetMs,
     };
     for (const [ruleId, setting] of Object.entries(layer.rules ?? {})) {
       const previous = rules[ruleId] ?? {};

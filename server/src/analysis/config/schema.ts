@@ -58,6 +58,7 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
       ignore: stringArray(CONFIG_KEYS.ignore, []),
       maxFileSize: { type: 'number', exclusiveMinimum: 0, default: DEFAULT_SETTINGS.maxFileSize, description: CONFIG_KEYS.maxFileSize },
       parseBudgetMs: { type: 'number', exclusiveMinimum: 0, default: DEFAULT_SETTINGS.parseBudgetMs, description: CONFIG_KEYS.parseBudgetMs },
+      analysisBudgetMs: { type: 'number', exclusiveMinimum: 0, default: DEFAULT_SETTINGS.analysisBudgetMs, description: CONFIG_KEYS.analysisBudgetMs },
       baseline: {
         type: 'object',
         description: CONFIG_KEYS.baseline,

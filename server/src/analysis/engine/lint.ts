@@ -6,9 +6,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { Finding, Fix, InternalError, Notice, RelatedLocation, Severity, TextRange } from '../model';
 import type { Grammars } from '../parsing/grammars';
+import { AnalysisTimeoutError, checkAnalysisBudget, withAnalysisBudget } from '../parsing/budget';
 import { ParsedDocument, ParseTimeoutError } from '../parsing/parsed-document';
 import { countSyntaxErrors } from '../parsing/walk';
-import type { LintSettings } from '../settings';
+import { DEFAULT_ANALYSIS_BUDGET_MS, type LintSettings } from '../settings';
 import { LineIndex } from '../text/line-index';
 import type { FileContext } from '../workspace/file-context';
 import type { Workspace } from '../workspace/workspace';
@@ -58,11 +59,16 @@ export class Linter {
       result.notices.push({ path, level: 'info', message: `skipped: ${text.length} characters is over the ${options.settings.analysis.maxFileSize} limit (maxFileSize)` });
       return result;
     }
+    const budgetMs = options.settings.analysis.analysisBudgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
     try {
-      workspace.withDocument(path, (doc) => this.lintParsed(workspace, path, doc, options, result));
+      workspace.withDocument(path, (doc) => withAnalysisBudget(budgetMs, () => this.lintParsed(workspace, path, doc, options, result)));
     } catch (e) {
       if (e instanceof ParseTimeoutError) {
         result.notices.push({ path, level: 'warning', message: `skipped: ${e.message} (parseBudgetMs)` });
+      } else if (e instanceof AnalysisTimeoutError) {
+        // Abandoned part-way: what was found so far is incomplete, so nothing is reported for the file.
+        result.findings.length = 0;
+        result.notices.push({ path, level: 'warning', message: `skipped: ${e.message} (analysisBudgetMs)` });
       } else {
         result.internalErrors.push({ path, message: `analysis failed: ${errorMessage(e)}`, stack: errorStack(e) });
       }
@@ -93,6 +99,8 @@ export class Linter {
       });
     }
     const fail = (rule: Rule, e: unknown): void => {
+      // The file's time budget ran out inside this rule: that ends the whole file's analysis, not just the rule's.
+      if (e instanceof AnalysisTimeoutError || e instanceof ParseTimeoutError) throw e;
       if (failed.has(rule.id)) return;
       failed.add(rule.id);
       result.internalErrors.push({ path, ruleId: rule.id, message: `rule ${rule.id} threw: ${errorMessage(e)}`, stack: errorStack(e) });
@@ -104,6 +112,7 @@ export class Linter {
     const cursor = root.walk();
     try {
       for (;;) {
+        checkAnalysisBudget();
         const subscribers = dispatch.get(cursor.nodeType);
         if (subscribers) {
           const node = cursor.currentNode;
@@ -220,6 +229,8 @@ export class Linter {
         }
       }
     } catch (e) {
+      // Running out of time (or a parse budget) skips the file with a notice; it is not an internal error.
+      if (e instanceof AnalysisTimeoutError || e instanceof ParseTimeoutError) throw e;
       result.internalErrors.push({ path, message: `indexing failed: ${errorMessage(e)}`, stack: errorStack(e) });
     }
     return {

@@ -70,10 +70,14 @@ export function inventoryMarkdown(inventory: Inventory, options: MarkdownOptions
 
   // ---- crates
   out.push('## Crates', '');
+  // Crates that neither use wasm-bindgen nor export anything (a server, a macro crate) are only named.
+  const wasmCrates = inventory.crates.filter((c) => c.usesWasmBindgen || c.exportCount > 0);
+  const otherCrates = inventory.crates.filter((c) => !wasmCrates.includes(c));
   if (inventory.crates.length === 0) out.push('No Rust crate in the checked paths.', '');
+  else if (wasmCrates.length === 0) out.push('No crate in the checked paths uses wasm-bindgen.', '');
   else {
     out.push('| Crate | Build mode | Why | Abort handling | Panic hook | Exports | Global state |', '|---|---|---|---|---|---:|---|');
-    for (const c of inventory.crates) {
+    for (const c of wasmCrates) {
       const a = c.abortHandling;
       const details: string[] = [VERDICT_TEXT[a.verdict]];
       if (a.setOnAbort.length > 0) details.push(`\`set_on_abort\` at ${a.setOnAbort.map((s) => `${where(s)}${s.inStart ? ' (start)' : ' (outside start)'}`).join(', ')}`);
@@ -85,6 +89,9 @@ export function inventoryMarkdown(inventory: Inventory, options: MarkdownOptions
       out.push(`| \`${escapeCell(c.name)}\` (${escapeCell(options.displayPath(c.root))}) | **${c.buildMode}** | ${escapeCell(c.buildModeReason)} | ${escapeCell(details.join('; '))} | ${hooks} | ${c.exportCount} | ${escapeCell(state)} |`);
     }
     out.push('');
+  }
+  if (otherCrates.length > 0) {
+    out.push(`${plural(otherCrates.length, 'other crate')} without wasm-bindgen and without exports: ${otherCrates.map((c) => `\`${escapeCell(c.name)}\``).join(', ')}.`, '');
   }
 
   // ---- exports

@@ -2,6 +2,7 @@
 // The cursor is created and deleted here; callers only ever see Nodes, valid until their tree changes.
 
 import type { Node, TreeCursor } from 'web-tree-sitter';
+import { checkAnalysisBudget } from './budget';
 
 /** What a visitor returns: `false` skips the node's children; anything else descends. */
 export type VisitResult = boolean | void;
@@ -12,6 +13,7 @@ export function walkTree(root: Node, visit: (node: Node) => VisitResult): void {
   try {
     let descend = visit(cursor.currentNode) !== false;
     for (;;) {
+      checkAnalysisBudget();
       if (descend && cursor.gotoFirstChild()) {
         descend = visit(cursor.currentNode) !== false;
         continue;
@@ -35,6 +37,7 @@ export function walkTree(root: Node, visit: (node: Node) => VisitResult): void {
  * cursor loop needs, so loops that read `cursor.nodeType` without materialising nodes stay short.
  */
 export function advanceCursor(cursor: TreeCursor, descend: boolean): boolean {
+  checkAnalysisBudget();
   if (descend && cursor.gotoFirstChild()) return true;
   for (;;) {
     if (cursor.gotoNextSibling()) return true;

@@ -6,6 +6,7 @@
 // ({@link resetParentIndex}), so it never holds nodes of an older run.
 
 import type { Node, Tree } from 'web-tree-sitter';
+import { checkAnalysisBudget } from '../parsing/budget';
 
 interface ParentIndex {
   readonly parents: Map<number, Node | null>;
@@ -71,6 +72,7 @@ function descend(path: Node[], node: Node, index: ParentIndex): boolean {
   try {
     const nonEmpty = node.endIndex > node.startIndex;
     for (let depth = 0; depth < 100_000; depth++) {
+      checkAnalysisBudget();
       let found = false;
       if (nonEmpty) {
         // Fast path for a non-empty node: jump straight to the first child ending after its start (one

@@ -8,7 +8,8 @@
 
 import type { LanguageId, Notice } from '../model';
 import { type Grammars, languageOfPath } from '../parsing/grammars';
-import { ParsedDocument } from '../parsing/parsed-document';
+import { unbudgeted } from '../parsing/budget';
+import { ParsedDocument, ParseTimeoutError } from '../parsing/parsed-document';
 import { globMatcher, type PathMatcher } from '../text/glob';
 import { isWithin, normalizePath } from '../text/paths';
 import { discoverCrates, isCrateConfigFile } from './crate-config';
@@ -66,11 +67,21 @@ export class Workspace implements WorkspaceQueries {
     };
     if (!existing) this.structureChanged();
     entry.text = text;
+    let parseFailure: unknown;
     if (keepTree && entry.language) {
       // An open document's tree is brought up to date when it is next used (currentDocument): edits
       // that arrive while the server is busy are parsed once, as one combined edit.
-      if (entry.doc) entry.docStale = entry.doc.text !== text;
-      else entry.doc = new ParsedDocument(this.grammars, entry.language, text, { budgetMs: this.options.parseBudgetMs });
+      if (entry.doc) {
+        entry.docStale = entry.doc.text !== text;
+      } else {
+        try {
+          entry.doc = new ParsedDocument(this.grammars, entry.language, text, { budgetMs: this.options.parseBudgetMs });
+        } catch (e) {
+          // A first parse past its budget: keep no tree, but still record the text (the Linter's own
+          // parse reports the timeout as a notice).
+          if (!(e instanceof ParseTimeoutError)) parseFailure = e;
+        }
+      }
     } else if (entry.doc) {
       entry.doc.dispose();
       entry.doc = undefined;
@@ -78,6 +89,7 @@ export class Workspace implements WorkspaceQueries {
     }
     this.invalidate(path, entry);
     this.files.set(path, entry);
+    if (parseFailure !== undefined) throw parseFailure;
   }
 
   /** Records that a file exists without reading it (e.g. `foo_bg.wasm` next to glue). */
@@ -202,14 +214,17 @@ export class Workspace implements WorkspaceQueries {
     const cached = this.crateIndexCache.get(key);
     if (cached) return cached;
     const crate = crateRoot === undefined ? undefined : this.crateState().crates.find((c) => c.root === crateRoot);
-    const summaries: RustFileSummary[] = [];
-    for (const [path, entry] of this.files) {
-      if (entry.language !== 'rust' || entry.text === undefined) continue;
-      if ((this.crateOf(path)?.root ?? undefined) !== crateRoot) continue;
-      const summary = this.rustSummary(path);
-      if (summary) summaries.push(summary);
-    }
-    const index = mergeRustSummaries(crate, summaries);
+    // Shared and cached: outside the per-file analysis budget (parsing/budget.ts).
+    const index = unbudgeted(() => {
+      const summaries: RustFileSummary[] = [];
+      for (const [path, entry] of this.files) {
+        if (entry.language !== 'rust' || entry.text === undefined) continue;
+        if ((this.crateOf(path)?.root ?? undefined) !== crateRoot) continue;
+        const summary = this.rustSummary(path);
+        if (summary) summaries.push(summary);
+      }
+      return mergeRustSummaries(crate, summaries);
+    });
     this.crateIndexCache.set(key, index);
     return index;
   }
@@ -219,7 +234,7 @@ export class Workspace implements WorkspaceQueries {
     const entry = this.files.get(path);
     if (!entry || entry.language !== 'rust' || entry.text === undefined) return undefined;
     entry.rustSummary ??= mayHaveSummaryItems(entry.text)
-      ? this.withDocument(path, (doc) => summarizeRustFile(path, doc.tree.rootNode, doc.text))
+      ? unbudgeted(() => this.withDocument(path, (doc) => summarizeRustFile(path, doc.tree.rootNode, doc.text)))
       : emptyRustSummary(path);
     return entry.rustSummary;
   }
@@ -245,8 +260,8 @@ export class Workspace implements WorkspaceQueries {
     const entry = this.files.get(path);
     if (!entry || !entry.language || entry.language === 'rust' || entry.text === undefined) return undefined;
     if (entry.tsSummary?.generation === this.structureGeneration) return entry.tsSummary.summary;
-    entry.tsImports ??= this.withDocument(path, (doc) => extractTsImports(path, doc.tree.rootNode, doc.text));
-    const summary = resolveTsBindings(entry.tsImports, this);
+    entry.tsImports ??= unbudgeted(() => this.withDocument(path, (doc) => extractTsImports(path, doc.tree.rootNode, doc.text)));
+    const summary = unbudgeted(() => resolveTsBindings(entry.tsImports!, this));
     entry.tsSummary = { generation: this.structureGeneration, summary };
     return summary;
   }
@@ -273,7 +288,7 @@ export class Workspace implements WorkspaceQueries {
     const path = normalizePath(rawPath);
     const cached = this.wasmModuleCache.get(path);
     if (cached !== undefined) return cached ?? undefined;
-    const module = recogniseWasmModule(path, this, this.crateState().crates);
+    const module = unbudgeted(() => recogniseWasmModule(path, this, this.crateState().crates));
     this.wasmModuleCache.set(path, module ?? null);
     return module;
   }
