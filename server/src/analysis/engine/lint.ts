@@ -195,18 +195,36 @@ export class Linter {
         result.internalErrors.push({ path, ruleId: rule.id, message: `fix "${fix.title}" has overlapping or out-of-range edits; dropped` });
         continue;
       }
-      const check = new ParsedDocument(this.grammars, doc.language, fixed.text);
-      try {
-        if (countSyntaxErrors(check.tree.rootNode) > baselineErrors) {
-          result.internalErrors.push({ path, ruleId: rule.id, message: `fix "${fix.title}" would add a syntax error; dropped` });
-          continue;
-        }
-      } finally {
-        check.dispose();
+      if (this.addsSyntaxError(doc, fixed.text, baselineErrors)) {
+        result.internalErrors.push({ path, ruleId: rule.id, message: `fix "${fix.title}" would add a syntax error; dropped` });
+        continue;
       }
       out.push(fix);
     }
     return out;
+  }
+
+  /**
+   * True when `fixedText` has more ERROR/MISSING nodes than the document had. Counted first on an
+   * incremental re-parse of the edited region (the count descends only into subtrees that contain an
+   * error, so it is cheap even in a file that already has some — real wasm-bindgen code often does:
+   * tree-sitter-rust does not parse `type Foo;` in `extern "C"` blocks). A fix that seems to add an
+   * error there is confirmed on a fresh parse, so incremental error recovery can never reject a fix
+   * that a full parse accepts.
+   */
+  private addsSyntaxError(doc: ParsedDocument, fixedText: string, baselineErrors: number): boolean {
+    const derived = doc.derive(fixedText);
+    try {
+      if (!derived.tree.rootNode.hasError || countSyntaxErrors(derived.tree.rootNode) <= baselineErrors) return false;
+    } finally {
+      derived.dispose();
+    }
+    const fresh = new ParsedDocument(this.grammars, doc.language, fixedText);
+    try {
+      return countSyntaxErrors(fresh.tree.rootNode) > baselineErrors;
+    } finally {
+      fresh.dispose();
+    }
   }
 
   private fileContext(workspace: Workspace, path: string, doc: ParsedDocument, root: Node, options: LintOptions, result: LintResult): FileContext {

@@ -28,9 +28,11 @@ export class ParsedDocument {
     readonly language: LanguageId,
     text: string,
     private readonly options: ParseOptions = {},
+    /** An edited tree of a previous text to parse incrementally from (still owned by the caller). */
+    previous?: Tree,
   ) {
     this.currentText = text;
-    this.currentTree = this.parse(text, undefined);
+    this.currentTree = this.parse(text, previous);
   }
 
   get text(): string {
@@ -53,6 +55,20 @@ export class ParsedDocument {
     oldTree.delete();
     this.currentTree = newTree;
     this.currentText = newText;
+  }
+
+  /**
+   * A separate document for `newText`, parsed incrementally from a copy of this document's tree (this
+   * document is left as it is). Checking a fix this way costs the edited region, not the whole file.
+   */
+  derive(newText: string): ParsedDocument {
+    const copy = this.tree.copy();
+    try {
+      copy.edit(singleEditBetween(this.currentText, newText));
+      return new ParsedDocument(this.grammars, this.language, newText, {}, copy);
+    } finally {
+      copy.delete();
+    }
   }
 
   dispose(): void {
