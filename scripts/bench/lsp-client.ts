@@ -98,7 +98,7 @@ export class BenchLspClient {
 
   /** Asks the server to collect garbage (only answered when started with the bench hook); returns its memory breakdown. */
   async collectGarbage(): Promise<{ collected: boolean; memory: NodeJS.MemoryUsage } | undefined> {
-    return (await this.connection.sendRequest('wasmSafety/bench/collectGarbage')) as { collected: boolean; memory: NodeJS.MemoryUsage };
+    return (await this.connection.sendRequest('wasmSafety/test/gc', {})) as { collected: boolean; memory: NodeJS.MemoryUsage };
   }
 
   /** VmRSS of the server process, in bytes. */

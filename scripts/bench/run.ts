@@ -263,7 +263,7 @@ async function lspSections(flags: Flags, results: Record<string, unknown>, row: 
   const rustUri = `file://${path.join(workspace, 'big', 'src', 'lib.rs')}`;
   const tsUri = `file://${path.join(workspace, 'app', 'src', 'main.ts')}`;
 
-  const client = new BenchLspClient(CLI, ['--expose-gc'], { ...process.env, WASM_SAFETY_BENCH_HOOKS: '1' });
+  const client = new BenchLspClient(CLI, ['--expose-gc'], { ...process.env, WASM_SAFETY_TEST_HOOKS: '1' });
   /** RSS after a forced GC (when the hook answers) and a short settle; the server's own breakdown is kept too. */
   const breakdowns: Record<string, unknown>[] = [];
   const settledRss = async (label = ''): Promise<number> => {

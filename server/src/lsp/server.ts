@@ -11,7 +11,6 @@ import {
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
 import { loadGrammars } from '../host/wasm-files';
 import { BackgroundLinter } from './background';
-import { registerBenchHooks } from './bench-hooks';
 import { CODE_ACTION_KINDS, CodeActionProvider, FIX_ALL_COMMAND } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { OpenDocuments } from './documents';
@@ -49,7 +48,6 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const documents = new OpenDocuments();
   const testHooks = options.testHooks ?? testHooksFromEnv(process.env);
   let services: Services | undefined;
-  registerBenchHooks(connection, process.env);
   let initializeReceived = false;
   // LSP: a request before `initialize` is answered with ServerNotInitialized (-32002), one after
   // `shutdown` with InvalidRequest.

@@ -4,7 +4,8 @@
 //   - `wasmSafety/test/documentState` answers what the server holds for an open document (its text
 //     and version as synchronised, the Workspace's copy of the text, and whether the incrementally
 //     updated tree equals a fresh parse of that text), so a fuzz test can compare it with its model;
-//   - `wasmSafety/test/gc` runs a full garbage collection when node runs with --expose-gc (memory test);
+//   - `wasmSafety/test/gc` runs a full garbage collection when node runs with --expose-gc and answers
+//     process.memoryUsage() (the memory test and the benchmark's RSS readings);
 //   - WASM_SAFETY_FAULT_INJECTION=<rule id> makes that rule throw on every visit (fault isolation),
 //     as the CLI's hook of the same name does.
 // Without the flag none of this is registered: the requests answer MethodNotFound like any unknown method.
