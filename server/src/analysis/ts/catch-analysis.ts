@@ -29,6 +29,20 @@ function lastSegment(name: string): string {
 }
 
 /**
+ * The rejection handler of a promise-handler call — the argument of `p.catch(h)`, the second argument
+ * of `p.then(ok, h)` — else undefined (any other call, or `.then(ok)` without one).
+ */
+export function promiseRejectionHandler(call: Node): Node | undefined {
+  if (call.type !== 'call_expression') return undefined;
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'member_expression') return undefined;
+  const prop = fn.childForFieldName('property')?.text;
+  if (prop !== 'catch' && prop !== 'then') return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return prop === 'catch' ? args[0] : args[1];
+}
+
+/**
  * True when the handler looks at the failure class: mentions `WebAssembly.RuntimeError`/`Exception`,
  * `PanicError`, `'Module terminated'`, wasm failure texts in strings/regexes, `.constructor.name`, or calls a
  * classifier (`isClassifier(name)` — configured names and same-file helpers that classify).

@@ -112,7 +112,7 @@ function catchUnwindSite(call: Node, ctx: RuleContext): Site | undefined {
   if (m) {
     // futures::FutureExt::catch_unwind on a future: `AssertUnwindSafe(async { … }).catch_unwind().await`.
     if (m.method !== 'catch_unwind' || m.args.length !== 0) return undefined;
-    const future = asyncBlockOf(m.receiver);
+    const future = unwrappedOfType(m.receiver, 'async_block');
     return { display: '.catch_unwind()', callee: m.methodNode, body: future ? { node: future, context: future } : undefined };
   }
   const p = asPathCall(call);
@@ -124,32 +124,21 @@ function catchUnwindSite(call: Node, ctx: RuleContext): Site | undefined {
   } else if (p.segments[p.segments.length - 2] !== 'panic') {
     return undefined;
   }
-  const closure = closureOf(p.args[0]);
+  const closure = unwrappedOfType(p.args[0], 'closure_expression');
   const body = closure?.childForFieldName('body');
   return { display: p.segments.join('::'), callee: p.calleeNode, body: closure && body ? { node: body, context: closure } : undefined };
 }
 
-/** `|| …`, `AssertUnwindSafe(|| …)`, `move || …`. */
-function closureOf(arg: Node): Node | undefined {
+/**
+ * The node of `type` an argument stands for, looking through parentheses/references and
+ * `AssertUnwindSafe(…)` wrappers: `|| …`, `AssertUnwindSafe(|| …)`, `move || …` for closures,
+ * `AssertUnwindSafe(async { … })` for futures.
+ */
+function unwrappedOfType(arg: Node, type: 'closure_expression' | 'async_block'): Node | undefined {
   let n: Node | null = arg;
   for (let i = 0; i < 4 && n; i++) {
     n = stripTransparent(n);
-    if (n.type === 'closure_expression') return n;
-    const p = asPathCall(n);
-    if (p && p.name === 'AssertUnwindSafe' && p.args.length === 1) {
-      n = p.args[0];
-      continue;
-    }
-    return undefined;
-  }
-  return undefined;
-}
-
-function asyncBlockOf(receiver: Node): Node | undefined {
-  let n: Node | null = receiver;
-  for (let i = 0; i < 4 && n; i++) {
-    n = stripTransparent(n);
-    if (n.type === 'async_block') return n;
+    if (n.type === type) return n;
     const p = asPathCall(n);
     if (p && p.name === 'AssertUnwindSafe' && p.args.length === 1) {
       n = p.args[0];

@@ -16,7 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, Severity, TextEdit } from '../../model';
 import { walkTree } from '../../parsing/walk';
-import { handlerAsserts, handlerRethrows } from '../../ts/catch-analysis';
+import { handlerAsserts, handlerRethrows, promiseRejectionHandler } from '../../ts/catch-analysis';
 import {
   abortGuard, CLASSIFY_FUNCTION, classifierModulePath, displayModulePath, FATAL_CLASSIFIER, importClassifier,
   RECOVERABLE_CLASSIFIER, sourceStyleOf, type SourceStyle,
@@ -61,11 +61,8 @@ export default defineRule({
     state.facts.collect(node);
     if (node.type === 'try_statement') {
       if (node.childForFieldName('handler')) state.tries.push(node);
-    } else if (node.type === 'call_expression') {
-      const fn = node.childForFieldName('function');
-      const prop = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
-      const argCount = node.childForFieldName('arguments')?.namedChildCount ?? 0;
-      if ((prop === 'catch' && argCount >= 1) || (prop === 'then' && argCount >= 2)) state.handlerCalls.push(node);
+    } else if (promiseRejectionHandler(node)) {
+      state.handlerCalls.push(node);
     }
   },
 
@@ -84,10 +81,8 @@ export default defineRule({
       if (site) checker.check(body, param.text, site);
     }
     for (const call of state.handlerCalls) {
-      const fn = call.childForFieldName('function');
-      const receiver = fn?.childForFieldName('object');
-      const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-      const handler = fn?.childForFieldName('property')?.text === 'catch' ? args[0] : args[1];
+      const receiver = call.childForFieldName('function')?.childForFieldName('object');
+      const handler = promiseRejectionHandler(call);
       if (!receiver || !handler || !FUNCTION_TYPES.has(handler.type)) continue;
       const body = handler.childForFieldName('body');
       const param = firstParameterName(handler);

@@ -14,6 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, FileEdit } from '../../model';
 import { walkTree } from '../../parsing/walk';
+import { promiseRejectionHandler } from '../../ts/catch-analysis';
 import { buildModeOfModule, TEST_FILE } from '../../ts/failure-context';
 import { glueExportsResetState } from '../../ts/reinit-glue';
 import { describeCall, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
@@ -60,11 +61,8 @@ export default defineRule({
     state.facts.collect(node);
     if (node.type === 'try_statement') {
       if (node.childForFieldName('handler')) state.tries.push(node);
-    } else if (node.type === 'call_expression') {
-      const fn = node.childForFieldName('function');
-      const prop = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
-      const args = node.childForFieldName('arguments')?.namedChildCount ?? 0;
-      if ((prop === 'catch' && args >= 1) || (prop === 'then' && args >= 2)) state.handlerCalls.push(node);
+    } else if (promiseRejectionHandler(node)) {
+      state.handlerCalls.push(node);
     }
   },
 
@@ -84,10 +82,8 @@ export default defineRule({
       if (site) report(ctx, facts, init, site);
     }
     for (const call of state.handlerCalls) {
-      const fn = call.childForFieldName('function');
-      const receiver = fn?.childForFieldName('object');
-      const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-      const handler = fn?.childForFieldName('property')?.text === 'catch' ? args[0] : args[1];
+      const receiver = call.childForFieldName('function')?.childForFieldName('object');
+      const handler = promiseRejectionHandler(call);
       if (!receiver || !handler || !FUNCTION_VALUE_TYPES.has(handler.type)) continue;
       if (initCallsIn(receiver, facts, false).length > 0) continue;
       const handlerBody = handler.childForFieldName('body');
