@@ -22,7 +22,7 @@ const LINE_INDEX_CACHE_SIZE = 32;
 /** A Linter whose every run makes one rule throw (the Linter's `faultInjection` option), for fault-isolation tests. */
 class FaultInjectingLinter extends Linter {
   constructor(rules: readonly Rule[], grammars: Grammars, private readonly faultyRule: string) {
-    super(rules, grammars);
+    super(rules, grammars, { incremental: true });
   }
 
   override lintFile(workspace: Workspace, path: string, options: LintOptions): LintResult {
@@ -59,7 +59,7 @@ export class Session implements FileLocator {
   ) {
     // The parse budget applies to every parse, also of open documents (a pathological buffer must not hang the server).
     this.workspace = new Workspace(grammars, { roots: folders.map((f) => f.path), parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs });
-    this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars);
+    this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars, { incremental: true });
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.diagnosticOptions = { rules: this.rules, relatedInformation: client.relatedInformation, files: this };
     this.config = new WorkspaceConfig(rules, () => this.folders.map((f) => f.path), log, (configPath, problems) => {
@@ -93,6 +93,7 @@ export class Session implements FileLocator {
    */
   loadFromDisk(path: string, maxFileBytes: number): boolean {
     this.workspace.releaseTree(path);
+    this.linter.forgetRuns(path);
     this.currentRevision++;
     if (path.endsWith('.wasm')) {
       if (fs.existsSync(path)) this.workspace.addPath(path);

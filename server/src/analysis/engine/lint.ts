@@ -11,9 +11,12 @@ import { ParsedDocument, ParseTimeoutError } from '../parsing/parsed-document';
 import { countSyntaxErrors } from '../parsing/walk';
 import { DEFAULT_ANALYSIS_BUDGET_MS, type LintSettings } from '../settings';
 import { LineIndex } from '../text/line-index';
-import type { FileContext } from '../workspace/file-context';
 import type { Workspace } from '../workspace/workspace';
+import { rustEnv, type UnitScan } from '../rust/env';
+import { trackedFileContext, type FileContext } from '../workspace/file-context';
+import { readsWholeFile, trackFileReads } from './file-reads';
 import { applyEdits, editsForFile } from './fixes';
+import { alignUnits, CLEAN_UNIT, moveUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit } from './incremental';
 import type { ReportDescriptor, Rule, RuleContext } from './rule';
 import { hasSuppressionMarker } from './suppression-comments';
 import { applyInSourceSuppressions } from './suppressions';
@@ -41,8 +44,23 @@ interface PendingReport {
 
 export class Linter {
   private readonly dispatchBySide = new Map<'rust' | 'ts', Map<string, Rule[]>>();
+  private readonly typesByRules = new WeakMap<ReadonlySet<Rule>, string[]>();
+  /** The last runs of recently linted files, when this Linter lints incrementally. */
+  private readonly runs: RunCache | undefined;
 
-  constructor(readonly rules: readonly Rule[], private readonly grammars: Grammars) {}
+  /**
+   * `incremental`: keep each Rust file's last run and reuse what an edit cannot have changed
+   * (engine/incremental.ts) — for the language server, which re-lints the same documents as they are
+   * typed. Runs that compute fixes are never incremental.
+   */
+  constructor(readonly rules: readonly Rule[], private readonly grammars: Grammars, options: { readonly incremental?: boolean } = {}) {
+    this.runs = options.incremental ? new RunCache() : undefined;
+  }
+
+  /** Drops what is kept of `path`'s last run (all files when omitted): the document closed or the workspace changed. */
+  forgetRuns(path?: string): void {
+    this.runs?.forget(path);
+  }
 
   lintFile(workspace: Workspace, path: string, options: LintOptions): LintResult {
     const result: LintResult = { path, findings: [], internalErrors: [], notices: [] };
@@ -83,20 +101,33 @@ export class Linter {
     const enabled = this.rules.filter((r) => r.side === side && options.settings.rules[r.id]?.severity !== 'off');
     if (enabled.length === 0) return;
 
-    const reports: PendingReport[] = [];
+    // Reports of each rule, grouped by where they came from; the per-rule order (file node, units in
+    // document order, finish) is what one traversal would have produced.
+    let bucket = new Map<string, PendingReport[]>();
+    /** Records rules `collect` for their `finish`: those of the current unit, and all of them in order. */
+    let recordBucket = new Map<string, object[]>();
+    const records = new Map<string, object[]>();
     const failed = new Set<string>();
     const contexts = new Map<string, RuleContext>();
+    const tracked = trackedFileContext(fileContext, readsWholeFile);
     for (const rule of enabled) {
-      contexts.set(rule.id, {
-        ...fileContext,
-        rule,
-        options: options.settings.rules[rule.id]?.options ?? {},
-        report: (d) => {
-          const range = d.range ?? (d.node ? { start: d.node.startIndex, end: d.node.endIndex } : undefined);
-          if (!range) throw new Error(`rule ${rule.id} reported without a node or range`);
-          reports.push({ rule, range, descriptor: d });
-        },
-      });
+      const ctx = Object.create(tracked) as { -readonly [K in keyof RuleContext]: RuleContext[K] };
+      ctx.rule = rule;
+      ctx.options = options.settings.rules[rule.id]?.options ?? {};
+      ctx.report = (d) => {
+        const range = d.range ?? (d.node ? { start: d.node.startIndex, end: d.node.endIndex } : undefined);
+        if (!range) throw new Error(`rule ${rule.id} reported without a node or range`);
+        let list = bucket.get(rule.id);
+        if (!list) bucket.set(rule.id, (list = []));
+        list.push({ rule, range, descriptor: d });
+      };
+      ctx.collect = (record) => {
+        let list = recordBucket.get(rule.id);
+        if (!list) recordBucket.set(rule.id, (list = []));
+        list.push(record);
+      };
+      ctx.collected = () => records.get(rule.id) ?? [];
+      contexts.set(rule.id, ctx);
     }
     const fail = (rule: Rule, e: unknown): void => {
       // The file's time budget ran out inside this rule: that ends the whole file's analysis, not just the rule's.
@@ -105,40 +136,113 @@ export class Linter {
       failed.add(rule.id);
       result.internalErrors.push({ path, ruleId: rule.id, message: `rule ${rule.id} threw: ${errorMessage(e)}`, stack: errorStack(e) });
     };
-    const dispatch = this.dispatchFor(side);
-    const enabledIds = new Set(enabled.map((r) => r.id));
-
-    // The single traversal: the cursor reads node types without materialising nodes nobody wants.
-    const cursor = root.walk();
-    try {
-      for (;;) {
+    /** Dispatches nodes (document order) to the subscribed rules among `rules`; reports whether a rule's work read the whole file. */
+    const visitAll = (nodes: readonly Node[], rules: ReadonlySet<Rule>, wholeFileReaders?: Set<string>): void => {
+      for (const node of nodes) {
         checkAnalysisBudget();
-        const subscribers = dispatch.get(cursor.nodeType);
-        if (subscribers) {
-          const node = cursor.currentNode;
-          for (const rule of subscribers) {
-            if (!enabledIds.has(rule.id) || failed.has(rule.id)) continue;
-            try {
-              if (options.faultInjection === rule.id) throw new Error('fault injected for testing');
+        const subscribers = dispatch.get(node.type);
+        if (!subscribers) continue;
+        for (const rule of subscribers) {
+          if (!rules.has(rule) || failed.has(rule.id)) continue;
+          try {
+            if (options.faultInjection === rule.id) throw new Error('fault injected for testing');
+            if (wholeFileReaders) {
+              if (trackFileReads(() => rule.visit(node, contexts.get(rule.id)!)).wholeFile) wholeFileReaders.add(rule.id);
+            } else {
               rule.visit(node, contexts.get(rule.id)!);
-            } catch (e) {
-              fail(rule, e);
             }
+          } catch (e) {
+            fail(rule, e);
           }
         }
-        if (cursor.gotoFirstChild()) continue;
-        let done = false;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) {
-            done = true;
-            break;
-          }
-        }
-        if (done) break;
       }
-    } finally {
-      cursor.delete();
+    };
+    const dispatch = this.dispatchFor(side);
+    const enabledSet = new Set(enabled);
+    const reports: PendingReport[] = [];
+    const flush = (order: readonly Rule[]): void => {
+      for (const rule of order) reports.push(...(bucket.get(rule.id) ?? []));
+      bucket = new Map();
+      for (const [ruleId, list] of recordBucket) {
+        const all = records.get(ruleId);
+        if (all) all.push(...list);
+        else records.set(ruleId, [...list]);
+      }
+      recordBucket = new Map();
+    };
+
+    const incremental = this.runs !== undefined && side === 'rust' && !options.withFixes && !options.faultInjection;
+    let run: FileRun | undefined;
+    if (!incremental) {
+      // One search for every subscribed node type inside the tree-sitter runtime: far fewer JS↔wasm
+      // crossings than a cursor step per node, in the same (pre-)order.
+      visitAll(root.descendantsOfType(this.subscribedTypes(side, enabledSet)), enabledSet);
+      flush(enabled);
+    } else {
+      // engine/incremental.ts: unit by unit, a rule either gets back what it left for an unchanged unit
+      // (findings and records, moved by the edit) or visits the unit's nodes again. The file node's
+      // visits and `finish` always run.
+      const runs = this.runs!;
+      const previous = runs.get(path);
+      runs.forget(path); // until this run completes: a run that throws leaves nothing half-written
+      const units = splitIntoUnits(root, doc.text);
+      const { key: fileKey, scans } = rustEnv(fileContext).fileKey(units, previous?.scans as ReadonlyMap<string, UnitScan> | undefined);
+      const settingsKey = JSON.stringify(options.settings);
+      const alignment = previous && previous.fileKey === fileKey && previous.settingsKey === settingsKey ? alignUnits(previous, units, doc.text.length) : undefined;
+      const results: (Map<string, StoredUnit> | typeof CLEAN_UNIT)[] = [];
+      run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ start: x.start, end: x.end, key: x.key })), results, scans };
+
+      if (this.subscribedTypes(side, enabledSet).includes(root.type)) visitAll([root], enabledSet);
+      flush(enabled);
+      for (let u = 0; u < units.length; u++) {
+        const oldIndex = alignment ? alignment.oldIndexOf[u] : -1;
+        const before = oldIndex >= 0 ? previous!.results[oldIndex] : undefined;
+        if (before === CLEAN_UNIT) {
+          results.push(CLEAN_UNIT);
+          continue;
+        }
+        const kept = new Map<Rule, StoredUnit>();
+        if (before) {
+          for (const rule of enabled) {
+            const stored = before.get(rule.id);
+            const moved = stored ? moveUnit(stored, path, alignment!) : undefined;
+            if (moved) kept.set(rule, moved);
+          }
+        }
+        const rerun = kept.size === 0 ? enabledSet : new Set(enabled.filter((r) => !kept.has(r)));
+        const wholeFileReaders = new Set<string>();
+        const types = this.subscribedTypes(side, rerun);
+        if (types.length > 0) {
+          const nodes: Node[] = [];
+          for (const member of units[u].nodes) for (const n of member.descendantsOfType(types)) if (n) nodes.push(n);
+          visitAll(nodes, rerun, wholeFileReaders);
+        }
+        for (const [rule, moved] of kept) {
+          const list: PendingReport[] = [];
+          for (const m of moved.reports) list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
+          bucket.set(rule.id, list);
+          recordBucket.set(rule.id, [...moved.records]);
+        }
+        const stored = new Map<string, StoredUnit>();
+        let clean = true;
+        for (const rule of enabled) {
+          if (wholeFileReaders.has(rule.id) || failed.has(rule.id)) {
+            clean = false;
+            continue;
+          }
+          const reports = bucket.get(rule.id) ?? [];
+          const collected = recordBucket.get(rule.id) ?? [];
+          if (reports.length > 0 || collected.length > 0) clean = false;
+          stored.set(rule.id, kept.get(rule) ?? {
+            reports: reports.map(({ range, descriptor: d }) => ({ range, message: d.message, severity: d.severity, related: d.related })),
+            records: collected,
+          });
+        }
+        results.push(clean ? CLEAN_UNIT : stored);
+        flush(enabled);
+      }
     }
+
     for (const rule of enabled) {
       if (!rule.finish || failed.has(rule.id)) continue;
       try {
@@ -147,6 +251,9 @@ export class Linter {
         fail(rule, e);
       }
     }
+    flush(enabled);
+    // A rule that failed anywhere in the file left nothing reusable.
+    if (run && failed.size === 0) this.runs!.set(path, run);
 
     const baselineErrors = options.withFixes ? countSyntaxErrors(root) : 0;
     const seen = new Set<string>();
@@ -174,7 +281,7 @@ export class Linter {
       for (let i = result.findings.length - 1; i >= 0; i--) if (failed.has(result.findings[i].ruleId)) result.findings.splice(i, 1);
     }
     if (hasSuppressionMarker(doc.text)) {
-      const ranToCompletion = new Set([...enabledIds].filter((id) => !failed.has(id)));
+      const ranToCompletion = new Set(enabled.map((r) => r.id).filter((id) => !failed.has(id)));
       const marked = applyInSourceSuppressions(result.findings, {
         path, text: doc.text, language: doc.language, root, lines: fileContext.lines, linterRules: this.rules,
         ranToCompletion, settings: options.settings, withFixes: options.withFixes === true,
@@ -255,6 +362,18 @@ export class Linter {
       path, language: doc.language, text: doc.text, root, lines: new LineIndex(doc.text),
       crate, rust, ts, workspace, settings: options.settings.analysis,
     };
+  }
+
+  /** The node types `rules` subscribe to (memoised per set object). */
+  private subscribedTypes(side: 'rust' | 'ts', rules: ReadonlySet<Rule>): string[] {
+    let types = this.typesByRules.get(rules);
+    if (!types) {
+      const all = new Set<string>();
+      for (const rule of rules) if (rule.side === side) for (const t of rule.nodeTypes) all.add(t);
+      types = [...all];
+      this.typesByRules.set(rules, types);
+    }
+    return types;
   }
 
   private dispatchFor(side: 'rust' | 'ts'): Map<string, Rule[]> {

@@ -57,6 +57,15 @@ export interface RuleContext extends FileContext {
   /** Options for this rule from the configuration (already merged with defaults). */
   readonly options: Readonly<Record<string, unknown>>;
   report(descriptor: ReportDescriptor): void;
+  /**
+   * For a rule with `finish`: hands `record` to this rule's `finish` (see `collected`). Records are plain
+   * JSON data — no nodes; positions only as `TextRange`s under keys ending in `range`/`Range` — because
+   * the incremental Linter keeps them with the findings of their unit and moves them with an edit, so
+   * `finish` also sees the records of units it did not visit again.
+   */
+  collect(record: object): void;
+  /** In `finish`: every record this rule collected for the file, in document order. */
+  collected(): readonly object[];
 }
 
 export interface Rule extends RuleMeta {
@@ -64,7 +73,12 @@ export interface Rule extends RuleMeta {
   readonly nodeTypes: readonly string[];
   /** Called for each node of a subscribed type, in document order. */
   visit(node: Node, ctx: RuleContext): void;
-  /** Optional: called once per file after the traversal (for rules that aggregate). */
+  /**
+   * Optional: called once per file after the traversal (for rules that aggregate). What the visits tell
+   * `finish` must go through `ctx.collect`, or through a table keyed by the file's root (`ctx.root`,
+   * `env.root`): reading the root marks the visit as reading the whole file, so the incremental Linter
+   * never skips it; any other channel would lose the state of skipped units.
+   */
   finish?(ctx: RuleContext): void;
 }
 

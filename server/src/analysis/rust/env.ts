@@ -7,7 +7,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { AnalysisSettings } from '../settings';
 import { DEFAULT_SETTINGS } from '../settings';
-import type { FileContext } from '../workspace/file-context';
+import { readsWholeFile, trackFileReads, trackingFileReads } from '../engine/file-reads';
+import { untrackedFileContext, type FileContext } from '../workspace/file-context';
 import type { BuildMode, CrateIndex, CrateInfo, RustImport, StateRoot } from '../workspace/types';
 import { collectFunctionFacts, type FunctionFacts } from './facts';
 import { isTestPath, TestCodeOracle } from './test-code';
@@ -40,12 +41,31 @@ export interface RustEnv {
   facts(owner: Node): FunctionFacts;
   /** Per-run cache for derived per-node data (bindings, borrow scopes …), keyed by a name and node id. */
   memo<T>(kind: string, node: Node, compute: () => T): T;
+  /**
+   * The file-level facts every item's analysis may read without reading the whole file — crate, crate
+   * index (without positions), settings, this file's structs, function names, clock imports and inner
+   * attributes — as one string. The incremental Linter reuses an item's findings only while it is equal.
+   */
+  fileKey(units?: readonly ScanUnit[], previous?: ReadonlyMap<string, UnitScan>): { readonly key: string; readonly scans?: Map<string, UnitScan> };
+}
+
+/** A top-level unit of the file (engine/incremental.ts), for scanning unit by unit. */
+export interface ScanUnit {
+  readonly nodes: readonly Node[];
+  readonly key: string;
+}
+
+/** What one unit adds to the file scan: structs (raw name, base name, fields) and function names, in order. */
+export interface UnitScan {
+  readonly structs: readonly (readonly [string, string, ReadonlyMap<string, string>])[];
+  readonly functions: readonly string[];
 }
 
 const ENVS = new WeakMap<Node, RustEnv>();
 
 /** The environment of the file a rule is looking at (created on first use in a lint run). */
-export function rustEnv(ctx: FileContext): RustEnv {
+export function rustEnv(tracked: FileContext): RustEnv {
+  const ctx = untrackedFileContext(tracked);
   let env = ENVS.get(ctx.root);
   if (!env) {
     env = createRustEnv({
@@ -68,14 +88,21 @@ export interface RustEnvInput {
 export function createRustEnv(input: RustEnvInput): RustEnv {
   const { path, text, root, crate, index } = input;
   resetParentIndex(root);
-  const memos = new Map<string, unknown>();
-  let fileScan: { structs: Map<string, Map<string, string>>; functions: Set<string>; wasmSafeClock: boolean } | undefined;
+  // Each value remembers whether computing it read the whole file, so reusing it marks the reader too.
+  const memos = new Map<string, { readonly value: unknown; readonly wholeFile: boolean }>();
+  let fileScan: FileScan | undefined;
   const scan = () => (fileScan ??= scanFile(root, text));
   let globals: Map<string, StateRoot> | undefined;
   return {
     path,
-    text,
-    root,
+    get text() {
+      readsWholeFile();
+      return text;
+    },
+    get root() {
+      readsWholeFile();
+      return root;
+    },
     crate,
     index,
     settings: input.settings ?? DEFAULT_SETTINGS,
@@ -107,30 +134,105 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
     facts(owner) {
       return this.memo('facts', owner, () => collectFunctionFacts(owner));
     },
+    fileKey(units, previous) {
+      let scans: Map<string, UnitScan> | undefined;
+      if (units && !fileScan) {
+        // Unit by unit, reusing the scans of units the last run saw with the same text.
+        scans = new Map();
+        const parts: UnitScan[] = [];
+        for (const unit of units) {
+          const part = scans.get(unit.key) ?? previous?.get(unit.key) ?? scanUnit(unit.nodes);
+          scans.set(unit.key, part);
+          parts.push(part);
+        }
+        fileScan = mergeScans(parts, text);
+      }
+      const { structs, functions, wasmSafeClock } = scan();
+      const innerAttributes: string[] = [];
+      for (const child of root.namedChildren) if (child?.type === 'inner_attribute_item') innerAttributes.push(child.text);
+      // The root is the one ancestor outside every unit; after a bad edit it can be an ERROR node.
+      const key = JSON.stringify([
+        root.type, path, crate ? fingerprint(crate) : null, index ? fingerprint(index) : null, input.settings ? fingerprint(input.settings) : null,
+        [...structs].map(([name, fields]) => [name, [...fields]]), [...functions], wasmSafeClock, innerAttributes,
+      ]);
+      return { key, scans };
+    },
     memo<T>(kind: string, node: Node, compute: () => T): T {
       const key = `${kind}:${node.id}`;
-      if (memos.has(key)) return memos.get(key) as T;
-      const value = compute();
-      memos.set(key, value);
-      return value;
+      const known = memos.get(key);
+      if (known) {
+        if (known.wholeFile) readsWholeFile();
+        return known.value as T;
+      }
+      if (!trackingFileReads()) {
+        // Computed outside any tracked rule work: nothing says what it read, so assume everything.
+        const value = compute();
+        memos.set(key, { value, wholeFile: true });
+        return value;
+      }
+      const tracked = trackFileReads(compute);
+      memos.set(key, tracked);
+      // The frame of `compute` is closed: pass its verdict on to whoever asked.
+      if (tracked.wholeFile) readsWholeFile();
+      return tracked.value;
     },
   };
 }
 
+const FINGERPRINTS = new WeakMap<object, string>();
+
+/**
+ * Plain data as JSON without its positions (`range`, `nameRange`): an edit elsewhere in a file moves
+ * them without changing what they say. Computed once per object (indexes are rebuilt, never mutated).
+ */
+function fingerprint(value: object): string {
+  let known = FINGERPRINTS.get(value);
+  if (known === undefined) {
+    known = JSON.stringify(value, (key, v: unknown) => {
+      if (key === 'range' || key === 'nameRange') return undefined;
+      if (v instanceof Map) return [...v];
+      if (v instanceof Set) return [...v];
+      return v;
+    });
+    FINGERPRINTS.set(value, known);
+  }
+  return known;
+}
+
 /** Struct declarations (all of them, not only exported ones), function names, clock crates. */
-function scanFile(root: Node, text: string): { structs: Map<string, Map<string, string>>; functions: Set<string>; wasmSafeClock: boolean } {
+function scanFile(root: Node, text: string): FileScan {
+  return mergeScans([scanUnit([root])], text);
+}
+
+interface FileScan {
+  structs: Map<string, Map<string, string>>;
+  functions: Set<string>;
+  wasmSafeClock: boolean;
+}
+
+function mergeScans(parts: readonly UnitScan[], text: string): FileScan {
   const structs = new Map<string, Map<string, string>>();
   const functions = new Set<string>();
-  const cursor = root.walk();
-  try {
-    for (;;) {
-      const type = cursor.nodeType;
-      let descend = true;
-      if (type === 'struct_item') {
-        const node = cursor.currentNode;
+  for (const part of parts) {
+    for (const [name, base, fields] of part.structs) if (!structs.has(name)) structs.set(base, new Map(fields));
+    for (const name of part.functions) functions.add(name);
+  }
+  const wasmSafeClock = /\buse\s+(::)?(web_time|instant|wasmtimer|fluvio_wasm_timer|web_time_compat)\b/.test(text) || /\bweb_time::/.test(text);
+  return { structs, functions, wasmSafeClock };
+}
+
+function scanUnit(nodes: readonly Node[]): UnitScan {
+  const structs: [string, string, Map<string, string>][] = [];
+  const functions: string[] = [];
+  // One search inside the tree-sitter runtime instead of a cursor step (a JS↔wasm crossing) per node;
+  // neither type nests in itself, in token trees, comments or strings, so this is what a walk finds.
+  for (const top of nodes) {
+    for (const node of top.descendantsOfType(['struct_item', 'function_item'])) {
+      if (!node) continue;
+      if (node.type === 'struct_item') {
         const name = node.childForFieldName('name')?.text;
         const body = node.childForFieldName('body');
-        if (name && body?.type === 'field_declaration_list' && !structs.has(name)) {
+        if (name && body?.type === 'field_declaration_list') {
           const fields = new Map<string, string>();
           for (const f of body.namedChildren) {
             if (f.type !== 'field_declaration') continue;
@@ -138,28 +240,13 @@ function scanFile(root: Node, text: string): { structs: Map<string, Map<string, 
             const ftype = f.childForFieldName('type')?.text;
             if (fname && ftype) fields.set(fname, ftype);
           }
-          structs.set(typeBaseName(name), fields);
+          structs.push([name, typeBaseName(name), fields]);
         }
-        descend = false;
-      } else if (type === 'function_item') {
-        const name = cursor.currentNode.childForFieldName('name')?.text;
-        if (name) functions.add(name);
-      } else if (type === 'token_tree' || type === 'line_comment' || type === 'block_comment' || type === 'string_literal') {
-        descend = false;
+      } else {
+        const name = node.childForFieldName('name')?.text;
+        if (name) functions.push(name);
       }
-      if (descend && cursor.gotoFirstChild()) continue;
-      let done = false;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
-      }
-      if (done) break;
     }
-  } finally {
-    cursor.delete();
   }
-  const wasmSafeClock = /\buse\s+(::)?(web_time|instant|wasmtimer|fluvio_wasm_timer|web_time_compat)\b/.test(text) || /\bweb_time::/.test(text);
-  return { structs, functions, wasmSafeClock };
+  return { structs, functions };
 }

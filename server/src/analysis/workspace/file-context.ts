@@ -38,3 +38,43 @@ export interface FileContext {
   readonly workspace: WorkspaceQueries;
   readonly settings: AnalysisSettings;
 }
+
+const UNTRACKED = Symbol('the file context without read tracking');
+
+/**
+ * The context the engine hands a rule: the same facts, but reading the whole file (`text`, `root`,
+ * `lines`) or other files (`workspace`) is recorded (engine/file-reads.ts), so the incremental Linter
+ * knows which results it may reuse for an unchanged item.
+ */
+export function trackedFileContext(file: FileContext, readsWholeFile: () => void): FileContext {
+  return {
+    path: file.path,
+    language: file.language,
+    crate: file.crate,
+    rust: file.rust,
+    ts: file.ts,
+    settings: file.settings,
+    get text() {
+      readsWholeFile();
+      return file.text;
+    },
+    get root() {
+      readsWholeFile();
+      return file.root;
+    },
+    get lines() {
+      readsWholeFile();
+      return file.lines;
+    },
+    get workspace() {
+      readsWholeFile();
+      return file.workspace;
+    },
+    [UNTRACKED]: file,
+  } as FileContext;
+}
+
+/** The context behind a tracked one (for shared environments built once per run), else `ctx` itself. */
+export function untrackedFileContext(ctx: FileContext): FileContext {
+  return (ctx as { [UNTRACKED]?: FileContext })[UNTRACKED] ?? ctx;
+}

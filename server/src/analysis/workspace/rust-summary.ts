@@ -12,6 +12,7 @@ import { isTestPath, TestCodeOracle } from '../rust/test-code';
 import type { TextRange } from '../model';
 import type { Receiver, RustExport, RustFileSummary, RustImport, RustStruct, StateRoot } from './types';
 import { parentOf, resetParentIndex } from '../rust/parents';
+import { splitIntoUnits } from '../engine/incremental';
 
 /** Static types whose values can change behind a shared reference (B1 STATE_ROOTS (a)). */
 const INTERIOR_MUTABLE_STATIC = /\b(Mutex|RwLock|LazyLock|LazyCell|Lazy|OnceLock|OnceCell|RefCell|Cell|UnsafeCell|Atomic[A-Za-z0-9]*)\s*</;
@@ -22,19 +23,113 @@ const ATOMIC = /\bAtomic(Bool|U8|U16|U32|U64|Usize|I8|I16|I32|I64|Isize|Ptr)\b/;
 
 const WORKERS_EVENTS = new Set(['fetch', 'scheduled', 'queue', 'start', 'email', 'tail']);
 
-export function summarizeRustFile(path: string, root: Node, _text: string): RustFileSummary {
-  const tests = new TestCodeOracle(root, isTestPath(path, undefined));
-  const exports: RustExport[] = [];
-  const imports: RustImport[] = [];
-  const structs: RustStruct[] = [];
-  const statics: StateRoot[] = [];
-  const fieldRoots: StateRoot[] = [];
-  const setOnAbortCalls: { range: TextRange; inStart: boolean }[] = [];
-  let usesScheduleReinit = false;
-  const durableObjectStructs = new Set<string>();
-  const traitImplsOfDurableObject: Node[] = [];
+/** What one top-level unit of a file contributes to its summary (plain data, ranges absolute). */
+export interface UnitSummary {
+  readonly exports: RustExport[];
+  readonly imports: RustImport[];
+  readonly structs: RustStruct[];
+  readonly statics: StateRoot[];
+  readonly fieldRoots: StateRoot[];
+  readonly setOnAbortCalls: { range: TextRange; inStart: boolean }[];
+  usesScheduleReinit: boolean;
+  readonly durableObjectStructs: string[];
+  /** `impl DurableObject for X` blocks: exports only if X is a `#[durable_object]` struct somewhere in the file. */
+  readonly durableObjectImpls: { readonly typeName: string; readonly exports: RustExport[] }[];
+}
 
-  const cursor = root.walk();
+/**
+ * Per-unit summaries of an open document's previous version, keyed by unit text: an edit re-walks only
+ * the units it changed (engine/incremental.ts cuts the units). Kept by the Workspace per document.
+ */
+export type UnitSummaryCache = Map<string, { readonly relative: UnitSummary; readonly start: number; readonly absolute: UnitSummary }>;
+
+/**
+ * The §B1 summary of one file. With `cache` (open documents), units whose text is in `cache.previous`
+ * are not walked again; `cache.next` receives every unit's summary for the next version.
+ */
+export function summarizeRustFile(path: string, root: Node, text: string, cache?: { readonly previous?: UnitSummaryCache; readonly next: UnitSummaryCache }): RustFileSummary {
+  const tests = new TestCodeOracle(root, isTestPath(path, undefined));
+  const parts: UnitSummary[] = [];
+  if (!cache) {
+    parts.push(summarizeSubtree(path, root, tests));
+  } else {
+    // A unit's summary depends on its own text and on whether the whole file is test code.
+    const fileIsTest = tests.isTestCode(root) ? '\u0001test' : '';
+    for (const unit of splitIntoUnits(root, text)) {
+      const key = unit.key + fileIsTest;
+      const known = cache.next.get(key) ?? cache.previous?.get(key);
+      let entry: { readonly relative: UnitSummary; readonly start: number; readonly absolute: UnitSummary };
+      if (known && known.start === unit.start) {
+        entry = known;
+      } else if (known) {
+        entry = { relative: known.relative, start: unit.start, absolute: known.relative === EMPTY_UNIT ? EMPTY_UNIT : shiftRanges(known.relative, unit.start) };
+      } else {
+        const part = emptyUnitSummary();
+        for (const node of unit.nodes) summarizeSubtree(path, node, tests, part);
+        // Most units (plain functions, uses, consts) contribute nothing: nothing to copy then.
+        entry = isEmpty(part) ? { relative: EMPTY_UNIT, start: unit.start, absolute: EMPTY_UNIT } : { relative: shiftRanges(part, -unit.start), start: unit.start, absolute: part };
+      }
+      cache.next.set(key, entry);
+      if (entry.absolute !== EMPTY_UNIT) parts.push(entry.absolute);
+    }
+  }
+  resetParentIndex(root); // keep no nodes of this walk
+  const merged = emptyUnitSummary();
+  for (const part of parts) {
+    merged.exports.push(...part.exports);
+    merged.imports.push(...part.imports);
+    merged.structs.push(...part.structs);
+    merged.statics.push(...part.statics);
+    merged.fieldRoots.push(...part.fieldRoots);
+    merged.setOnAbortCalls.push(...part.setOnAbortCalls);
+    merged.usesScheduleReinit ||= part.usesScheduleReinit;
+    merged.durableObjectStructs.push(...part.durableObjectStructs);
+  }
+  // Newer workers-rs: `#[durable_object] struct X` plus a plain `impl DurableObject for X`.
+  const durable = new Set(merged.durableObjectStructs);
+  for (const part of parts) for (const impl of part.durableObjectImpls) if (durable.has(impl.typeName)) merged.exports.push(...impl.exports);
+  return {
+    path,
+    exports: merged.exports,
+    imports: merged.imports,
+    structs: merged.structs,
+    // Statics first: the crate index keys roots by name and keeps the first one it sees.
+    stateRoots: [...merged.statics, ...merged.fieldRoots],
+    startFunctions: merged.exports.filter((e) => e.isStart),
+    setOnAbortCalls: merged.setOnAbortCalls,
+    usesScheduleReinit: merged.usesScheduleReinit,
+  };
+}
+
+const EMPTY_UNIT: UnitSummary = Object.freeze(emptyUnitSummary());
+
+function isEmpty(part: UnitSummary): boolean {
+  return part.exports.length === 0 && part.imports.length === 0 && part.structs.length === 0 && part.statics.length === 0 && part.fieldRoots.length === 0 &&
+    part.setOnAbortCalls.length === 0 && !part.usesScheduleReinit && part.durableObjectStructs.length === 0 && part.durableObjectImpls.length === 0;
+}
+
+function emptyUnitSummary(): UnitSummary {
+  return { exports: [], imports: [], structs: [], statics: [], fieldRoots: [], setOnAbortCalls: [], usesScheduleReinit: false, durableObjectStructs: [], durableObjectImpls: [] };
+}
+
+/** A deep copy of plain summary data with every `range`/`nameRange` moved by `delta`. */
+function shiftRanges<T>(value: T, delta: number): T {
+  if (delta === 0) return value;
+  return JSON.parse(JSON.stringify(value), (key, v: unknown) => {
+    if ((key === 'range' || key === 'nameRange') && v && typeof v === 'object') {
+      const r = v as TextRange;
+      return { start: r.start + delta, end: r.end + delta };
+    }
+    return v;
+  }) as T;
+}
+
+/** One iterative walk of `top` and everything below it, adding what it finds to `part`. */
+function summarizeSubtree(path: string, top: Node, tests: TestCodeOracle, part: UnitSummary = emptyUnitSummary()): UnitSummary {
+  const { exports, imports, structs, statics, fieldRoots, setOnAbortCalls } = part;
+  const durableObjectStructs = part.durableObjectStructs;
+  let usesScheduleReinit = part.usesScheduleReinit;
+  const cursor = top.walk();
   try {
     for (;;) {
       const type = cursor.nodeType;
@@ -62,7 +157,9 @@ export function summarizeRustFile(path: string, root: Node, _text: string): Rust
           const wb = attrs.find(isWasmBindgenAttribute);
           if (wb) exports.push(...implExports(path, node, wb, false));
           else if (attrs.some((a) => a.name === 'durable_object')) exports.push(...implExports(path, node, undefined, true));
-          else if (node.childForFieldName('trait') && lastSegment(node.childForFieldName('trait')!.text) === 'DurableObject') traitImplsOfDurableObject.push(node);
+          else if (node.childForFieldName('trait') && lastSegment(node.childForFieldName('trait')!.text) === 'DurableObject') {
+            part.durableObjectImpls.push({ typeName: typeBaseName(node.childForFieldName('type')?.text ?? ''), exports: implExports(path, node, undefined, true) });
+          }
           break;
         }
         case 'struct_item': {
@@ -78,7 +175,7 @@ export function summarizeRustFile(path: string, root: Node, _text: string): Rust
             const s = structSummary(path, node, wb);
             if (s) {
               structs.push(s);
-              if (durable) durableObjectStructs.add(s.name);
+              if (durable) durableObjectStructs.push(s.name);
               for (const f of s.fields) {
                 if (INTERIOR_MUTABLE_FIELD.test(f.type) || ATOMIC.test(f.type)) {
                   fieldRoots.push({ name: f.name, kind: 'struct_field', type: f.type, path, nameRange: f.range, owner: s.name });
@@ -157,24 +254,8 @@ export function summarizeRustFile(path: string, root: Node, _text: string): Rust
     cursor.delete();
   }
 
-  // Newer workers-rs: `#[durable_object] struct X` plus a plain `impl DurableObject for X`.
-  for (const impl of traitImplsOfDurableObject) {
-    const typeName = typeBaseName(impl.childForFieldName('type')?.text ?? '');
-    if (durableObjectStructs.has(typeName)) exports.push(...implExports(path, impl, undefined, true));
-  }
-
-  resetParentIndex(root); // keep no nodes of this walk
-  return {
-    path,
-    exports,
-    imports,
-    structs,
-    // Statics first: the crate index keys roots by name and keeps the first one it sees.
-    stateRoots: [...statics, ...fieldRoots],
-    startFunctions: exports.filter((e) => e.isStart),
-    setOnAbortCalls,
-    usesScheduleReinit,
-  };
+  part.usesScheduleReinit = usesScheduleReinit;
+  return part;
 }
 
 // ---- exports ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { globMatcher, type PathMatcher } from '../text/glob';
 import { isWithin, normalizePath } from '../text/paths';
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
-import { summarizeRustFile } from './rust-summary';
+import { summarizeRustFile, type UnitSummaryCache } from './rust-summary';
 import { affectsWasmModules, extractTsImports, indexPackagesByName, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
 import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
 
@@ -27,6 +27,8 @@ interface FileEntry {
   /** `doc` is behind `text`: updated lazily, so a burst of edits costs one incremental parse. */
   docStale: boolean;
   rustSummary: RustFileSummary | undefined;
+  /** Open documents: the per-unit summaries of the last summarised version (an edit re-walks only changed units). */
+  rustUnitSummaries?: UnitSummaryCache;
   tsImports: RawTsImports | undefined;
   tsSummary: { readonly generation: number; readonly summary: TsFileSummary } | undefined;
 }
@@ -86,6 +88,7 @@ export class Workspace implements WorkspaceQueries {
       entry.doc.dispose();
       entry.doc = undefined;
       entry.docStale = false;
+      entry.rustUnitSummaries = undefined;
     }
     this.invalidate(path, entry);
     this.files.set(path, entry);
@@ -107,6 +110,7 @@ export class Workspace implements WorkspaceQueries {
     if (entry) {
       entry.doc = undefined;
       entry.docStale = false;
+      entry.rustUnitSummaries = undefined;
     }
   }
 
@@ -234,7 +238,13 @@ export class Workspace implements WorkspaceQueries {
     const entry = this.files.get(path);
     if (!entry || entry.language !== 'rust' || entry.text === undefined) return undefined;
     entry.rustSummary ??= mayHaveSummaryItems(entry.text)
-      ? unbudgeted(() => this.withDocument(path, (doc) => summarizeRustFile(path, doc.tree.rootNode, doc.text)))
+      ? unbudgeted(() => this.withDocument(path, (doc) => {
+        if (!entry.doc) return summarizeRustFile(path, doc.tree.rootNode, doc.text);
+        const next: UnitSummaryCache = new Map();
+        const summary = summarizeRustFile(path, doc.tree.rootNode, doc.text, { previous: entry.rustUnitSummaries, next });
+        entry.rustUnitSummaries = next;
+        return summary;
+      }))
       : emptyRustSummary(path);
     return entry.rustSummary;
   }

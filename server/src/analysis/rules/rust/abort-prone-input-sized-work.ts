@@ -14,7 +14,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
-import type { Fix, RelatedLocation } from '../../model';
+import type { Fix, RelatedLocation, TextRange } from '../../model';
 import {
   asMethodCall, asPathCall, enclosingImplType, exportOfFunction, hasExportAttributes, macroName, mentionsWord, parentOf,
   patternIdentifiers, rustEnv, stripTransparent, type RustEnv,
@@ -50,22 +50,24 @@ interface Taint {
   readonly bytesOrText: Set<string>;
 }
 
+/** A function that calls itself with no depth check (a record `collect`ed for `finish`: plain data). */
 interface RecursionSite {
-  readonly fnName: Node;
-  readonly call: Node;
+  readonly key: string;
+  readonly fnName: string;
+  readonly callRange: TextRange;
   readonly display: string;
 }
 
+/** An export's call of a same-file function with an argument derived from a JS parameter (a record). */
 interface ExportCall {
-  readonly call: Node;
+  readonly key: string;
+  readonly callRange: TextRange;
   readonly exportName: string;
-  readonly param: Source;
+  readonly param: string;
+  readonly paramRange: TextRange;
 }
 
-interface FileState {
-  readonly recursive: Map<string, RecursionSite>;
-  readonly calls: Map<string, ExportCall[]>;
-}
+type FileRecord = { readonly recursion: RecursionSite } | { readonly exportCall: ExportCall };
 
 export default defineRule({
   id: 'abort-prone-input-sized-work',
@@ -83,11 +85,10 @@ export default defineRule({
     const body = fn.childForFieldName('body');
     const nameNode = fn.childForFieldName('name');
     if (!body || !nameNode || env.tests.isTestCode(fn)) return;
-    const state = fileState(env);
-    recordRecursion(fn, nameNode, env, state);
+    recordRecursion(fn, nameNode, env, ctx);
     const exported = exportOfFunction(fn, env);
     if (!exported && !hasExportAttributes(fn)) return;
-    recordExportCalls(fn, env, exported?.jsName ?? nameNode.text, state);
+    recordExportCalls(fn, env, exported?.jsName ?? nameNode.text, ctx);
     const taint = taintOf(fn, env);
     if (taint.params.size === 0) return;
     for (const sink of sinksIn(fn, env)) {
@@ -97,17 +98,24 @@ export default defineRule({
   },
   finish(ctx: RuleContext) {
     const env = rustEnv(ctx);
-    const state = fileState(env);
-    for (const [key, site] of state.recursive) {
-      const calls = state.calls.get(key);
-      if (calls && calls.length > 0) reportRecursion(ctx, env, site, calls);
+    // Across functions: recursion in one, reached with JS input from an export in another.
+    const recursive = new Map<string, RecursionSite>();
+    const calls = new Map<string, ExportCall[]>();
+    for (const record of ctx.collected() as readonly FileRecord[]) {
+      if ('recursion' in record) {
+        if (!recursive.has(record.recursion.key)) recursive.set(record.recursion.key, record.recursion);
+      } else {
+        const list = calls.get(record.exportCall.key);
+        if (list) list.push(record.exportCall);
+        else calls.set(record.exportCall.key, [record.exportCall]);
+      }
+    }
+    for (const [key, site] of recursive) {
+      const reaching = calls.get(key);
+      if (reaching && reaching.length > 0) reportRecursion(ctx, env, site, reaching);
     }
   },
 });
-
-function fileState(env: RustEnv): FileState {
-  return env.memo('abort-prone-input-sized-work', env.root, () => ({ recursive: new Map(), calls: new Map() }));
-}
 
 // ---- taint -------------------------------------------------------------------------------------------
 
@@ -370,7 +378,7 @@ function keyOf(fn: Node, name: string): string {
 }
 
 /** A function that calls itself with no depth/level/budget comparison in its body. */
-function recordRecursion(fn: Node, nameNode: Node, env: RustEnv, state: FileState): void {
+function recordRecursion(fn: Node, nameNode: Node, env: RustEnv, ctx: RuleContext): void {
   const name = nameNode.text;
   const impl = enclosingImplType(fn);
   const body = fn.childForFieldName('body')!;
@@ -381,8 +389,8 @@ function recordRecursion(fn: Node, nameNode: Node, env: RustEnv, state: FileStat
     const selfCall = m ? impl !== undefined && m.method === name && stripTransparent(m.receiver).type === 'self'
       : p !== undefined && p.name === name && (p.segments.length === 1 ? impl === undefined : impl !== undefined && (p.segments[0] === 'Self' || p.segments[0] === impl) && p.segments.length === 2);
     if (!selfCall) continue;
-    const key = keyOf(fn, name);
-    if (!state.recursive.has(key)) state.recursive.set(key, { fnName: nameNode, call, display: m ? `self.${name}(..)` : `${(p!.segments.join('::'))}(..)` });
+    const site: RecursionSite = { key: keyOf(fn, name), fnName: name, callRange: { start: call.startIndex, end: call.endIndex }, display: m ? `self.${name}(..)` : `${(p!.segments.join('::'))}(..)` };
+    ctx.collect({ recursion: site });
     return;
   }
 }
@@ -391,7 +399,7 @@ function recordRecursion(fn: Node, nameNode: Node, env: RustEnv, state: FileStat
  * Calls from an export to same-file functions whose arguments mention one of its parameters, or a local
  * computed from one (`let v = parse(json); depth(&v)`).
  */
-function recordExportCalls(fn: Node, env: RustEnv, exportName: string, state: FileState): void {
+function recordExportCalls(fn: Node, env: RustEnv, exportName: string, ctx: RuleContext): void {
   const impl = enclosingImplType(fn);
   const params = allParams(fn);
   if (params.length === 0) return;
@@ -418,10 +426,11 @@ function recordExportCalls(fn: Node, env: RustEnv, exportName: string, state: Fi
     if (!key) continue;
     const param = [...derivedFrom].find(([name]) => args.some((a) => mentionsWord(a.text, name)))?.[1];
     if (!param) continue;
-    const list = state.calls.get(key);
-    const entry = { call, exportName, param };
-    if (list) list.push(entry);
-    else state.calls.set(key, [entry]);
+    const exportCall: ExportCall = {
+      key, callRange: { start: call.startIndex, end: call.endIndex }, exportName, param: param.param,
+      paramRange: { start: param.paramNode.startIndex, end: param.paramNode.endIndex },
+    };
+    ctx.collect({ exportCall });
   }
 }
 
@@ -438,16 +447,16 @@ function allParams(fn: Node): Source[] {
 
 function reportRecursion(ctx: RuleContext, env: RustEnv, site: RecursionSite, calls: readonly ExportCall[]): void {
   const first = calls[0];
-  const fnName = site.fnName.text;
+  const fnName = site.fnName;
   const who = first.exportName === fnName && calls.every((c) => c.exportName === fnName)
-    ? `the export \`${fnName}\` calls itself (\`${site.display}\`) with no depth limit on the JS argument \`${first.param.param}\``
-    : `\`${fnName}\` calls itself (\`${site.display}\`) with no depth limit, and the export \`${first.exportName}\` runs it on the JS argument \`${first.param.param}\``;
+    ? `the export \`${fnName}\` calls itself (\`${site.display}\`) with no depth limit on the JS argument \`${first.param}\``
+    : `\`${fnName}\` calls itself (\`${site.display}\`) with no depth limit, and the export \`${first.exportName}\` runs it on the JS argument \`${first.param}\``;
   const message = `${who}: deeply nested or huge input overflows the stack, a hard abort even under panic=unwind — the caller gets a ` +
     `\`RangeError\` ('Maximum call stack size exceeded'; Rust's shadow stack may instead overrun linear memory silently) and ${afterwards(env)}`;
   const related: RelatedLocation[] = [];
   for (const c of calls.slice(0, 5)) {
-    related.push({ path: env.path, range: { start: c.call.startIndex, end: c.call.endIndex }, message: `the export \`${c.exportName}\` calls \`${fnName}\` with \`${c.param.param}\` here` });
+    related.push({ path: env.path, range: c.callRange, message: `the export \`${c.exportName}\` calls \`${fnName}\` with \`${c.param}\` here` });
   }
-  related.push({ path: env.path, range: { start: first.param.paramNode.startIndex, end: first.param.paramNode.endIndex }, message: `JS passes \`${first.param.param}\` here` });
-  ctx.report({ node: site.call, message, related });
+  related.push({ path: env.path, range: first.paramRange, message: `JS passes \`${first.param}\` here` });
+  ctx.report({ range: site.callRange, message, related });
 }

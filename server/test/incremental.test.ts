@@ -1,0 +1,162 @@
+// The incremental Linter (engine/incremental.ts) against the plain one: after every edit of a random
+// series — characters typed and deleted anywhere, lines duplicated or removed, braces and quotes that
+// break the parse — an incremental run must give exactly the findings and errors of a run from scratch,
+// for every Rust rule fixture (abort and unwind builds), the sample workspace's Rust files and a
+// generated many-export module. A second group checks that reuse really happens (an edit inside one
+// function re-visits only that item) and that what reads the whole file is never reused.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { DEFAULT_LINT_SETTINGS, type Grammars, Linter } from '../src/analysis/index';
+import { defineRule, type Rule } from '../src/analysis/engine/rule';
+import { ALL_RULES } from '../src/analysis/rules/index';
+import { Workspace } from '../src/analysis/workspace/workspace';
+import { loadGrammars } from '../src/host/wasm-files';
+import { largeRustModule } from '../../scripts/bench/corpus';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const RUST_RULES = ALL_RULES.filter((r) => r.side === 'rust');
+const EDITS_PER_FILE = process.env.WASM_SAFETY_STRESS === '1' ? 120 : 30;
+
+let grammars: Grammars;
+before(async () => {
+  grammars = await loadGrammars();
+});
+
+function cargoToml(buildMode: 'abort' | 'unwind'): string {
+  const profile = buildMode === 'unwind' ? '\n[profile.release]\npanic = "unwind"\n' : '';
+  return `[package]\nname = "c"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nwasm-bindgen = "0.2.100"\n${profile}`;
+}
+
+/** A small deterministic PRNG (mulberry32): the same edits on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TYPED = [' ', 'x', ';', '{', '}', '(', ')', '"', '\n', '// ', '.unwrap()', 'panic!("x");', 'borrow_mut()', '#[wasm_bindgen]\n', 'fn f() {}\n'];
+
+/** One random edit: insert a snippet, delete a short range, duplicate or delete a line. */
+function edit(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1));
+  const kind = next();
+  if (kind < 0.5) return text.slice(0, at) + TYPED[Math.floor(next() * TYPED.length)] + text.slice(at);
+  if (kind < 0.8) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(next() * 4)));
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at) + 1;
+  return kind < 0.9 ? text.slice(0, lineEnd) + text.slice(lineStart, lineEnd) + text.slice(lineEnd) : text.slice(0, lineStart) + text.slice(lineEnd);
+}
+
+function checkSeries(name: string, text: string, buildMode: 'abort' | 'unwind', seed: number): number {
+  const workspace = new Workspace(grammars, { roots: ['/w'] });
+  const file = '/w/c/src/lib.rs';
+  let reused = 0;
+  try {
+    workspace.setFile('/w/c/Cargo.toml', cargoToml(buildMode));
+    workspace.setFile(file, text, true);
+    const incremental = new Linter(RUST_RULES, grammars, { incremental: true });
+    const plain = new Linter(RUST_RULES, grammars);
+    const options = { settings: DEFAULT_LINT_SETTINGS };
+    const next = random(seed);
+    let current = text;
+    for (let step = 0; step <= EDITS_PER_FILE; step++) {
+      if (step > 0) {
+        current = edit(current, next);
+        workspace.setFile(file, current, true);
+      }
+      const got = incremental.lintFile(workspace, file, options);
+      const want = plain.lintFile(workspace, file, options);
+      assert.deepEqual(got.findings, want.findings, `${name} (${buildMode}), edit ${step} (seed ${seed}): findings differ`);
+      assert.deepEqual(got.internalErrors.map((e) => e.message), want.internalErrors.map((e) => e.message), `${name}, edit ${step}: internal errors differ`);
+      assert.deepEqual(got.notices, want.notices);
+      if (got.findings.length > 0) reused++;
+    }
+  } finally {
+    workspace.dispose();
+  }
+  return reused;
+}
+
+describe('incremental linting gives the findings of a lint from scratch', () => {
+  const fixtures = fs.readdirSync(path.join(ROOT, 'test-fixtures', 'rust')).filter((f) => f.endsWith('.rs')).sort();
+  for (const [i, fixture] of fixtures.entries()) {
+    it(`after random edits of ${fixture}`, () => {
+      const text = fs.readFileSync(path.join(ROOT, 'test-fixtures', 'rust', fixture), 'utf8');
+      checkSeries(fixture, text, 'abort', 1000 + i);
+      checkSeries(fixture, text, 'unwind', 2000 + i);
+    });
+  }
+
+  it('after random edits of the sample workspace and a generated 1,500-line module', () => {
+    const sample: string[] = [];
+    const stack = [path.join(ROOT, 'test-fixtures', 'sample-workspace')];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) stack.push(path.join(dir, entry.name));
+        else if (entry.name.endsWith('.rs')) sample.push(path.join(dir, entry.name));
+      }
+    }
+    assert.ok(sample.length > 0);
+    for (const [i, file] of sample.sort().entries()) checkSeries(path.basename(file), fs.readFileSync(file, 'utf8'), 'unwind', 3000 + i);
+    checkSeries('generated module', largeRustModule(1500, 3), 'abort', 4000);
+  });
+});
+
+describe('incremental linting reuses what an edit cannot change', () => {
+  /** A probe that records every function it visits and reports each one. */
+  function probe(readsText: boolean): { rule: Rule; visited: string[] } {
+    const visited: string[] = [];
+    const rule = defineRule({
+      id: 'test-probe', catalogId: 'T00', family: 'reentrancy', side: 'rust', defaultSeverity: 'warning', summary: 'probe', fix: 'none',
+      docs: 'docs/rules/test-probe.md', nodeTypes: ['function_item'],
+      visit(node, ctx) {
+        const name = node.childForFieldName('name')?.text ?? '?';
+        visited.push(name);
+        if (readsText && ctx.text.length < 0) return;
+        ctx.report({ node, message: `function ${name}` });
+      },
+    });
+    return { rule, visited };
+  }
+
+  function lintTwice(readsText: boolean): { visitedAfterEdit: string[]; messages: string[]; ranges: number[] } {
+    const workspace = new Workspace(grammars, { roots: ['/w'] });
+    try {
+      const file = '/w/c/src/lib.rs';
+      workspace.setFile('/w/c/Cargo.toml', cargoToml('abort'));
+      workspace.setFile(file, 'fn a() {}\n\n#[inline]\nfn b() { let x = 1; }\n\nfn c() {}\n', true);
+      const { rule, visited } = probe(readsText);
+      const linter = new Linter([rule], grammars, { incremental: true });
+      linter.lintFile(workspace, file, { settings: DEFAULT_LINT_SETTINGS });
+      assert.deepEqual(visited, ['a', 'b', 'c']);
+      visited.length = 0;
+      workspace.setFile(file, 'fn a() {}\n\n#[inline]\nfn b() { let xy = 1; }\n\nfn c() {}\n', true);
+      const result = linter.lintFile(workspace, file, { settings: DEFAULT_LINT_SETTINGS });
+      return { visitedAfterEdit: [...visited], messages: result.findings.map((f) => f.message), ranges: result.findings.map((f) => f.range.start) };
+    } finally {
+      workspace.dispose();
+    }
+  }
+
+  it('re-visits only the edited item and moves the findings after it', () => {
+    const { visitedAfterEdit, messages, ranges } = lintTwice(false);
+    assert.deepEqual(visitedAfterEdit, ['b']);
+    assert.deepEqual(messages, ['function a', 'function b', 'function c']);
+    // `fn c` moved by the one inserted character.
+    assert.deepEqual(ranges, [0, 21, 45]);
+  });
+
+  it('never reuses work that read the whole file', () => {
+    const { visitedAfterEdit } = lintTwice(true);
+    assert.deepEqual(visitedAfterEdit, ['a', 'b', 'c']);
+  });
+});
