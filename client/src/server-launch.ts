@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/node-flags';
 import { explicitSection } from './explicit-settings';
 import {
   type ConfigurationParams,
@@ -46,11 +47,11 @@ const DEBUG_INSPECT_PORT = 6019;
 export function serverOptions(extensionPath: string): ServerOptions {
   const module = path.join(extensionPath, 'dist', 'server.js');
   return {
-    run: { module, transport: TransportKind.ipc },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
     debug: {
       module,
       transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', `--inspect=${DEBUG_INSPECT_PORT}`] },
+      options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', `--inspect=${DEBUG_INSPECT_PORT}`] },
     },
   };
 }

@@ -12,18 +12,49 @@
 // Anything else is recomputed. Findings are stored as plain data (no tree nodes: trees are replaced by
 // each edit) and never carry fixes: runs that want fixes are not incremental.
 
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { RelatedLocation, Severity, TextRange } from '../model';
 
-/** An item at the top of the file with the attributes and comments directly above it. */
+/**
+ * An item at the top of the file with the attributes and comments directly above it — or, inside an
+ * `impl` block (`nested` splitting), one member with what is above it, and the block's `shell` (its
+ * attributes, header and braces: what visits of the `impl` node itself see).
+ */
 export interface Unit {
+  readonly kind: 'item' | 'member' | 'shell';
+  /** The nodes whose subtrees belong to the unit (for a shell: the attributes above and the impl node). */
   readonly nodes: readonly Node[];
   readonly start: number;
   readonly end: number;
-  /** Type of the item and its text: equal keys mean equal subtrees at the top level of a file. */
+  /**
+   * Equal keys mean equal subtrees: the item's type and text; a member's key adds the header of its
+   * `impl` (its analysis reads the `impl`'s attributes and type); a shell's is the whole block's text.
+   */
   readonly key: string;
+  /** For shells: the `impl` block's body, whose members are units of their own. */
+  readonly body?: Node;
 }
 
+/** The nodes of `unit` whose type is in `types`, in document order (pre-order). */
+export function nodesOfUnit(unit: Unit, types: readonly string[], typeSet: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  const add = (node: Node): void => {
+    for (const n of node.descendantsOfType(types as string[])) if (n) out.push(n);
+  };
+  if (unit.kind !== 'shell') {
+    for (const node of unit.nodes) add(node);
+    return out;
+  }
+  const impl = unit.nodes[unit.nodes.length - 1];
+  for (const node of unit.nodes) if (node.id !== impl.id) add(node);
+  if (typeSet.has(impl.type)) out.push(impl);
+  for (const child of impl.children) {
+    if (!child) continue;
+    if (child.id !== unit.body!.id) add(child);
+    else if (typeSet.has(child.type)) out.push(child);
+  }
+  return out;
+}
 /** A finding of a cached run, as plain data. */
 export interface StoredReport {
   readonly range: TextRange;
@@ -34,21 +65,28 @@ export interface StoredReport {
 
 /** What one run of one file leaves for the next. */
 export interface FileRun {
-  readonly fileKey: string;
+  readonly fileKey: readonly string[];
   readonly settingsKey: string;
   readonly textLength: number;
-  readonly units: readonly { readonly start: number; readonly end: number; readonly key: string }[];
-  /**
-   * Per unit: per rule id, the rule's findings and `collect`ed records there (absent when they cannot be
-   * reused); or CLEAN_UNIT when every rule ran there without a finding, a record or a whole-file read.
-   */
-  readonly results: readonly (ReadonlyMap<string, StoredUnit> | typeof CLEAN_UNIT)[];
+  readonly units: readonly { readonly kind: Unit['kind']; readonly start: number; readonly end: number; readonly key: string }[];
+  /** Per unit: what the rules left there. */
+  readonly results: readonly UnitResult[];
   /** Whatever else the language's file key was computed from, per unit text (rust/env.ts `UnitScan`). */
   readonly scans?: ReadonlyMap<string, unknown>;
 }
 
+/**
+ * What the rules left in one unit: the findings and records of rules that found or collected something
+ * (every other rule found nothing), and the rules whose work there cannot be reused (it read the whole
+ * file, or the rule failed).
+ */
+export interface UnitResult {
+  readonly found: ReadonlyMap<string, StoredUnit>;
+  readonly rerun: ReadonlySet<string>;
+}
+
 /** A unit where no rule found, collected or read anything beyond it: nothing to move, nothing to re-run. */
-export const CLEAN_UNIT = Symbol('clean unit');
+export const CLEAN_UNIT: UnitResult = Object.freeze({ found: new Map<string, StoredUnit>(), rerun: new Set<string>() });
 
 /** What one rule left for one unit. */
 export interface StoredUnit {
@@ -58,24 +96,48 @@ export interface StoredUnit {
 
 const ATTACHED_ABOVE = new Set(['attribute_item', 'line_comment', 'block_comment']);
 
-/** The top-level units of a file, in order; every child of the root belongs to exactly one. */
-export function splitIntoUnits(root: Node, text: string): Unit[] {
+/**
+ * The units of a file in document order; every child of the root belongs to exactly one (with
+ * `nested`, an `impl` block's members are units of their own after its shell).
+ */
+export function splitIntoUnits(root: Node, text: string, nested = false): Unit[] {
+  // The summary and the Linter both split the same tree in one lint run: split once.
+  const known = SPLITS.get(root.tree);
+  if (known && known.text === text && known.nested === nested && known.rootId === root.id) return known.units;
   const units: Unit[] = [];
-  let pending: Node[] = [];
-  const close = (): void => {
-    const first = pending[0];
-    const last = pending[pending.length - 1];
-    units.push({ nodes: pending, start: first.startIndex, end: last.endIndex, key: `${last.type}\u0000${text.slice(first.startIndex, last.endIndex)}` });
-    pending = [];
+  const group = (children: readonly (Node | null)[], close: (pending: Node[]) => void): void => {
+    let pending: Node[] = [];
+    for (const child of children) {
+      if (!child) continue;
+      pending.push(child);
+      if (!ATTACHED_ABOVE.has(child.type)) {
+        close(pending);
+        pending = [];
+      }
+    }
+    if (pending.length > 0) close(pending);
   };
-  for (const child of root.children) {
-    if (!child) continue;
-    pending.push(child);
-    if (!ATTACHED_ABOVE.has(child.type)) close();
-  }
-  if (pending.length > 0) close();
+  group(root.children, (pending) => {
+    const item = pending[pending.length - 1];
+    const start = pending[0].startIndex;
+    const body = nested && item.type === 'impl_item' ? item.childForFieldName('body') : null;
+    if (!body || body.type !== 'declaration_list') {
+      units.push({ kind: 'item', nodes: pending, start, end: item.endIndex, key: `${item.type}\u0000${text.slice(start, item.endIndex)}` });
+      return;
+    }
+    units.push({ kind: 'shell', nodes: pending, start, end: item.endIndex, key: `shell\u0000${text.slice(start, item.endIndex)}`, body });
+    const header = text.slice(start, body.startIndex);
+    group(body.namedChildren, (members) => {
+      const member = members[members.length - 1];
+      const from = members[0].startIndex;
+      units.push({ kind: 'member', nodes: members, start: from, end: member.endIndex, key: `${header}\u0000${member.type}\u0000${text.slice(from, member.endIndex)}` });
+    });
+  });
+  SPLITS.set(root.tree, { text, nested, rootId: root.id, units });
   return units;
 }
+
+const SPLITS = new WeakMap<Tree, { readonly text: string; readonly nested: boolean; readonly rootId: number; readonly units: Unit[] }>();
 
 /** Which units of the new run match units of the old one, and how positions move between them. */
 export interface Alignment {
@@ -85,37 +147,58 @@ export interface Alignment {
   mapRange(range: TextRange): TextRange | undefined;
 }
 
-/** Matches the unchanged prefix (same text at the same offsets) and suffix (same text, same distance to the end). */
+/**
+ * Matches the unchanged prefix (same text at the same offsets) and suffix (same text, same distance to
+ * the end) of the items and members; a shell matches when its whole block is unchanged and moved exactly.
+ */
 export function alignUnits(previous: FileRun, units: readonly Unit[], textLength: number): Alignment {
+  const oldLeaves: number[] = [];
+  const oldShells = new Map<string, number[]>();
+  previous.units.forEach((u, i) => {
+    if (u.kind !== 'shell') oldLeaves.push(i);
+    else oldShells.set(u.key, [...(oldShells.get(u.key) ?? []), i]);
+  });
+  const newLeaves: number[] = [];
+  units.forEach((u, i) => {
+    if (u.kind !== 'shell') newLeaves.push(i);
+  });
   const old = previous.units;
   const oldIndexOf = new Int32Array(units.length).fill(-1);
-  const limit = Math.min(old.length, units.length);
+  const limit = Math.min(oldLeaves.length, newLeaves.length);
   let prefix = 0;
-  while (prefix < limit && old[prefix].key === units[prefix].key && old[prefix].start === units[prefix].start) {
-    oldIndexOf[prefix] = prefix;
+  while (prefix < limit) {
+    const o = old[oldLeaves[prefix]];
+    const n = units[newLeaves[prefix]];
+    if (o.key !== n.key || o.start !== n.start) break;
+    oldIndexOf[newLeaves[prefix]] = oldLeaves[prefix];
     prefix++;
   }
   const delta = textLength - previous.textLength;
   let suffix = 0;
   while (prefix + suffix < limit) {
-    const o = old[old.length - 1 - suffix];
-    const n = units[units.length - 1 - suffix];
-    if (o.key !== n.key || o.start + delta !== n.start) break;
-    oldIndexOf[units.length - 1 - suffix] = old.length - 1 - suffix;
+    const oi = oldLeaves[oldLeaves.length - 1 - suffix];
+    const ni = newLeaves[newLeaves.length - 1 - suffix];
+    if (old[oi].key !== units[ni].key || old[oi].start + delta !== units[ni].start) break;
+    oldIndexOf[ni] = oi;
     suffix++;
   }
   // Old offsets up to `unchangedUntil` are the same in the new text; from `unchangedFrom` on they move by `delta`.
-  const unchangedUntil = prefix > 0 ? old[prefix - 1].end : 0;
-  const unchangedFrom = suffix > 0 ? old[old.length - suffix].start : previous.textLength;
-  return {
-    oldIndexOf,
-    mapRange(range) {
-      if (range.end <= unchangedUntil) return range;
-      if (delta === 0 && range.start >= unchangedFrom) return range;
-      if (range.start >= unchangedFrom) return { start: range.start + delta, end: range.end + delta };
-      return undefined;
-    },
+  const unchangedUntil = prefix > 0 ? old[oldLeaves[prefix - 1]].end : 0;
+  const unchangedFrom = suffix > 0 ? old[oldLeaves[oldLeaves.length - suffix]].start : previous.textLength;
+  const mapRange = (range: TextRange): TextRange | undefined => {
+    if (range.end <= unchangedUntil) return range;
+    if (range.start >= unchangedFrom) return delta === 0 ? range : { start: range.start + delta, end: range.end + delta };
+    return undefined;
   };
+  units.forEach((u, i) => {
+    if (u.kind !== 'shell') return;
+    const candidate = oldShells.get(u.key)?.find((oi) => {
+      const to = mapRange(old[oi]);
+      return to !== undefined && to.start === u.start && to.end === u.end;
+    });
+    if (candidate !== undefined) oldIndexOf[i] = candidate;
+  });
+  return { oldIndexOf, mapRange };
 }
 
 /** Moves a stored finding into the new text (itself when nothing moves); undefined when one of its positions cannot be moved. */

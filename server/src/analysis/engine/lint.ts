@@ -13,10 +13,11 @@ import { DEFAULT_ANALYSIS_BUDGET_MS, type LintSettings } from '../settings';
 import { LineIndex } from '../text/line-index';
 import type { Workspace } from '../workspace/workspace';
 import { rustEnv, type UnitScan } from '../rust/env';
+import { sameStrings } from '../workspace/rust-summary';
 import { trackedFileContext, type FileContext } from '../workspace/file-context';
 import { readsWholeFile, trackFileReads } from './file-reads';
 import { applyEdits, editsForFile } from './fixes';
-import { alignUnits, CLEAN_UNIT, moveUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit } from './incremental';
+import { alignUnits, CLEAN_UNIT, moveUnit, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type UnitResult } from './incremental';
 import type { ReportDescriptor, Rule, RuleContext } from './rule';
 import { hasSuppressionMarker } from './suppression-comments';
 import { applyInSourceSuppressions } from './suppressions';
@@ -185,15 +186,16 @@ export class Linter {
       const runs = this.runs!;
       const previous = runs.get(path);
       runs.forget(path); // until this run completes: a run that throws leaves nothing half-written
-      const units = splitIntoUnits(root, doc.text);
-      const { key: fileKey, scans } = rustEnv(fileContext).fileKey(units, previous?.scans as ReadonlyMap<string, UnitScan> | undefined);
+      const units = splitIntoUnits(root, doc.text, true);
+      const { key: fileKey, scans } = rustEnv(fileContext).fileKey(units.filter((x) => x.kind === 'item' || x.kind === 'shell'), previous?.scans as ReadonlyMap<string, UnitScan> | undefined);
       const settingsKey = JSON.stringify(options.settings);
-      const alignment = previous && previous.fileKey === fileKey && previous.settingsKey === settingsKey ? alignUnits(previous, units, doc.text.length) : undefined;
-      const results: (Map<string, StoredUnit> | typeof CLEAN_UNIT)[] = [];
-      run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ start: x.start, end: x.end, key: x.key })), results, scans };
+      const alignment = previous && sameStrings(previous.fileKey, fileKey) && previous.settingsKey === settingsKey ? alignUnits(previous, units, doc.text.length) : undefined;
+      const results: UnitResult[] = [];
+      run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ kind: x.kind, start: x.start, end: x.end, key: x.key })), results, scans };
 
       if (this.subscribedTypes(side, enabledSet).includes(root.type)) visitAll([root], enabledSet);
       flush(enabled);
+      const ruleById = new Map(enabled.map((r) => [r.id, r]));
       for (let u = 0; u < units.length; u++) {
         const oldIndex = alignment ? alignment.oldIndexOf[u] : -1;
         const before = oldIndex >= 0 ? previous!.results[oldIndex] : undefined;
@@ -201,44 +203,48 @@ export class Linter {
           results.push(CLEAN_UNIT);
           continue;
         }
+        // Which rules visit this unit again: all for a new unit; else those that could not be reused
+        // there, and those whose findings touch the changed part of the file.
+        let rerun: ReadonlySet<Rule> = enabledSet;
         const kept = new Map<Rule, StoredUnit>();
         if (before) {
-          for (const rule of enabled) {
-            const stored = before.get(rule.id);
-            const moved = stored ? moveUnit(stored, path, alignment!) : undefined;
-            if (moved) kept.set(rule, moved);
+          const again = new Set<Rule>();
+          for (const id of before.rerun) again.add(ruleById.get(id)!);
+          for (const [id, stored] of before.found) {
+            const moved = moveUnit(stored, path, alignment!);
+            if (moved) kept.set(ruleById.get(id)!, moved);
+            else again.add(ruleById.get(id)!);
           }
+          rerun = again;
         }
-        const rerun = kept.size === 0 ? enabledSet : new Set(enabled.filter((r) => !kept.has(r)));
         const wholeFileReaders = new Set<string>();
-        const types = this.subscribedTypes(side, rerun);
-        if (types.length > 0) {
-          const nodes: Node[] = [];
-          for (const member of units[u].nodes) for (const n of member.descendantsOfType(types)) if (n) nodes.push(n);
-          visitAll(nodes, rerun, wholeFileReaders);
+        if (rerun.size > 0) {
+          const types = this.subscribedTypes(side, rerun);
+          if (types.length > 0) visitAll(nodesOfUnit(units[u], types, this.typeSet(types)), rerun, wholeFileReaders);
         }
+        const found = new Map<string, StoredUnit>();
         for (const [rule, moved] of kept) {
           const list: PendingReport[] = [];
           for (const m of moved.reports) list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
           bucket.set(rule.id, list);
           recordBucket.set(rule.id, [...moved.records]);
+          found.set(rule.id, moved);
         }
-        const stored = new Map<string, StoredUnit>();
-        let clean = true;
-        for (const rule of enabled) {
+        const again = new Set<string>();
+        for (const rule of rerun) {
           if (wholeFileReaders.has(rule.id) || failed.has(rule.id)) {
-            clean = false;
+            again.add(rule.id);
             continue;
           }
-          const reports = bucket.get(rule.id) ?? [];
-          const collected = recordBucket.get(rule.id) ?? [];
-          if (reports.length > 0 || collected.length > 0) clean = false;
-          stored.set(rule.id, kept.get(rule) ?? {
-            reports: reports.map(({ range, descriptor: d }) => ({ range, message: d.message, severity: d.severity, related: d.related })),
-            records: collected,
+          const reports = bucket.get(rule.id);
+          const collected = recordBucket.get(rule.id);
+          if (!reports?.length && !collected?.length) continue;
+          found.set(rule.id, {
+            reports: (reports ?? []).map(({ range, descriptor: d }) => ({ range, message: d.message, severity: d.severity, related: d.related })),
+            records: collected ?? [],
           });
         }
-        results.push(clean ? CLEAN_UNIT : stored);
+        results.push(found.size === 0 && again.size === 0 ? CLEAN_UNIT : { found, rerun: again });
         flush(enabled);
       }
     }
@@ -358,10 +364,23 @@ export class Linter {
       if (e instanceof AnalysisTimeoutError || e instanceof ParseTimeoutError) throw e;
       result.internalErrors.push({ path, message: `indexing failed: ${errorMessage(e)}`, stack: errorStack(e) });
     }
+    let lines: LineIndex | undefined;
     return {
-      path, language: doc.language, text: doc.text, root, lines: new LineIndex(doc.text),
+      path, language: doc.language, text: doc.text, root,
+      // Built on first use: most runs (and incremental ones especially) never need line numbers.
+      get lines() {
+        return (lines ??= new LineIndex(doc.text));
+      },
       crate, rust, ts, workspace, settings: options.settings.analysis,
     };
+  }
+
+  private readonly typeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+  private typeSet(types: readonly string[]): ReadonlySet<string> {
+    let set = this.typeSets.get(types);
+    if (!set) this.typeSets.set(types, (set = new Set(types)));
+    return set;
   }
 
   /** The node types `rules` subscribe to (memoised per set object). */

@@ -14,6 +14,7 @@ import { collectFunctionFacts, type FunctionFacts } from './facts';
 import { isTestPath, TestCodeOracle } from './test-code';
 import { resetParentIndex } from './parents';
 import { typeBaseName } from './syntax';
+import { crateIndexFingerprint } from '../workspace/rust-summary';
 
 export interface RustEnv {
   readonly path: string;
@@ -46,7 +47,7 @@ export interface RustEnv {
    * index (without positions), settings, this file's structs, function names, clock imports and inner
    * attributes — as one string. The incremental Linter reuses an item's findings only while it is equal.
    */
-  fileKey(units?: readonly ScanUnit[], previous?: ReadonlyMap<string, UnitScan>): { readonly key: string; readonly scans?: Map<string, UnitScan> };
+  fileKey(units?: readonly ScanUnit[], previous?: ReadonlyMap<string, UnitScan>): { readonly key: readonly string[]; readonly scans?: Map<string, UnitScan> };
 }
 
 /** A top-level unit of the file (engine/incremental.ts), for scanning unit by unit. */
@@ -59,6 +60,8 @@ export interface ScanUnit {
 export interface UnitScan {
   readonly structs: readonly (readonly [string, string, ReadonlyMap<string, string>])[];
   readonly functions: readonly string[];
+  /** Both as JSON (part of the file key). */
+  readonly json: string;
 }
 
 const ENVS = new WeakMap<Node, RustEnv>();
@@ -136,6 +139,8 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
     },
     fileKey(units, previous) {
       let scans: Map<string, UnitScan> | undefined;
+      // The scan is a function of the units' scans in order: their JSON stands for it.
+      let scanKey: string[] | undefined;
       if (units && !fileScan) {
         // Unit by unit, reusing the scans of units the last run saw with the same text.
         scans = new Map();
@@ -146,15 +151,23 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
           parts.push(part);
         }
         fileScan = mergeScans(parts, text);
+        scanKey = parts.map((p) => p.json);
       }
       const { structs, functions, wasmSafeClock } = scan();
       const innerAttributes: string[] = [];
-      for (const child of root.namedChildren) if (child?.type === 'inner_attribute_item') innerAttributes.push(child.text);
+      if (units) {
+        for (const unit of units) for (const node of unit.nodes) if (node.type === 'inner_attribute_item') innerAttributes.push(node.text);
+      } else {
+        for (const child of root.namedChildren) if (child?.type === 'inner_attribute_item') innerAttributes.push(child.text);
+      }
       // The root is the one ancestor outside every unit; after a bad edit it can be an ERROR node.
-      const key = JSON.stringify([
-        root.type, path, crate ? fingerprint(crate) : null, index ? fingerprint(index) : null, input.settings ? fingerprint(input.settings) : null,
-        [...structs].map(([name, fields]) => [name, [...fields]]), [...functions], wasmSafeClock, innerAttributes,
-      ]);
+      // A list of strings (compared element by element): the large parts are lists of per-unit strings.
+      const indexParts = index ? crateIndexFingerprint(index) : [];
+      const key = [
+        JSON.stringify([root.type, path, crate ? fingerprint(crate) : null, input.settings ? fingerprint(input.settings) : null, wasmSafeClock, innerAttributes, indexParts.length]),
+        ...indexParts,
+        ...(scanKey ?? [JSON.stringify([[...structs].map(([name, fields]) => [name, [...fields]]), [...functions]])]),
+      ];
       return { key, scans };
     },
     memo<T>(kind: string, node: Node, compute: () => T): T {
@@ -248,5 +261,5 @@ function scanUnit(nodes: readonly Node[]): UnitScan {
       }
     }
   }
-  return { structs, functions };
+  return { structs, functions, json: JSON.stringify([structs.map(([name, base, fields]) => [name, base, [...fields]]), functions]) };
 }

@@ -23,6 +23,20 @@ const ATOMIC = /\bAtomic(Bool|U8|U16|U32|U64|Usize|I8|I16|I32|I64|Isize|Ptr)\b/;
 
 const WORKERS_EVENTS = new Set(['fetch', 'scheduled', 'queue', 'start', 'email', 'tail']);
 
+/**
+ * Text prefilter for the §B1 summary: every item `summarizeRustFile` records needs one of these words in
+ * the source — exports and imports a `wasm_bindgen`, `event` or `durable_object`/`DurableObject`
+ * attribute or trait; state roots a `static` item or a `thread_local!`/`lazy_static!` invocation (both
+ * contain `static`/`thread_local`); abort wiring a `set_on_abort` call or a `schedule_reinit`
+ * identifier. Text without any of them (a file, a function) yields nothing, exactly what the walk would
+ * return. Keep in step with the walk below.
+ */
+const SUMMARY_WORDS = /wasm_bindgen|event|durable_object|DurableObject|static|thread_local|set_on_abort|schedule_reinit/;
+
+export function mayHaveSummaryItems(text: string): boolean {
+  return SUMMARY_WORDS.test(text);
+}
+
 /** What one top-level unit of a file contributes to its summary (plain data, ranges absolute). */
 export interface UnitSummary {
   readonly exports: RustExport[];
@@ -41,7 +55,71 @@ export interface UnitSummary {
  * Per-unit summaries of an open document's previous version, keyed by unit text: an edit re-walks only
  * the units it changed (engine/incremental.ts cuts the units). Kept by the Workspace per document.
  */
-export type UnitSummaryCache = Map<string, { readonly relative: UnitSummary; readonly start: number; readonly absolute: UnitSummary }>;
+export type UnitSummaryCache = Map<string, UnitSummaryEntry>;
+
+interface UnitSummaryEntry {
+  readonly relative: UnitSummary;
+  /** The relative summary as JSON without positions (computed once per unit text). */
+  readonly fingerprint: string;
+  readonly start: number;
+  readonly absolute: UnitSummary;
+}
+
+const SUMMARY_FINGERPRINTS = new WeakMap<RustFileSummary, readonly string[]>();
+
+/**
+ * A summary without its positions, as strings whose list is equal for equal content: for summaries
+ * made unit by unit, the units' own fingerprints (no walk over the whole summary after each edit).
+ */
+export function summaryFingerprint(summary: RustFileSummary): readonly string[] {
+  let known = SUMMARY_FINGERPRINTS.get(summary);
+  if (known === undefined) SUMMARY_FINGERPRINTS.set(summary, (known = [withoutPositions(summary)]));
+  return known;
+}
+
+const INDEX_SOURCES = new WeakMap<object, { readonly crate: unknown; readonly files: readonly string[]; readonly summaries: readonly RustFileSummary[] }>();
+const INDEX_FINGERPRINTS = new WeakMap<object, readonly string[]>();
+
+/** Records what a crate index was merged from (workspace.ts), so its fingerprint needs no walk over it. */
+export function recordIndexSources(index: object, crate: unknown, files: readonly string[], summaries: readonly RustFileSummary[]): void {
+  INDEX_SOURCES.set(index, { crate, files, summaries });
+}
+
+/**
+ * A crate index without positions, as a list of strings equal for equal content (compare with
+ * `sameStrings`): the fingerprints of the summaries it was merged from (the merge is a pure function of
+ * them), else its own JSON. A list, not one joined string: comparing it costs a pointer check per unchanged part.
+ */
+export function crateIndexFingerprint(index: object): readonly string[] {
+  let known = INDEX_FINGERPRINTS.get(index);
+  if (known === undefined) {
+    const sources = INDEX_SOURCES.get(index);
+    if (sources) {
+      const parts = [withoutPositions(sources.crate ?? null), JSON.stringify(sources.files)];
+      for (const summary of sources.summaries) {
+        const own = summaryFingerprint(summary);
+        parts.push(`\u0002${own.length}`, ...own);
+      }
+      known = parts;
+    } else {
+      known = [JSON.stringify(index, (key, v: unknown) => (key === 'range' || key === 'nameRange' ? undefined : v instanceof Map ? [...v] : v))];
+    }
+    INDEX_FINGERPRINTS.set(index, known);
+  }
+  return known;
+}
+
+/** Element-wise equality of two string lists. */
+export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function withoutPositions(value: unknown): string {
+  return JSON.stringify(value, (key, v: unknown) => (key === 'range' || key === 'nameRange' ? undefined : v));
+}
 
 /**
  * The §B1 summary of one file. With `cache` (open documents), units whose text is in `cache.previous`
@@ -50,27 +128,35 @@ export type UnitSummaryCache = Map<string, { readonly relative: UnitSummary; rea
 export function summarizeRustFile(path: string, root: Node, text: string, cache?: { readonly previous?: UnitSummaryCache; readonly next: UnitSummaryCache }): RustFileSummary {
   const tests = new TestCodeOracle(root, isTestPath(path, undefined));
   const parts: UnitSummary[] = [];
+  const fingerprints: string[] = [];
   if (!cache) {
     parts.push(summarizeSubtree(path, root, tests));
   } else {
     // A unit's summary depends on its own text and on whether the whole file is test code.
     const fileIsTest = tests.isTestCode(root) ? '\u0001test' : '';
-    for (const unit of splitIntoUnits(root, text)) {
-      const key = unit.key + fileIsTest;
+    fingerprints.push(JSON.stringify([path, fileIsTest]));
+    // Top-level units (the Linter's split, shared within a run; its `impl` members are not needed here).
+    for (const unit of splitIntoUnits(root, text, true)) {
+      if (unit.kind === 'member') continue;
+      const key = fileIsTest ? unit.key + fileIsTest : unit.key;
       const known = cache.next.get(key) ?? cache.previous?.get(key);
-      let entry: { readonly relative: UnitSummary; readonly start: number; readonly absolute: UnitSummary };
+      let entry: UnitSummaryEntry;
       if (known && known.start === unit.start) {
         entry = known;
       } else if (known) {
-        entry = { relative: known.relative, start: unit.start, absolute: known.relative === EMPTY_UNIT ? EMPTY_UNIT : shiftRanges(known.relative, unit.start) };
+        entry = { ...known, start: unit.start, absolute: known.relative === EMPTY_UNIT ? EMPTY_UNIT : shiftRanges(known.relative, unit.start) };
       } else {
         const part = emptyUnitSummary();
         for (const node of unit.nodes) summarizeSubtree(path, node, tests, part);
         // Most units (plain functions, uses, consts) contribute nothing: nothing to copy then.
-        entry = isEmpty(part) ? { relative: EMPTY_UNIT, start: unit.start, absolute: EMPTY_UNIT } : { relative: shiftRanges(part, -unit.start), start: unit.start, absolute: part };
+        entry = isEmpty(part) ? { relative: EMPTY_UNIT, fingerprint: '', start: unit.start, absolute: EMPTY_UNIT }
+          : { relative: shiftRanges(part, -unit.start), fingerprint: withoutPositions(part), start: unit.start, absolute: part };
       }
       cache.next.set(key, entry);
-      if (entry.absolute !== EMPTY_UNIT) parts.push(entry.absolute);
+      if (entry.absolute !== EMPTY_UNIT) {
+        parts.push(entry.absolute);
+        fingerprints.push(entry.fingerprint);
+      }
     }
   }
   resetParentIndex(root); // keep no nodes of this walk
@@ -88,7 +174,7 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
   // Newer workers-rs: `#[durable_object] struct X` plus a plain `impl DurableObject for X`.
   const durable = new Set(merged.durableObjectStructs);
   for (const part of parts) for (const impl of part.durableObjectImpls) if (durable.has(impl.typeName)) merged.exports.push(...impl.exports);
-  return {
+  const summary: RustFileSummary = {
     path,
     exports: merged.exports,
     imports: merged.imports,
@@ -99,6 +185,9 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
     setOnAbortCalls: merged.setOnAbortCalls,
     usesScheduleReinit: merged.usesScheduleReinit,
   };
+  // The summary is a function of its parts in order (and the path and test flag): their fingerprints are its own.
+  if (cache) SUMMARY_FINGERPRINTS.set(summary, fingerprints);
+  return summary;
 }
 
 const EMPTY_UNIT: UnitSummary = Object.freeze(emptyUnitSummary());
@@ -115,13 +204,20 @@ function emptyUnitSummary(): UnitSummary {
 /** A deep copy of plain summary data with every `range`/`nameRange` moved by `delta`. */
 function shiftRanges<T>(value: T, delta: number): T {
   if (delta === 0) return value;
-  return JSON.parse(JSON.stringify(value), (key, v: unknown) => {
-    if ((key === 'range' || key === 'nameRange') && v && typeof v === 'object') {
-      const r = v as TextRange;
-      return { start: r.start + delta, end: r.end + delta };
-    }
-    return v;
-  }) as T;
+  return shiftValue(value, delta, '') as T;
+}
+
+function shiftValue(value: unknown, delta: number, key: string): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => shiftValue(v, delta, ''));
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, shiftValue(v, delta, '')]));
+  if (key === 'range' || key === 'nameRange') {
+    const r = value as TextRange;
+    return { start: r.start + delta, end: r.end + delta };
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = shiftValue((value as Record<string, unknown>)[k], delta, k);
+  return out;
 }
 
 /** One iterative walk of `top` and everything below it, adding what it finds to `part`. */
@@ -137,14 +233,21 @@ function summarizeSubtree(path: string, top: Node, tests: TestCodeOracle, part: 
       switch (type) {
         case 'function_item': {
           const node = cursor.currentNode;
+          // A function without any word a summary item needs has nothing to find inside (its own
+          // attributes are siblings, read below): its body is not walked.
+          const walkBody = mayHaveSummaryItems(node.text);
           const list = parentOf(node);
-          if (list?.type === 'declaration_list' && list && parentOf(list)?.type === 'impl_item') break; // handled with its impl
+          if (list?.type === 'declaration_list' && list && parentOf(list)?.type === 'impl_item') {
+            descend = walkBody; // the method itself is handled with its impl
+            break;
+          }
           if (tests.isTestCode(node)) {
             descend = false;
             break;
           }
           const exported = freeFunctionExport(path, node);
           if (exported) exports.push(exported);
+          descend = walkBody;
           break;
         }
         case 'impl_item': {

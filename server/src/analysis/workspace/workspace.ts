@@ -14,7 +14,7 @@ import { globMatcher, type PathMatcher } from '../text/glob';
 import { isWithin, normalizePath } from '../text/paths';
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
-import { summarizeRustFile, type UnitSummaryCache } from './rust-summary';
+import { mayHaveSummaryItems, recordIndexSources, summarizeRustFile, type UnitSummaryCache } from './rust-summary';
 import { affectsWasmModules, extractTsImports, indexPackagesByName, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
 import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
 
@@ -376,24 +376,13 @@ function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly Ru
     for (const c of s.setOnAbortCalls) setOnAbortCalls.push({ path: s.path, ...c });
     usesScheduleReinit ||= s.usesScheduleReinit;
   }
-  return {
+  const index: CrateIndex = {
     crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit,
   };
+  recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  return index;
 }
 
-/**
- * Text prefilter for the §B1 summary (a file that cannot contribute to the crate index is not parsed
- * for it). Every item `summarizeRustFile` records needs one of these words in the source: exports and
- * imports a `wasm_bindgen`, `event` or `durable_object`/`DurableObject` attribute or trait; state roots a
- * `static` item or a `thread_local!`/`lazy_static!` invocation (both contain `static`/`thread_local`);
- * abort wiring a `set_on_abort` call or a `schedule_reinit` identifier. A file with none of them has
- * the empty summary, exactly what the walk would return. Keep in step with rust-summary.ts.
- */
-const SUMMARY_WORDS = /wasm_bindgen|event|durable_object|DurableObject|static|thread_local|set_on_abort|schedule_reinit/;
-
-function mayHaveSummaryItems(text: string): boolean {
-  return SUMMARY_WORDS.test(text);
-}
 
 function emptyRustSummary(path: string): RustFileSummary {
   return { path, exports: [], imports: [], structs: [], stateRoots: [], startFunctions: [], setOnAbortCalls: [], usesScheduleReinit: false };

@@ -382,7 +382,10 @@ function recordRecursion(fn: Node, nameNode: Node, env: RustEnv, ctx: RuleContex
   const name = nameNode.text;
   const impl = enclosingImplType(fn);
   const body = fn.childForFieldName('body')!;
-  if (DEPTH_CHECK.test(body.text) || DEPTH_CHECK.test(fn.childForFieldName('parameters')?.text ?? '')) return;
+  const bodyText = body.text;
+  // A self-call names the function: a body that never mentions the name cannot recurse (no facts needed).
+  if (!bodyText.includes(name)) return;
+  if (DEPTH_CHECK.test(bodyText) || DEPTH_CHECK.test(fn.childForFieldName('parameters')?.text ?? '')) return;
   for (const call of env.facts(fn).calls) {
     const m = asMethodCall(call);
     const p = m ? undefined : asPathCall(call);

@@ -80,12 +80,20 @@ function isNoMangle(fn: Node): boolean {
   return attributesOf(fn).some((a) => a.name === 'no_mangle' || (a.name === 'unsafe' && /^\(\s*no_mangle\s*\)$/.test(a.args?.text ?? '')));
 }
 
+/** Per crate index (plain data): its `static mut`s by name. Not memoised on the file's root: it reads no more than the index. */
+const STATIC_MUTS = new WeakMap<object, ReadonlyMap<string, StateRoot>>();
+const NO_STATICS: ReadonlyMap<string, StateRoot> = new Map();
+
 function staticMuts(env: RustEnv): ReadonlyMap<string, StateRoot> {
-  return env.memo('static-muts', env.root, () => {
-    const out = new Map<string, StateRoot>();
-    for (const r of env.index?.stateRoots.values() ?? []) if (r.kind === 'static mut' && !out.has(r.name)) out.set(r.name, r);
-    return out;
-  });
+  const index = env.index;
+  if (!index) return NO_STATICS;
+  let out = STATIC_MUTS.get(index);
+  if (!out) {
+    const found = new Map<string, StateRoot>();
+    for (const r of index.stateRoots.values()) if (r.kind === 'static mut' && !found.has(r.name)) found.set(r.name, r);
+    STATIC_MUTS.set(index, (out = found));
+  }
+  return out;
 }
 
 interface Use {
