@@ -27,10 +27,14 @@ export interface Unit {
   readonly start: number;
   readonly end: number;
   /**
-   * Equal keys mean equal subtrees: the item's type and text; a member's key adds the header of its
-   * `impl` (its analysis reads the `impl`'s attributes and type); a shell's is the whole block's text.
+   * Equal `key`, `type` and `context` mean equal subtrees ({@link sameUnit}): `key` is the unit's text,
+   * a slice of the file's text (no copy: the file's text is kept anyway, and nothing long-lived is
+   * allocated per unit — each edit makes a new split); `type` the item's node type (`shell` for shells);
+   * `context`, for members, the header of their `impl` (their analysis reads its attributes and type).
    */
   readonly key: string;
+  readonly type: string;
+  readonly context: string;
   /** For shells: the `impl` block's body, whose members are units of their own. */
   readonly body?: Node;
 }
@@ -68,7 +72,7 @@ export interface FileRun {
   readonly fileKey: readonly string[];
   readonly settingsKey: string;
   readonly textLength: number;
-  readonly units: readonly { readonly kind: Unit['kind']; readonly start: number; readonly end: number; readonly key: string }[];
+  readonly units: readonly Pick<Unit, 'kind' | 'start' | 'end' | 'key' | 'type' | 'context'>[];
   /** Per unit: what the rules left there. */
   readonly results: readonly UnitResult[];
   /** Whatever else the language's file key was computed from, per unit text (rust/env.ts `UnitScan`). */
@@ -100,8 +104,9 @@ const ATTACHED_ABOVE = new Set(['attribute_item', 'line_comment', 'block_comment
  * The units of a file in document order; every child of the root belongs to exactly one (with
  * `nested`, an `impl` block's members are units of their own after its shell).
  */
-export function splitIntoUnits(root: Node, text: string, nested = false): Unit[] {
-  // The summary and the Linter both split the same tree in one lint run: split once.
+export function splitIntoUnits(root: Node, text: string, nested = false, remember = false): Unit[] {
+  // The Linter splits first and remembers the split for its run (forgetSplit), so the summary that its
+  // file context needs in the same run does not split again.
   const known = SPLITS.get(root.tree);
   if (known && known.text === text && known.nested === nested && known.rootId === root.id) return known.units;
   const units: Unit[] = [];
@@ -122,19 +127,29 @@ export function splitIntoUnits(root: Node, text: string, nested = false): Unit[]
     const start = pending[0].startIndex;
     const body = nested && item.type === 'impl_item' ? item.childForFieldName('body') : null;
     if (!body || body.type !== 'declaration_list') {
-      units.push({ kind: 'item', nodes: pending, start, end: item.endIndex, key: `${item.type}\u0000${text.slice(start, item.endIndex)}` });
+      units.push({ kind: 'item', nodes: pending, start, end: item.endIndex, key: text.slice(start, item.endIndex), type: item.type, context: '' });
       return;
     }
-    units.push({ kind: 'shell', nodes: pending, start, end: item.endIndex, key: `shell\u0000${text.slice(start, item.endIndex)}`, body });
+    units.push({ kind: 'shell', nodes: pending, start, end: item.endIndex, key: text.slice(start, item.endIndex), type: 'shell', context: '', body });
     const header = text.slice(start, body.startIndex);
     group(body.namedChildren, (members) => {
       const member = members[members.length - 1];
       const from = members[0].startIndex;
-      units.push({ kind: 'member', nodes: members, start: from, end: member.endIndex, key: `${header}\u0000${member.type}\u0000${text.slice(from, member.endIndex)}` });
+      units.push({ kind: 'member', nodes: members, start: from, end: member.endIndex, key: text.slice(from, member.endIndex), type: member.type, context: header });
     });
   });
-  SPLITS.set(root.tree, { text, nested, rootId: root.id, units });
+  if (remember) SPLITS.set(root.tree, { text, nested, rootId: root.id, units });
   return units;
+}
+
+/** Drops the split kept for `tree` (the Linter, when its run ends: nothing of a run should outlive it). */
+export function forgetSplit(tree: Tree): void {
+  SPLITS.delete(tree);
+}
+
+/** Units with equal text, type and context: their subtrees are equal. */
+export function sameUnit(a: Pick<Unit, 'key' | 'type' | 'context'>, b: Pick<Unit, 'key' | 'type' | 'context'>): boolean {
+  return a.key === b.key && a.type === b.type && a.context === b.context;
 }
 
 const SPLITS = new WeakMap<Tree, { readonly text: string; readonly nested: boolean; readonly rootId: number; readonly units: Unit[] }>();
@@ -169,7 +184,7 @@ export function alignUnits(previous: FileRun, units: readonly Unit[], textLength
   while (prefix < limit) {
     const o = old[oldLeaves[prefix]];
     const n = units[newLeaves[prefix]];
-    if (o.key !== n.key || o.start !== n.start) break;
+    if (o.start !== n.start || !sameUnit(o, n)) break;
     oldIndexOf[newLeaves[prefix]] = oldLeaves[prefix];
     prefix++;
   }
@@ -178,7 +193,7 @@ export function alignUnits(previous: FileRun, units: readonly Unit[], textLength
   while (prefix + suffix < limit) {
     const oi = oldLeaves[oldLeaves.length - 1 - suffix];
     const ni = newLeaves[newLeaves.length - 1 - suffix];
-    if (old[oi].key !== units[ni].key || old[oi].start + delta !== units[ni].start) break;
+    if (old[oi].start + delta !== units[ni].start || !sameUnit(old[oi], units[ni])) break;
     oldIndexOf[ni] = oi;
     suffix++;
   }
@@ -255,7 +270,8 @@ function moveRecord(value: unknown, alignment: Alignment, key = ''): unknown {
   }
   if (/range$/i.test(key) && typeof (value as TextRange).start === 'number') return alignment.mapRange(value as TextRange);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
     const moved = moveRecord(v, alignment, k);
     if (moved === undefined && v !== undefined) return undefined;
     out[k] = moved;

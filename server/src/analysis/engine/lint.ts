@@ -17,7 +17,7 @@ import { sameStrings } from '../workspace/rust-summary';
 import { trackedFileContext, type FileContext } from '../workspace/file-context';
 import { readsWholeFile, trackFileReads } from './file-reads';
 import { applyEdits, editsForFile } from './fixes';
-import { alignUnits, CLEAN_UNIT, moveUnit, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type UnitResult } from './incremental';
+import { alignUnits, CLEAN_UNIT, forgetSplit, moveUnit, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type Unit, type UnitResult } from './incremental';
 import type { ReportDescriptor, Rule, RuleContext } from './rule';
 import { hasSuppressionMarker } from './suppression-comments';
 import { applyInSourceSuppressions } from './suppressions';
@@ -98,15 +98,27 @@ export class Linter {
   private lintParsed(workspace: Workspace, path: string, doc: ParsedDocument, options: LintOptions, result: LintResult): void {
     const side = doc.language === 'rust' ? 'rust' : 'ts';
     const root = doc.tree.rootNode;
+    const incremental = this.runs !== undefined && side === 'rust' && !options.withFixes && !options.faultInjection;
+    // Split before the file context is built: the summary it may compute reuses the split.
+    const units = incremental ? splitIntoUnits(root, doc.text, true, true) : [];
+    try {
+      this.lintTree(workspace, path, doc, root, units, incremental, options, result);
+    } finally {
+      if (incremental) forgetSplit(doc.tree);
+    }
+  }
+
+  private lintTree(workspace: Workspace, path: string, doc: ParsedDocument, root: Node, units: readonly Unit[], incremental: boolean, options: LintOptions, result: LintResult): void {
+    const side = doc.language === 'rust' ? 'rust' : 'ts';
     const fileContext = this.fileContext(workspace, path, doc, root, options, result);
     const enabled = this.rules.filter((r) => r.side === side && options.settings.rules[r.id]?.severity !== 'off');
     if (enabled.length === 0) return;
 
     // Reports of each rule, grouped by where they came from; the per-rule order (file node, units in
     // document order, finish) is what one traversal would have produced.
-    let bucket = new Map<string, PendingReport[]>();
+    const bucket = new Map<string, PendingReport[]>();
     /** Records rules `collect` for their `finish`: those of the current unit, and all of them in order. */
-    let recordBucket = new Map<string, object[]>();
+    const recordBucket = new Map<string, object[]>();
     const records = new Map<string, object[]>();
     const failed = new Set<string>();
     const contexts = new Map<string, RuleContext>();
@@ -162,17 +174,23 @@ export class Linter {
     const enabledSet = new Set(enabled);
     const reports: PendingReport[] = [];
     const flush = (order: readonly Rule[]): void => {
-      for (const rule of order) reports.push(...(bucket.get(rule.id) ?? []));
-      bucket = new Map();
-      for (const [ruleId, list] of recordBucket) {
-        const all = records.get(ruleId);
-        if (all) all.push(...list);
-        else records.set(ruleId, [...list]);
+      if (bucket.size > 0) {
+        for (const rule of order) {
+          const list = bucket.get(rule.id);
+          if (list) for (const r of list) reports.push(r);
+        }
+        bucket.clear();
       }
-      recordBucket = new Map();
+      if (recordBucket.size > 0) {
+        recordBucket.forEach((list, ruleId) => {
+          const all = records.get(ruleId);
+          if (all) for (const r of list) all.push(r);
+          else records.set(ruleId, [...list]);
+        });
+        recordBucket.clear();
+      }
     };
 
-    const incremental = this.runs !== undefined && side === 'rust' && !options.withFixes && !options.faultInjection;
     let run: FileRun | undefined;
     if (!incremental) {
       // One search for every subscribed node type inside the tree-sitter runtime: far fewer JS↔wasm
@@ -186,12 +204,11 @@ export class Linter {
       const runs = this.runs!;
       const previous = runs.get(path);
       runs.forget(path); // until this run completes: a run that throws leaves nothing half-written
-      const units = splitIntoUnits(root, doc.text, true);
       const { key: fileKey, scans } = rustEnv(fileContext).fileKey(units.filter((x) => x.kind === 'item' || x.kind === 'shell'), previous?.scans as ReadonlyMap<string, UnitScan> | undefined);
       const settingsKey = JSON.stringify(options.settings);
       const alignment = previous && sameStrings(previous.fileKey, fileKey) && previous.settingsKey === settingsKey ? alignUnits(previous, units, doc.text.length) : undefined;
       const results: UnitResult[] = [];
-      run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ kind: x.kind, start: x.start, end: x.end, key: x.key })), results, scans };
+      run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ kind: x.kind, start: x.start, end: x.end, key: x.key, type: x.type, context: x.context })), results, scans };
 
       if (this.subscribedTypes(side, enabledSet).includes(root.type)) visitAll([root], enabledSet);
       flush(enabled);
@@ -207,13 +224,16 @@ export class Linter {
         // there, and those whose findings touch the changed part of the file.
         let rerun: ReadonlySet<Rule> = enabledSet;
         const kept = new Map<Rule, StoredUnit>();
+        let unmoved = false;
         if (before) {
           const again = new Set<Rule>();
           for (const id of before.rerun) again.add(ruleById.get(id)!);
+          unmoved = again.size === 0;
           for (const [id, stored] of before.found) {
             const moved = moveUnit(stored, path, alignment!);
             if (moved) kept.set(ruleById.get(id)!, moved);
             else again.add(ruleById.get(id)!);
+            if (moved !== stored) unmoved = false;
           }
           rerun = again;
         }
@@ -244,7 +264,8 @@ export class Linter {
             records: collected ?? [],
           });
         }
-        results.push(found.size === 0 && again.size === 0 ? CLEAN_UNIT : { found, rerun: again });
+        // Nothing re-ran and nothing moved (before the edit): the old record serves as it is.
+        results.push(unmoved ? before! : found.size === 0 && again.size === 0 ? CLEAN_UNIT : { found, rerun: again });
         flush(enabled);
       }
     }

@@ -53,11 +53,15 @@ export interface RustEnv {
 /** A top-level unit of the file (engine/incremental.ts), for scanning unit by unit. */
 export interface ScanUnit {
   readonly nodes: readonly Node[];
+  /** The unit's text and its item's type (engine/incremental.ts `Unit`). */
   readonly key: string;
+  readonly type: string;
 }
 
 /** What one unit adds to the file scan: structs (raw name, base name, fields) and function names, in order. */
 export interface UnitScan {
+  /** The type of the unit scanned (its text is the key it is stored under). */
+  readonly type: string;
   readonly structs: readonly (readonly [string, string, ReadonlyMap<string, string>])[];
   readonly functions: readonly string[];
   /** Both as JSON (part of the file key). */
@@ -146,7 +150,8 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
         scans = new Map();
         const parts: UnitScan[] = [];
         for (const unit of units) {
-          const part = scans.get(unit.key) ?? previous?.get(unit.key) ?? scanUnit(unit.nodes);
+          const known = scans.get(unit.key) ?? previous?.get(unit.key);
+          const part = known && known.type === unit.type ? known : scanUnit(unit.nodes, unit.type);
           scans.set(unit.key, part);
           parts.push(part);
         }
@@ -234,7 +239,7 @@ function mergeScans(parts: readonly UnitScan[], text: string): FileScan {
   return { structs, functions, wasmSafeClock };
 }
 
-function scanUnit(nodes: readonly Node[]): UnitScan {
+function scanUnit(nodes: readonly Node[], type = ''): UnitScan {
   const structs: [string, string, Map<string, string>][] = [];
   const functions: string[] = [];
   // One search inside the tree-sitter runtime instead of a cursor step (a JS↔wasm crossing) per node;
@@ -261,5 +266,5 @@ function scanUnit(nodes: readonly Node[]): UnitScan {
       }
     }
   }
-  return { structs, functions, json: JSON.stringify([structs.map(([name, base, fields]) => [name, base, [...fields]]), functions]) };
+  return { type, structs, functions, json: JSON.stringify([structs.map(([name, base, fields]) => [name, base, [...fields]]), functions]) };
 }

@@ -58,6 +58,9 @@ export interface UnitSummary {
 export type UnitSummaryCache = Map<string, UnitSummaryEntry>;
 
 interface UnitSummaryEntry {
+  /** What the key (the unit's text) does not say: the item's type, whether the whole file is test code. */
+  readonly type: string;
+  readonly fileIsTest: string;
   readonly relative: UnitSummary;
   /** The relative summary as JSON without positions (computed once per unit text). */
   readonly fingerprint: string;
@@ -138,8 +141,9 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
     // Top-level units (the Linter's split, shared within a run; its `impl` members are not needed here).
     for (const unit of splitIntoUnits(root, text, true)) {
       if (unit.kind === 'member') continue;
-      const key = fileIsTest ? unit.key + fileIsTest : unit.key;
-      const known = cache.next.get(key) ?? cache.previous?.get(key);
+      const key = unit.key;
+      const candidate = cache.next.get(key) ?? cache.previous?.get(key);
+      const known = candidate && candidate.type === unit.type && candidate.fileIsTest === fileIsTest ? candidate : undefined;
       let entry: UnitSummaryEntry;
       if (known && known.start === unit.start) {
         entry = known;
@@ -149,8 +153,8 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
         const part = emptyUnitSummary();
         for (const node of unit.nodes) summarizeSubtree(path, node, tests, part);
         // Most units (plain functions, uses, consts) contribute nothing: nothing to copy then.
-        entry = isEmpty(part) ? { relative: EMPTY_UNIT, fingerprint: '', start: unit.start, absolute: EMPTY_UNIT }
-          : { relative: shiftRanges(part, -unit.start), fingerprint: withoutPositions(part), start: unit.start, absolute: part };
+        entry = isEmpty(part) ? { type: unit.type, fileIsTest, relative: EMPTY_UNIT, fingerprint: '', start: unit.start, absolute: EMPTY_UNIT }
+          : { type: unit.type, fileIsTest, relative: shiftRanges(part, -unit.start), fingerprint: withoutPositions(part), start: unit.start, absolute: part };
       }
       cache.next.set(key, entry);
       if (entry.absolute !== EMPTY_UNIT) {
@@ -201,23 +205,26 @@ function emptyUnitSummary(): UnitSummary {
   return { exports: [], imports: [], structs: [], statics: [], fieldRoots: [], setOnAbortCalls: [], usesScheduleReinit: false, durableObjectStructs: [], durableObjectImpls: [] };
 }
 
-/** A deep copy of plain summary data with every `range`/`nameRange` moved by `delta`. */
-function shiftRanges<T>(value: T, delta: number): T {
-  if (delta === 0) return value;
-  return shiftValue(value, delta, '') as T;
-}
-
-function shiftValue(value: unknown, delta: number, key: string): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => shiftValue(v, delta, ''));
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, shiftValue(v, delta, '')]));
-  if (key === 'range' || key === 'nameRange') {
-    const r = value as TextRange;
-    return { start: r.start + delta, end: r.end + delta };
-  }
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) out[k] = shiftValue((value as Record<string, unknown>)[k], delta, k);
-  return out;
+/**
+ * The unit summary with every `range`/`nameRange` moved by `delta`: new objects only where a position
+ * sits (parameter lists and other position-free parts are shared — summaries are never mutated).
+ */
+function shiftRanges(part: UnitSummary, delta: number): UnitSummary {
+  if (delta === 0) return part;
+  const r = (range: TextRange): TextRange => ({ start: range.start + delta, end: range.end + delta });
+  const exports = (list: readonly RustExport[]): RustExport[] => list.map((e) => ({ ...e, nameRange: r(e.nameRange), range: r(e.range) }));
+  const roots = (list: readonly StateRoot[]): StateRoot[] => list.map((x) => ({ ...x, nameRange: r(x.nameRange) }));
+  return {
+    exports: exports(part.exports),
+    imports: part.imports.map((i) => ({ ...i, nameRange: r(i.nameRange) })),
+    structs: part.structs.map((st) => ({ ...st, nameRange: r(st.nameRange), fields: st.fields.map((f) => ({ ...f, range: r(f.range) })) })),
+    statics: roots(part.statics),
+    fieldRoots: roots(part.fieldRoots),
+    setOnAbortCalls: part.setOnAbortCalls.map((c) => ({ ...c, range: r(c.range) })),
+    usesScheduleReinit: part.usesScheduleReinit,
+    durableObjectStructs: part.durableObjectStructs,
+    durableObjectImpls: part.durableObjectImpls.map((d) => ({ typeName: d.typeName, exports: exports(d.exports) })),
+  };
 }
 
 /** One iterative walk of `top` and everything below it, adding what it finds to `part`. */
