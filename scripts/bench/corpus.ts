@@ -22,8 +22,8 @@ export interface CorpusSummary {
   readonly bytes: number;
 }
 
-/** mulberry32: tiny, fast, deterministic. */
-function random(seed: number): () => number {
+/** mulberry32: tiny, fast, deterministic (also the edit series of server/test/incremental.test.ts). */
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -14,7 +14,7 @@ import { defineRule, type Rule } from '../src/analysis/engine/rule';
 import { ALL_RULES } from '../src/analysis/rules/index';
 import { Workspace } from '../src/analysis/workspace/workspace';
 import { loadGrammars } from '../src/host/wasm-files';
-import { largeRustModule } from '../../scripts/bench/corpus';
+import { largeRustModule, random } from '../../scripts/bench/corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RUST_RULES = ALL_RULES.filter((r) => r.side === 'rust');
@@ -28,18 +28,6 @@ before(async () => {
 function cargoToml(buildMode: 'abort' | 'unwind'): string {
   const profile = buildMode === 'unwind' ? '\n[profile.release]\npanic = "unwind"\n' : '';
   return `[package]\nname = "c"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nwasm-bindgen = "0.2.100"\n${profile}`;
-}
-
-/** A small deterministic PRNG (mulberry32): the same edits on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TYPED = [' ', 'x', ';', '{', '}', '(', ')', '"', '\n', '// ', '.unwrap()', 'panic!("x");', 'borrow_mut()', '#[wasm_bindgen]\n', 'fn f() {}\n'];
