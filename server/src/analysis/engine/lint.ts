@@ -13,6 +13,7 @@ import { DEFAULT_ANALYSIS_BUDGET_MS, type LintSettings } from '../settings';
 import { LineIndex } from '../text/line-index';
 import type { Workspace } from '../workspace/workspace';
 import { rustEnv, type UnitScan } from '../rust/env';
+import { detached } from '../text/detached';
 import { sameStrings } from '../workspace/rust-summary';
 import { trackedFileContext, type FileContext } from '../workspace/file-context';
 import { readsWholeFile, trackFileReads } from './file-reads';
@@ -259,10 +260,11 @@ export class Linter {
           const reports = bucket.get(rule.id);
           const collected = recordBucket.get(rule.id);
           if (!reports?.length && !collected?.length) continue;
-          found.set(rule.id, {
+          // Kept across versions: detached, so the messages' slices of this version's text do not keep it alive.
+          found.set(rule.id, detached({
             reports: (reports ?? []).map(({ range, descriptor: d }) => ({ range, message: d.message, severity: d.severity, related: d.related })),
             records: collected ?? [],
-          });
+          }));
         }
         // Nothing re-ran and nothing moved (before the edit): the old record serves as it is.
         results.push(unmoved ? before! : found.size === 0 && again.size === 0 ? CLEAN_UNIT : { found, rerun: again });

@@ -266,5 +266,9 @@ function scanUnit(nodes: readonly Node[], type = ''): UnitScan {
       }
     }
   }
-  return { type, structs, functions, json: JSON.stringify([structs.map(([name, base, fields]) => [name, base, [...fields]]), functions]) };
+  const json = JSON.stringify([structs.map(([name, base, fields]) => [name, base, [...fields]]), functions]);
+  // Kept across versions (the incremental Linter's scans): rebuilt from the JSON, so no name is a slice
+  // of this version's text that would keep it alive (text/detached.ts).
+  const [freshStructs, freshFunctions] = JSON.parse(json) as [[string, string, [string, string][]][], string[]];
+  return { type, structs: freshStructs.map(([name, base, fields]) => [name, base, new Map(fields)] as const), functions: freshFunctions, json };
 }

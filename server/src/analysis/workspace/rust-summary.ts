@@ -13,6 +13,7 @@ import type { TextRange } from '../model';
 import type { Receiver, RustExport, RustFileSummary, RustImport, RustStruct, StateRoot } from './types';
 import { parentOf, resetParentIndex } from '../rust/parents';
 import { splitIntoUnits } from '../engine/incremental';
+import { detached } from '../text/detached';
 
 /** Static types whose values can change behind a shared reference (B1 STATE_ROOTS (a)). */
 const INTERIOR_MUTABLE_STATIC = /\b(Mutex|RwLock|LazyLock|LazyCell|Lazy|OnceLock|OnceCell|RefCell|Cell|UnsafeCell|Atomic[A-Za-z0-9]*)\s*</;
@@ -152,9 +153,11 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
       } else {
         const part = emptyUnitSummary();
         for (const node of unit.nodes) summarizeSubtree(path, node, tests, part);
-        // Most units (plain functions, uses, consts) contribute nothing: nothing to copy then.
-        entry = isEmpty(part) ? { type: unit.type, fileIsTest, relative: EMPTY_UNIT, fingerprint: '', start: unit.start, absolute: EMPTY_UNIT }
-          : { type: unit.type, fileIsTest, relative: shiftRanges(part, -unit.start), fingerprint: withoutPositions(part), start: unit.start, absolute: part };
+        // Most units (plain functions, uses, consts) contribute nothing: nothing to copy then. The kept
+        // copy is detached from this version's text (its names are slices of it: text/detached.ts).
+        const relative = isEmpty(part) ? EMPTY_UNIT : detached(shiftRanges(part, -unit.start));
+        entry = relative === EMPTY_UNIT ? { type: unit.type, fileIsTest, relative, fingerprint: '', start: unit.start, absolute: EMPTY_UNIT }
+          : { type: unit.type, fileIsTest, relative, fingerprint: withoutPositions(part), start: unit.start, absolute: shiftRanges(relative, unit.start) };
       }
       cache.next.set(key, entry);
       if (entry.absolute !== EMPTY_UNIT) {
