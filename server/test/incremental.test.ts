@@ -1,6 +1,7 @@
 // The incremental Linter (engine/incremental.ts) against the plain one: after every edit of a random
 // series — characters typed and deleted anywhere, lines duplicated or removed, braces and quotes that
-// break the parse — an incremental run must give exactly the findings and errors of a run from scratch,
+// break the parse — an incremental run must give exactly the findings and errors of a run from scratch
+// (and, every third edit, the same findings and fixes for a quick-fix request at a random range),
 // for every Rust rule fixture (abort and unwind builds), the sample workspace's Rust files and a
 // generated many-export module. A second group checks that reuse really happens (an edit inside one
 // function re-visits only that item) and that what reads the whole file is never reused.
@@ -66,6 +67,15 @@ function checkSeries(name: string, text: string, buildMode: 'abort' | 'unwind', 
       assert.deepEqual(got.internalErrors.map((e) => e.message), want.internalErrors.map((e) => e.message), `${name}, edit ${step}: internal errors differ`);
       assert.deepEqual(got.notices, want.notices);
       if (got.findings.length > 0) reused++;
+      if (step % 3 === 2) {
+        // A quick-fix request: fixes for the findings touching a cursor range, the rest reused.
+        const at = Math.floor(next() * current.length);
+        const within = [{ start: at, end: Math.min(current.length, at + Math.floor(next() * 200)) }];
+        const withFixes = { settings: DEFAULT_LINT_SETTINGS, withFixes: true, fixesWithin: within };
+        const gotFixes = incremental.lintFile(workspace, file, withFixes);
+        const wantFixes = plain.lintFile(workspace, file, withFixes);
+        assert.deepEqual(gotFixes.findings, wantFixes.findings, `${name} (${buildMode}), edit ${step} (seed ${seed}): findings with fixes within ${JSON.stringify(within)} differ`);
+      }
     }
   } finally {
     workspace.dispose();

@@ -108,7 +108,9 @@ export class CodeActionProvider {
     }));
     const actions: CodeAction[] = [];
     const disable: CodeAction[] = [];
-    for (const finding of this.lintWithFixes(open, settings).findings) {
+    // Fixes are needed only where this request looks: the range and the diagnostics it names.
+    const wanted = [requested, ...[...named.values()].map((d) => textRange(d.range, file.lines))];
+    for (const finding of this.lintWithFixes(open, settings, wanted).findings) {
       if (finding.suppression) continue;
       const clientDiagnostic = named.get(findingFingerprint(finding));
       if (!clientDiagnostic && !overlaps(finding.range, requested)) continue;
@@ -224,11 +226,15 @@ export class CodeActionProvider {
     return edit && { edit, fixesApplied: fixed.fixesApplied };
   }
 
-  private lintWithFixes(open: OpenDocument, settings: ServerSettings): LintResult {
-    const key = `${open.document.version}|${this.session.revision}`;
+  /**
+   * The document's findings with fixes — for findings touching `within` only, when given (a quick-fix
+   * request: the incremental Linter then re-analyses just that part of a large file).
+   */
+  private lintWithFixes(open: OpenDocument, settings: ServerSettings, within?: readonly TextRange[]): LintResult {
+    const key = `${open.document.version}|${this.session.revision}|${within ? JSON.stringify(within) : 'all'}`;
     const cached = this.cache.get(open.path);
     if (cached?.key === key) return cached.result;
-    const linted = this.session.linter.lintFile(this.session.workspace, open.path, { settings: settings.lint, withFixes: true });
+    const linted = this.session.linter.lintFile(this.session.workspace, open.path, { settings: settings.lint, withFixes: true, fixesWithin: within });
     this.session.log.internalErrors(linted.internalErrors);
     // Baselined findings are hidden like commented ones: no actions, and fix-all leaves them alone.
     const result = { ...linted, findings: this.session.config.markBaselined(open.path, linted.findings, open.document.getText()) };

@@ -27,6 +27,12 @@ export interface LintOptions {
   readonly settings: LintSettings;
   /** Compute fixes (code actions, --fix, tests); diagnostics alone do not need them. */
   readonly withFixes?: boolean;
+  /**
+   * With `withFixes`: only findings touching one of these ranges need fixes (a quick-fix request for a
+   * cursor or selection). Lets an incremental Linter re-visit just the units there, with fixes, and
+   * reuse the rest; it falls back to a full lint when a reused finding touches a range.
+   */
+  readonly fixesWithin?: readonly TextRange[];
   /** Test-only: make this rule throw, to exercise fault isolation. */
   readonly faultInjection?: string;
 }
@@ -99,21 +105,32 @@ export class Linter {
   private lintParsed(workspace: Workspace, path: string, doc: ParsedDocument, options: LintOptions, result: LintResult): void {
     const side = doc.language === 'rust' ? 'rust' : 'ts';
     const root = doc.tree.rootNode;
-    const incremental = this.runs !== undefined && side === 'rust' && !options.withFixes && !options.faultInjection;
+    const incremental = this.runs !== undefined && side === 'rust' && (!options.withFixes || options.fixesWithin !== undefined) && !options.faultInjection;
     // Split before the file context is built: the summary it may compute reuses the split.
     const units = incremental ? splitIntoUnits(root, doc.text, true, true) : [];
+    let complete: boolean;
     try {
-      this.lintTree(workspace, path, doc, root, units, incremental, options, result);
+      complete = this.lintTree(workspace, path, doc, root, units, incremental, options, result);
     } finally {
       if (incremental) forgetSplit(doc.tree);
     }
+    if (!complete) {
+      // A reused finding (it has no fixes) touches a range whose fixes were asked for: lint in full.
+      result.findings.length = 0;
+      result.internalErrors.length = 0;
+      this.lintTree(workspace, path, doc, root, [], false, options, result);
+    }
   }
 
-  private lintTree(workspace: Workspace, path: string, doc: ParsedDocument, root: Node, units: readonly Unit[], incremental: boolean, options: LintOptions, result: LintResult): void {
+  /** Returns false when an incremental run could not provide the fixes `fixesWithin` asks for. */
+  private lintTree(workspace: Workspace, path: string, doc: ParsedDocument, root: Node, units: readonly Unit[], incremental: boolean, options: LintOptions, result: LintResult): boolean {
     const side = doc.language === 'rust' ? 'rust' : 'ts';
     const fileContext = this.fileContext(workspace, path, doc, root, options, result);
     const enabled = this.rules.filter((r) => r.side === side && options.settings.rules[r.id]?.severity !== 'off');
-    if (enabled.length === 0) return;
+    if (enabled.length === 0) return true;
+    const fixRanges = options.withFixes ? options.fixesWithin : undefined;
+    const wantsFixes = (range: TextRange): boolean => fixRanges === undefined || fixRanges.some((r) => touches(range, r));
+    let reusedWhereFixesAreWanted = false;
 
     // Reports of each rule, grouped by where they came from; the per-rule order (file node, units in
     // document order, finish) is what one traversal would have produced.
@@ -215,7 +232,8 @@ export class Linter {
       flush(enabled);
       const ruleById = new Map(enabled.map((r) => [r.id, r]));
       for (let u = 0; u < units.length; u++) {
-        const oldIndex = alignment ? alignment.oldIndexOf[u] : -1;
+        // Units where fixes are wanted are visited again: reused findings carry no fixes.
+        const oldIndex = alignment && !(fixRanges && wantsFixes(units[u])) ? alignment.oldIndexOf[u] : -1;
         const before = oldIndex >= 0 ? previous!.results[oldIndex] : undefined;
         if (before === CLEAN_UNIT) {
           results.push(CLEAN_UNIT);
@@ -246,7 +264,10 @@ export class Linter {
         const found = new Map<string, StoredUnit>();
         for (const [rule, moved] of kept) {
           const list: PendingReport[] = [];
-          for (const m of moved.reports) list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
+          for (const m of moved.reports) {
+            if (fixRanges && wantsFixes(m.range)) reusedWhereFixesAreWanted = true;
+            list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
+          }
           bucket.set(rule.id, list);
           recordBucket.set(rule.id, [...moved.records]);
           found.set(rule.id, moved);
@@ -283,6 +304,7 @@ export class Linter {
     flush(enabled);
     // A rule that failed anywhere in the file left nothing reusable.
     if (run && failed.size === 0) this.runs!.set(path, run);
+    if (reusedWhereFixesAreWanted) return false;
 
     const baselineErrors = options.withFixes ? countSyntaxErrors(root) : 0;
     const seen = new Set<string>();
@@ -294,7 +316,7 @@ export class Linter {
       const configured = options.settings.rules[rule.id]?.severity;
       const severity: Severity = configured && configured !== 'off' ? configured : descriptor.severity ?? rule.defaultSeverity;
       let fixes: readonly Fix[] = [];
-      if (options.withFixes && descriptor.fixes) {
+      if (options.withFixes && descriptor.fixes && wantsFixes(range)) {
         try {
           fixes = this.checkedFixes(rule, descriptor.fixes(), doc, path, baselineErrors, result);
         } catch (e) {
@@ -318,6 +340,7 @@ export class Linter {
       result.findings.splice(0, result.findings.length, ...marked);
     }
     result.findings.sort((a, b) => a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
+    return true;
   }
 
   /** Fixes that respect the rule's declared fix kind and do not add syntax errors to the file. */
@@ -435,6 +458,11 @@ export class Linter {
     }
     return table;
   }
+}
+
+/** Touching counts: a cursor at either end of a finding's range asks for its fixes (as code actions do). */
+function touches(a: TextRange, b: TextRange): boolean {
+  return a.start <= b.end && b.start <= a.end;
 }
 
 /** wasm-bindgen output (glue JS and declaration files) is generated code: never linted. */
