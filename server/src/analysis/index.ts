@@ -9,7 +9,7 @@ export { AnalysisTimeoutError } from './parsing/budget';
 export { Workspace, type WorkspaceOptions } from './workspace/workspace';
 export { isCrateConfigFile } from './workspace/crate-config';
 export type * from './workspace/types';
-export { Linter, type LintOptions, type LintResult } from './engine/lint';
+export { Linter, rangesTouch, type LintOptions, type LintResult } from './engine/lint';
 export type { Rule, RuleMeta, RuleOptionMeta, RuleContext, ReportDescriptor } from './engine/rule';
 export { applyEdits, editsForFile, editsForOtherFiles, fixToFixedPoint, selectNonOverlapping, MAX_FIX_PASSES } from './engine/fixes';
 export { ALL_RULES } from './rules/index';

@@ -16,7 +16,7 @@
 
 import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type Position, type WorkspaceEdit } from 'vscode-languageserver';
 import {
-  editsForOtherFiles, type Fix, fixToFixedPoint, type Finding, LineIndex, type LintResult, type TextEdit, type TextRange,
+  editsForOtherFiles, type Fix, fixToFixedPoint, type Finding, LineIndex, type LintResult, rangesTouch, type TextEdit, type TextRange,
 } from '../analysis/index';
 import { type InsertedSuppressionScope, suppressionInsertion } from '../analysis/engine/suppression-edits';
 import { SUPPRESSION_RULE_IDS } from '../analysis/engine/suppressions';
@@ -113,7 +113,7 @@ export class CodeActionProvider {
     for (const finding of this.lintWithFixes(open, settings, wanted).findings) {
       if (finding.suppression) continue;
       const clientDiagnostic = named.get(findingFingerprint(finding));
-      if (!clientDiagnostic && !overlaps(finding.range, requested)) continue;
+      if (!clientDiagnostic && !rangesTouch(finding.range, requested)) continue;
       const diagnostic = clientDiagnostic ?? toDiagnostic(finding, file, open.document.version, session.diagnosticOptions);
       if (!SUPPRESSION_RULE_IDS.has(finding.ruleId)) disable.push(...this.disableActions(open, finding, diagnostic, file.lines));
       let preferred = false;
@@ -248,10 +248,6 @@ function wants(only: readonly string[] | undefined, kind: string): boolean {
   return only === undefined || only.some((k) => kind === k || kind.startsWith(`${k}.`));
 }
 
-/** Touching counts: a cursor at either end of a finding's range asks for its fixes. */
-function overlaps(a: TextRange, b: TextRange): boolean {
-  return a.start <= b.end && b.start <= a.end;
-}
 
 /** The one edit (common prefix and suffix kept) that turns `before` into `after`. */
 function singleEdit(before: string, after: string): TextEdit {

@@ -24,27 +24,43 @@ interface GcAnswer {
   memory: NodeJS.MemoryUsage;
 }
 
+/**
+ * A server with the test hooks and --expose-gc on a temporary crate, started before and disposed after
+ * the tests of the describe block that calls this (read its fields inside a `before` or a test).
+ */
+function hookedServerOnCrate(prefix: string): { crate: ReturnType<typeof temporaryCrate>; client: LspTestClient } {
+  const server = {} as { crate: ReturnType<typeof temporaryCrate>; client: LspTestClient };
+  before(async () => {
+    server.crate = temporaryCrate(prefix);
+    server.client = startHookedServer({ nodeArgs: ['--expose-gc'] });
+    server.client.settings = { enable: true, debounceMs: 0 };
+    await server.client.initialize(server.crate.root);
+  });
+  after(() => {
+    server.client?.dispose();
+    server.crate?.dispose();
+  });
+  return server;
+}
+
+/** Two full GCs in the server (the first can free objects whose finalizers release more), then its memory. */
+async function fullGc(client: LspTestClient): Promise<GcAnswer> {
+  await client.request<GcAnswer>('wasmSafety/test/gc', {});
+  const answer = await client.request<GcAnswer>('wasmSafety/test/gc', {});
+  assert.ok(answer.collected, 'the server runs with --expose-gc');
+  return answer;
+}
+
 describe('memory over 1,000 opened, edited and closed documents', { skip: STRESS_ONLY }, () => {
+  const server = hookedServerOnCrate('wasm-safety-memory-');
   let crate: ReturnType<typeof temporaryCrate>;
   let client: LspTestClient;
-
-  before(async () => {
-    crate = temporaryCrate('wasm-safety-memory-');
-    client = startHookedServer({ nodeArgs: ['--expose-gc'] });
-    client.settings = { enable: true, debounceMs: 0 };
-    await client.initialize(crate.root);
-  });
-
-  after(() => {
-    client?.dispose();
-    crate?.dispose();
+  before(() => {
+    ({ crate, client } = server);
   });
 
   async function measure(): Promise<{ rssKb: number; heapUsedKb: number; arrayBuffersKb: number }> {
-    // Twice: the first collection can free objects whose finalizers release more.
-    await client.request<GcAnswer>('wasmSafety/test/gc', {});
-    const answer = await client.request<GcAnswer>('wasmSafety/test/gc', {});
-    assert.ok(answer.collected, 'the server runs with --expose-gc');
+    const answer = await fullGc(client);
     return { rssKb: rssKb(client.pid!), heapUsedKb: Math.round(answer.memory.heapUsed / 1024), arrayBuffersKb: Math.round(answer.memory.arrayBuffers / 1024) };
   }
 
@@ -96,25 +112,15 @@ describe('memory over 1,000 opened, edited and closed documents', { skip: STRESS
 // benchmark: cached strings that were slices of old versions of the text kept every such version alive
 // (+45 MB after 10,000 edits of a 10,000-line file; +22 MB here).
 describe('memory over a long editing session of one large document', { skip: STRESS_ONLY }, () => {
+  const server = hookedServerOnCrate('wasm-safety-memory-edits-');
   let crate: ReturnType<typeof temporaryCrate>;
   let client: LspTestClient;
-
-  before(async () => {
-    crate = temporaryCrate('wasm-safety-memory-edits-');
-    client = startHookedServer({ nodeArgs: ['--expose-gc'] });
-    client.settings = { enable: true, debounceMs: 0 };
-    await client.initialize(crate.root);
-  });
-
-  after(() => {
-    client?.dispose();
-    crate?.dispose();
+  before(() => {
+    ({ crate, client } = server);
   });
 
   async function heapUsedKb(): Promise<number> {
-    await client.request<GcAnswer>('wasmSafety/test/gc', {});
-    const answer = await client.request<GcAnswer>('wasmSafety/test/gc', {});
-    return Math.round(answer.memory.heapUsed / 1024);
+    return Math.round((await fullGc(client)).memory.heapUsed / 1024);
   }
 
   it('keeps the JS heap flat over 1,300 edits', { timeout: 600_000 }, async () => {

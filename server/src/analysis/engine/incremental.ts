@@ -17,7 +17,7 @@ import type { RelatedLocation, Severity, TextRange } from '../model';
 
 /**
  * An item at the top of the file with the attributes and comments directly above it — or, inside an
- * `impl` block (`nested` splitting), one member with what is above it, and the block's `shell` (its
+ * `impl` block, one member with what is above it, and the block's `shell` (its
  * attributes, header and braces: what visits of the `impl` node itself see).
  */
 export interface Unit {
@@ -101,14 +101,15 @@ export interface StoredUnit {
 const ATTACHED_ABOVE = new Set(['attribute_item', 'line_comment', 'block_comment']);
 
 /**
- * The units of a file in document order; every child of the root belongs to exactly one (with
- * `nested`, an `impl` block's members are units of their own after its shell).
+ * The units of a file in document order; every child of the root belongs to exactly one (an `impl`
+ * block's members are units of their own after its shell). `remember`: keep the split for this tree
+ * until `forgetSplit` (the Linter's run), so the summary built in the same run reuses it.
  */
-export function splitIntoUnits(root: Node, text: string, nested = false, remember = false): Unit[] {
+export function splitIntoUnits(root: Node, text: string, remember = false): Unit[] {
   // The Linter splits first and remembers the split for its run (forgetSplit), so the summary that its
   // file context needs in the same run does not split again.
   const known = SPLITS.get(root.tree);
-  if (known && known.text === text && known.nested === nested && known.rootId === root.id) return known.units;
+  if (known && known.text === text && known.rootId === root.id) return known.units;
   const units: Unit[] = [];
   const group = (children: readonly (Node | null)[], close: (pending: Node[]) => void): void => {
     let pending: Node[] = [];
@@ -125,7 +126,7 @@ export function splitIntoUnits(root: Node, text: string, nested = false, remembe
   group(root.children, (pending) => {
     const item = pending[pending.length - 1];
     const start = pending[0].startIndex;
-    const body = nested && item.type === 'impl_item' ? item.childForFieldName('body') : null;
+    const body = item.type === 'impl_item' ? item.childForFieldName('body') : null;
     if (!body || body.type !== 'declaration_list') {
       units.push({ kind: 'item', nodes: pending, start, end: item.endIndex, key: text.slice(start, item.endIndex), type: item.type, context: '' });
       return;
@@ -138,7 +139,7 @@ export function splitIntoUnits(root: Node, text: string, nested = false, remembe
       units.push({ kind: 'member', nodes: members, start: from, end: member.endIndex, key: text.slice(from, member.endIndex), type: member.type, context: header });
     });
   });
-  if (remember) SPLITS.set(root.tree, { text, nested, rootId: root.id, units });
+  if (remember) SPLITS.set(root.tree, { text, rootId: root.id, units });
   return units;
 }
 
@@ -152,7 +153,7 @@ export function sameUnit(a: Pick<Unit, 'key' | 'type' | 'context'>, b: Pick<Unit
   return a.key === b.key && a.type === b.type && a.context === b.context;
 }
 
-const SPLITS = new WeakMap<Tree, { readonly text: string; readonly nested: boolean; readonly rootId: number; readonly units: Unit[] }>();
+const SPLITS = new WeakMap<Tree, { readonly text: string; readonly rootId: number; readonly units: Unit[] }>();
 
 /** Which units of the new run match units of the old one, and how positions move between them. */
 export interface Alignment {

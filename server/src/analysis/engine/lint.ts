@@ -107,7 +107,7 @@ export class Linter {
     const root = doc.tree.rootNode;
     const incremental = this.runs !== undefined && side === 'rust' && (!options.withFixes || options.fixesWithin !== undefined) && !options.faultInjection;
     // Split before the file context is built: the summary it may compute reuses the split.
-    const units = incremental ? splitIntoUnits(root, doc.text, true, true) : [];
+    const units = incremental ? splitIntoUnits(root, doc.text, true) : [];
     let complete: boolean;
     try {
       complete = this.lintTree(workspace, path, doc, root, units, incremental, options, result);
@@ -129,7 +129,7 @@ export class Linter {
     const enabled = this.rules.filter((r) => r.side === side && options.settings.rules[r.id]?.severity !== 'off');
     if (enabled.length === 0) return true;
     const fixRanges = options.withFixes ? options.fixesWithin : undefined;
-    const wantsFixes = (range: TextRange): boolean => fixRanges === undefined || fixRanges.some((r) => touches(range, r));
+    const wantsFixes = (range: TextRange): boolean => fixRanges === undefined || fixRanges.some((r) => rangesTouch(range, r));
     let reusedWhereFixesAreWanted = false;
 
     // Reports of each rule, grouped by where they came from; the per-rule order (file node, units in
@@ -460,8 +460,8 @@ export class Linter {
   }
 }
 
-/** Touching counts: a cursor at either end of a finding's range asks for its fixes (as code actions do). */
-function touches(a: TextRange, b: TextRange): boolean {
+/** Touching counts: a cursor at either end of a finding's range asks for its fixes (quick-fix requests). */
+export function rangesTouch(a: TextRange, b: TextRange): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 

@@ -14,7 +14,7 @@ import { collectFunctionFacts, type FunctionFacts } from './facts';
 import { isTestPath, TestCodeOracle } from './test-code';
 import { resetParentIndex } from './parents';
 import { typeBaseName } from './syntax';
-import { crateIndexFingerprint } from '../workspace/rust-summary';
+import { crateIndexFingerprint, withoutPositions } from '../workspace/rust-summary';
 
 export interface RustEnv {
   readonly path: string;
@@ -47,7 +47,7 @@ export interface RustEnv {
    * index (without positions), settings, this file's structs, function names, clock imports and inner
    * attributes — as one string. The incremental Linter reuses an item's findings only while it is equal.
    */
-  fileKey(units?: readonly ScanUnit[], previous?: ReadonlyMap<string, UnitScan>): { readonly key: readonly string[]; readonly scans?: Map<string, UnitScan> };
+  fileKey(units: readonly ScanUnit[], previous?: ReadonlyMap<string, UnitScan>): { readonly key: readonly string[]; readonly scans: Map<string, UnitScan> };
 }
 
 /** A top-level unit of the file (engine/incremental.ts), for scanning unit by unit. */
@@ -142,36 +142,26 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
       return this.memo('facts', owner, () => collectFunctionFacts(owner));
     },
     fileKey(units, previous) {
-      let scans: Map<string, UnitScan> | undefined;
-      // The scan is a function of the units' scans in order: their JSON stands for it.
-      let scanKey: string[] | undefined;
-      if (units && !fileScan) {
-        // Unit by unit, reusing the scans of units the last run saw with the same text.
-        scans = new Map();
-        const parts: UnitScan[] = [];
-        for (const unit of units) {
-          const known = scans.get(unit.key) ?? previous?.get(unit.key);
-          const part = known && known.type === unit.type ? known : scanUnit(unit.nodes, unit.type);
-          scans.set(unit.key, part);
-          parts.push(part);
-        }
-        fileScan = mergeScans(parts, text);
-        scanKey = parts.map((p) => p.json);
-      }
-      const { structs, functions, wasmSafeClock } = scan();
+      // Unit by unit, reusing the scans of units the last run saw with the same text; the file scan is
+      // a function of the units' scans in order, so their JSON stands for it in the key.
+      const scans = new Map<string, UnitScan>();
+      const parts: UnitScan[] = [];
       const innerAttributes: string[] = [];
-      if (units) {
-        for (const unit of units) for (const node of unit.nodes) if (node.type === 'inner_attribute_item') innerAttributes.push(node.text);
-      } else {
-        for (const child of root.namedChildren) if (child?.type === 'inner_attribute_item') innerAttributes.push(child.text);
+      for (const unit of units) {
+        const known = scans.get(unit.key) ?? previous?.get(unit.key);
+        const part = known && known.type === unit.type ? known : scanUnit(unit.nodes, unit.type);
+        scans.set(unit.key, part);
+        parts.push(part);
+        for (const node of unit.nodes) if (node.type === 'inner_attribute_item') innerAttributes.push(node.text);
       }
+      fileScan = mergeScans(parts, text);
       // The root is the one ancestor outside every unit; after a bad edit it can be an ERROR node.
       // A list of strings (compared element by element): the large parts are lists of per-unit strings.
       const indexParts = index ? crateIndexFingerprint(index) : [];
       const key = [
-        JSON.stringify([root.type, path, crate ? fingerprint(crate) : null, input.settings ? fingerprint(input.settings) : null, wasmSafeClock, innerAttributes, indexParts.length]),
+        JSON.stringify([root.type, path, crate ? fingerprint(crate) : null, input.settings ? fingerprint(input.settings) : null, fileScan.wasmSafeClock, innerAttributes, indexParts.length]),
         ...indexParts,
-        ...(scanKey ?? [JSON.stringify([[...structs].map(([name, fields]) => [name, [...fields]]), [...functions]])]),
+        ...parts.map((p) => p.json),
       ];
       return { key, scans };
     },
@@ -199,21 +189,10 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
 
 const FINGERPRINTS = new WeakMap<object, string>();
 
-/**
- * Plain data as JSON without its positions (`range`, `nameRange`): an edit elsewhere in a file moves
- * them without changing what they say. Computed once per object (indexes are rebuilt, never mutated).
- */
+/** Plain data (crate, settings) as JSON without positions, computed once per object (they are never mutated). */
 function fingerprint(value: object): string {
   let known = FINGERPRINTS.get(value);
-  if (known === undefined) {
-    known = JSON.stringify(value, (key, v: unknown) => {
-      if (key === 'range' || key === 'nameRange') return undefined;
-      if (v instanceof Map) return [...v];
-      if (v instanceof Set) return [...v];
-      return v;
-    });
-    FINGERPRINTS.set(value, known);
-  }
+  if (known === undefined) FINGERPRINTS.set(value, (known = withoutPositions(value)));
   return known;
 }
 

@@ -106,7 +106,7 @@ export function crateIndexFingerprint(index: object): readonly string[] {
       }
       known = parts;
     } else {
-      known = [JSON.stringify(index, (key, v: unknown) => (key === 'range' || key === 'nameRange' ? undefined : v instanceof Map ? [...v] : v))];
+      known = [withoutPositions(index)];
     }
     INDEX_FINGERPRINTS.set(index, known);
   }
@@ -121,8 +121,16 @@ export function sameStrings(a: readonly string[], b: readonly string[]): boolean
   return true;
 }
 
-function withoutPositions(value: unknown): string {
-  return JSON.stringify(value, (key, v: unknown) => (key === 'range' || key === 'nameRange' ? undefined : v));
+/**
+ * Plain data as JSON without its positions (`range`, `nameRange`; Maps and Sets as arrays): an edit
+ * elsewhere in a file moves positions without changing what the data says.
+ */
+export function withoutPositions(value: unknown): string {
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (key === 'range' || key === 'nameRange') return undefined;
+    if (v instanceof Map || v instanceof Set) return [...v];
+    return v;
+  });
 }
 
 /**
@@ -140,7 +148,7 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
     const fileIsTest = tests.isTestCode(root) ? '\u0001test' : '';
     fingerprints.push(JSON.stringify([path, fileIsTest]));
     // Top-level units (the Linter's split, shared within a run; its `impl` members are not needed here).
-    for (const unit of splitIntoUnits(root, text, true)) {
+    for (const unit of splitIntoUnits(root, text)) {
       if (unit.kind === 'member') continue;
       const key = unit.key;
       const candidate = cache.next.get(key) ?? cache.previous?.get(key);
