@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import {
   applyEdits, DEFAULT_LINT_SETTINGS, fixToFixedPoint, GRAMMAR_FILES, Grammars, GrammarLoadError, LineIndex, Linter,
-  ParsedDocument, relativePath, normalizePath, selectNonOverlapping, Workspace, type Fix, type LanguageId,
+  ParsedDocument, relativePath, normalizePath, selectNonOverlapping, Workspace, composeChanges, type Fix, type LanguageId, type TextChange,
 } from '../src/analysis/index';
 import { defineRule } from '../src/analysis/engine/rule';
 import { countSyntaxErrors, walkTree } from '../src/analysis/parsing/walk';
@@ -99,7 +99,89 @@ describe('LineIndex', () => {
     assert.equal(index.offsetAt({ line: 99, character: 0 }), text.length);
     assert.equal(index.lineText(0), 'a😀b');
   });
+
+  it('afterEdit gives the same index as a fresh one, for random edits among CR, LF and CRLF breaks', () => {
+    const random = seededRandom(11);
+    const alphabet = ['a', 'b', '\r', '\n', '\r\n', '😀', ' '];
+    const piece = (max: number): string => Array.from({ length: Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    let text = piece(40);
+    let index = new LineIndex(text);
+    for (let step = 0; step < 3000; step++) {
+      const start = Math.floor(random() * (text.length + 1));
+      const oldEnd = Math.min(text.length, start + Math.floor(random() * 4));
+      const inserted = piece(4);
+      const next = text.slice(0, start) + inserted + text.slice(oldEnd);
+      index = index.afterEdit(next, { start, oldEnd, newEnd: start + inserted.length });
+      const fresh = new LineIndex(next);
+      assert.equal(index.lineCount, fresh.lineCount, `step ${step}: ${JSON.stringify(next)}`);
+      for (let line = 0; line < fresh.lineCount; line++) assert.equal(index.lineStart(line), fresh.lineStart(line), `step ${step}, line ${line}: ${JSON.stringify(next)}`);
+      text = next.length > 200 ? next.slice(0, 100) : next;
+      if (text !== next) index = new LineIndex(text);
+    }
+  });
+
+  it('afterEdit falls back to a fresh index when the change does not fit the texts', () => {
+    const index = new LineIndex('a\nb\n');
+    const after = index.afterEdit('a\nbc\nd\n', { start: 3, oldEnd: 3, newEnd: 4 }); // 2 characters were added, not 1
+    assert.equal(after.lineCount, 4);
+    assert.equal(after.lineStart(2), 5);
+  });
 });
+
+describe('composeChanges', () => {
+  it('composes random edits into one change whose outside is unchanged', () => {
+    const random = seededRandom(5);
+    for (let run = 0; run < 500; run++) {
+      const original = 'x'.repeat(Math.floor(random() * 30)).replace(/x/g, () => String.fromCharCode(97 + Math.floor(random() * 26)));
+      let text = original;
+      let composed: TextChange | undefined;
+      for (let step = 0; step < 1 + Math.floor(random() * 4); step++) {
+        const start = Math.floor(random() * (text.length + 1));
+        const oldEnd = Math.min(text.length, start + Math.floor(random() * 5));
+        const inserted = 'XYZ'.slice(0, Math.floor(random() * 4));
+        text = text.slice(0, start) + inserted + text.slice(oldEnd);
+        const change = { start, oldEnd, newEnd: start + inserted.length };
+        composed = composed ? composeChanges(composed, change) : change;
+      }
+      const { start, oldEnd, newEnd } = composed!;
+      assert.equal(original.length - oldEnd, text.length - newEnd, `run ${run}`);
+      assert.equal(text.slice(0, start), original.slice(0, start), `run ${run}: prefix`);
+      assert.equal(text.slice(newEnd), original.slice(oldEnd), `run ${run}: suffix`);
+    }
+  });
+
+  it('lets ParsedDocument re-parse from a known change to the same tree as a fresh parse', () => {
+    let text = 'fn a() { let x = 1; }\nfn b() {}\n';
+    const doc = new ParsedDocument(grammars, 'rust', text);
+    try {
+      const random = seededRandom(3);
+      for (let step = 0; step < 200; step++) {
+        const start = Math.floor(random() * (text.length + 1));
+        const oldEnd = Math.min(text.length, start + Math.floor(random() * 3));
+        const inserted = ['{', '}', ';', 'x', '\n', ' ', 'fn c() {}'][Math.floor(random() * 7)];
+        text = text.slice(0, start) + inserted + text.slice(oldEnd);
+        doc.update(text, { start, oldEnd, newEnd: start + inserted.length });
+        const fresh = new ParsedDocument(grammars, 'rust', text);
+        try {
+          assert.equal(doc.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `step ${step}`);
+        } finally {
+          fresh.dispose();
+        }
+      }
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
+/** A deterministic pseudo-random sequence in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
 
 describe('paths', () => {
   it('normalises and relativises', () => {

@@ -15,6 +15,7 @@ export { applyEdits, editsForFile, editsForOtherFiles, fixToFixedPoint, selectNo
 export { ALL_RULES } from './rules/index';
 export { ruleDocUrl, DOCS_BASE_URL, REPOSITORY_URL } from './rule-docs';
 export { LineIndex } from './text/line-index';
+export { composeChanges, type TextChange } from './text/text-change';
 export * from './text/paths';
 export { parseRuleDocPage, ruleDocExcerpt, docSection, pageWithoutTitle, resolveRelativeLinks, EXCERPT_SECTIONS, type RuleDocPage, type RuleDocSection } from './rule-doc-page';
 export { buildInventory, totalsOf, FAMILY_ORDER, type InventoryInput, type CountedFinding } from './inventory/inventory';

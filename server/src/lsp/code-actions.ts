@@ -100,7 +100,7 @@ export class CodeActionProvider {
 
   private quickFixes(open: OpenDocument, params: CodeActionParams, settings: ServerSettings): CodeAction[] {
     const { session } = this;
-    const file = { uri: open.document.uri, lines: new LineIndex(open.document.getText()) };
+    const file = { uri: open.document.uri, lines: open.document.lines };
     const requested = textRange(params.range, file.lines);
     const named = new Map(params.context.diagnostics.flatMap((d) => {
       const ref = d.source === DIAGNOSTIC_SOURCE ? diagnosticRef(d.data) : undefined;

@@ -37,8 +37,14 @@ function cancelPending(pending: PendingLint): void {
 
 interface Published {
   readonly uri: string;
-  /** The diagnostics as sent, to tell whether a re-lint changed anything. */
-  readonly json: string;
+  /** The diagnostics as sent, to tell whether a re-lint changed anything (as JSON once compared). */
+  readonly diagnostics: readonly Diagnostic[];
+  json?: string;
+}
+
+/** The published diagnostics as JSON, computed on the first comparison (an edit's publish needs none). */
+function publishedJson(published: Published): string {
+  return (published.json ??= JSON.stringify(published.diagnostics));
 }
 
 export class DiagnosticsPublisher {
@@ -147,7 +153,7 @@ export class DiagnosticsPublisher {
     } else {
       const result = session.linter.lintFile(session.workspace, path, { settings: settings.lint });
       this.logResult(result);
-      const file = { uri: open.document.uri, lines: new LineIndex(open.document.getText()) };
+      const file = { uri: open.document.uri, lines: open.document.lines };
       const findings = visible(session.config.markBaselined(path, result.findings, open.document.getText()));
       const diagnostics = findings.map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
       this.publish(path, file.uri, diagnostics, version, trigger === 'dependency');
@@ -169,13 +175,13 @@ export class DiagnosticsPublisher {
 
   private publish(path: string, uri: string, diagnostics: Diagnostic[], version: number | undefined, onlyIfChanged: boolean): void {
     const previous = this.published.get(path);
-    const json = JSON.stringify(diagnostics);
-    if (onlyIfChanged && (previous ? previous.json === json && previous.uri === uri : diagnostics.length === 0)) return;
+    const next: Published = { uri, diagnostics };
+    if (onlyIfChanged && (previous ? previous.uri === uri && publishedJson(previous) === publishedJson(next) : diagnostics.length === 0)) return;
     if (previous && previous.uri !== uri) {
       // The file is now known under another URI (opened in the editor): clear the old entry.
       void this.session.connection.sendNotification(PublishDiagnosticsNotification.type, { uri: previous.uri, diagnostics: [] });
     }
-    if (diagnostics.length > 0) this.published.set(path, { uri, json });
+    if (diagnostics.length > 0) this.published.set(path, next);
     else this.published.delete(path);
     void this.session.connection.sendNotification(PublishDiagnosticsNotification.type, { uri, version, diagnostics });
   }

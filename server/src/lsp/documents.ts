@@ -3,13 +3,14 @@
 // the editor: its text in the Workspace is the buffer's text, and disk events leave it alone.
 
 import { type Connection, TextDocuments, type TextDocumentsConfiguration } from 'vscode-languageserver';
-import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { composeChanges, LineIndex, type TextChange } from '../analysis/index';
 import { documentPath } from './from-lsp';
 
 export interface OpenDocument {
   readonly path: string;
   /** The live document: its text and version always reflect the latest change received. */
-  readonly document: TextDocument;
+  readonly document: EditorDocument;
 }
 
 export interface DocumentEvents {
@@ -20,37 +21,118 @@ export interface DocumentEvents {
 }
 
 /**
- * How TextDocuments creates and updates documents: TextDocument, with a safer `update`. The incremental
- * line-offset bookkeeping of vscode-languageserver-textdocument 1.0.12 goes wrong in two cases the fuzz
- * test (server/test/stress/fuzz-edits.test.ts) found, after which every later position maps to the wrong
- * offset and the server's text silently differs from the editor's:
+ * An open document: URI, language, version and text, with a line index kept current change by change
+ * (the diagnostics, code actions and hovers of the document use it) and the extent of the last update
+ * (so the parser need not compare the old and new texts to find what changed).
+ *
+ * It replaces vscode-languageserver-textdocument's TextDocument, whose incremental line-offset
+ * bookkeeping (1.0.12) goes wrong in two cases the fuzz test (server/test/stress/fuzz-edits.test.ts)
+ * found, after which every later position maps to the wrong offset:
  *   - a range whose line is past the last line (its offsets array gets holes: positions become NaN);
  *   - an edit that joins a '\r' and a '\n' into one CRLF break (it keeps counting two lines).
- * So each change is resolved here with the document's own position rules (a character past the end of
- * its line clamps to the line's end, a line past the end to the end of the document, a reversed range
- * is swapped) and stored as a full-content change, which recomputes the line offsets from the text.
- * The cost is one pass over the text per change, which the analysis makes anyway.
+ * Positions are resolved with TextDocument's own rules (a character past the end of its line clamps to
+ * the line's end, a line past the end to the end of the document, a reversed range is swapped); the line
+ * index is re-scanned only around each change (LineIndex.afterEdit).
  */
-const SAFELY_UPDATED_TEXT_DOCUMENT: TextDocumentsConfiguration<TextDocument> = {
-  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
-  update(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+export class EditorDocument implements TextDocument {
+  private text: string;
+  private index: LineIndex;
+  private change: (TextChange & { readonly previousText: string }) | undefined;
+
+  constructor(readonly uri: string, readonly languageId: string, public version: number, text: string) {
+    this.text = text;
+    this.index = new LineIndex(text);
+  }
+
+  /** The line index of the current text. */
+  get lines(): LineIndex {
+    return this.index;
+  }
+
+  get lineCount(): number {
+    return this.index.lineCount;
+  }
+
+  getText(range?: Range): string {
+    if (!range) return this.text;
+    return this.text.slice(this.offsetAt(range.start), this.offsetAt(range.end));
+  }
+
+  offsetAt(position: Position): number {
+    const lines = this.index;
+    if (position.line >= lines.lineCount) return this.text.length;
+    if (position.line < 0) return 0;
+    const lineStart = lines.lineStart(position.line);
+    if (position.character <= 0) return lineStart;
+    const nextLineStart = position.line + 1 < lines.lineCount ? lines.lineStart(position.line + 1) : this.text.length;
+    return this.beforeLineBreak(Math.min(lineStart + position.character, nextLineStart), lineStart);
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const { line } = this.index.positionAt(clamped);
+    const lineStart = this.index.lineStart(line);
+    return { line, character: this.beforeLineBreak(clamped, lineStart) - lineStart };
+  }
+
+  /** Applies the changes of one didChange notification, in order. */
+  update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    const previousText = this.text;
+    let envelope: TextChange | undefined;
+    let known = true;
     for (const change of changes) {
-      let text = change.text;
-      if ('range' in change) {
-        const a = document.offsetAt(change.range.start);
-        const b = document.offsetAt(change.range.end);
-        const old = document.getText();
-        text = old.slice(0, Math.min(a, b)) + change.text + old.slice(Math.max(a, b));
+      if (!('range' in change)) {
+        this.replaceText(change.text, undefined);
+        known = false;
+        continue;
       }
-      TextDocument.update(document, [{ text }], version);
+      const a = this.offsetAt(change.range.start);
+      const b = this.offsetAt(change.range.end);
+      const start = Math.min(a, b);
+      const edit: TextChange = { start, oldEnd: Math.max(a, b), newEnd: start + change.text.length };
+      this.replaceText(this.text.slice(0, start) + change.text + this.text.slice(edit.oldEnd), edit);
+      envelope = envelope ? composeChanges(envelope, edit) : edit;
     }
-    if (changes.length === 0) TextDocument.update(document, [], version);
+    this.version = version;
+    this.change = known && envelope ? { ...envelope, previousText } : undefined;
+  }
+
+  /**
+   * Where the last update changed the text, with the text before it; undefined when unknown (a full-text
+   * change) or already taken. Taking it drops the reference to the old text.
+   */
+  takeChange(): (TextChange & { readonly previousText: string }) | undefined {
+    const change = this.change;
+    this.change = undefined;
+    return change;
+  }
+
+  private replaceText(text: string, change: TextChange | undefined): void {
+    this.index = change ? this.index.afterEdit(text, change) : new LineIndex(text);
+    this.text = text;
+  }
+
+  /** TextDocument's rule: an offset inside or after a line break moves back to the end of the line's text. */
+  private beforeLineBreak(offset: number, lineStart: number): number {
+    while (offset > lineStart && isLineBreak(this.text.charCodeAt(offset - 1))) offset--;
+    return offset;
+  }
+}
+
+function isLineBreak(code: number): boolean {
+  return code === 13 || code === 10;
+}
+
+const EDITOR_DOCUMENTS: TextDocumentsConfiguration<EditorDocument> = {
+  create: (uri, languageId, version, content) => new EditorDocument(uri, languageId, version, content),
+  update(document, changes, version) {
+    document.update(changes, version);
     return document;
   },
 };
 
 export class OpenDocuments {
-  private readonly synced = new TextDocuments(SAFELY_UPDATED_TEXT_DOCUMENT);
+  private readonly synced = new TextDocuments(EDITOR_DOCUMENTS);
   private readonly pathByUri = new Map<string, string>();
   private readonly byPath = new Map<string, OpenDocument>();
 

@@ -13,7 +13,7 @@ import {
   type CodeAction, CodeActionKind, type CodeActionParams, type Connection, type ExecuteCommandParams, type Hover, type HoverParams,
   type InitializeParams, MarkupKind, type ServerCapabilities,
 } from 'vscode-languageserver';
-import { LineIndex, type LintResult, parseRuleDocPage, resolveRelativeLinks, ruleDocExcerpt, ruleDocUrl, type TextRange } from '../analysis/index';
+import { type LintResult, parseRuleDocPage, resolveRelativeLinks, ruleDocExcerpt, ruleDocUrl, type TextRange } from '../analysis/index';
 import { readRuleDoc, ruleDocFile } from '../host/rule-doc-files';
 import type { Session } from './session';
 import { DIAGNOSTIC_SOURCE, fileUri, lspRange } from './to-lsp';
@@ -89,7 +89,7 @@ export class RuleDocumentation {
       this.cache.set(open.path, cached);
       if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
     }
-    const lines = new LineIndex(open.document.getText());
+    const lines = open.document.lines;
     const offset = lines.offsetAt(params.position);
     const here = cached.result.findings.filter((f) => !f.suppression && f.range.start <= offset && offset <= f.range.end);
     if (here.length === 0) return null;

@@ -109,7 +109,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         if (!services) return;
         const { session, diagnostics } = services;
         if (!session.isTracked(path)) return;
-        session.setEditorText(path, document.getText());
+        session.setEditorText(path, document.getText(), document.takeChange());
         diagnostics.schedule(path, session.settings.peek(document.uri).debounceMs, 'edit');
       },
       closed: ({ path, document }) => {

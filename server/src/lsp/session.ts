@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import type { Connection } from 'vscode-languageserver';
 import {
-  DEFAULT_SETTINGS, type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type LintOptions, type LintResult, type Rule,
+  DEFAULT_SETTINGS, type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type LintOptions, type LintResult, type Rule, type TextChange,
   type RuleMeta, Workspace,
 } from '../analysis/index';
 import { readSourceFile } from '../host/disk-workspace';
@@ -79,11 +79,11 @@ export class Session implements FileLocator {
   // ---- writes to the Workspace --------------------------------------------------------------------
 
   /** The editor's buffer for `path` (open documents keep their tree for incremental re-parsing). */
-  setEditorText(path: string, text: string): void {
+  setEditorText(path: string, text: string, change?: TextChange & { readonly previousText: string }): void {
     // A buffer over maxFileSize keeps no tree: the Linter skips it with a notice, and keeping a tree would
     // parse the whole buffer again on every keystroke.
     const small = text.length <= this.settings.peek(this.scopeUriOf(path)).lint.analysis.maxFileSize;
-    this.workspace.setFile(path, text, small && languageOfPath(path) !== undefined);
+    this.workspace.setFile(path, text, small && languageOfPath(path) !== undefined, change);
     this.currentRevision++;
   }
 
@@ -166,7 +166,8 @@ export class Session implements FileLocator {
   /** FileLocator: the URI and line index of a file whose text is known. */
   locate(path: string): { uri: string; lines: LineIndex } | undefined {
     const open = this.documents.atPath(path);
-    const text = open ? open.document.getText() : this.workspace.fileText(path);
+    if (open) return { uri: this.uriOf(path), lines: open.document.lines };
+    const text = this.workspace.fileText(path);
     return text === undefined ? undefined : { uri: this.uriOf(path), lines: this.linesOf(path, text) };
   }
 
@@ -185,7 +186,7 @@ export class Session implements FileLocator {
   /** A file an edit may touch, with its open version; undefined when it exists neither in the editor nor on disk. */
   editTarget(path: string): EditTarget | undefined {
     const open = this.documents.atPath(path);
-    if (open) return { uri: open.document.uri, version: open.document.version, lines: new LineIndex(open.document.getText()) };
+    if (open) return { uri: open.document.uri, version: open.document.version, lines: open.document.lines };
     let text = this.workspace.fileText(path);
     if (text === undefined) {
       if (isUntitledPath(path) || !fs.existsSync(path)) return undefined;

@@ -4,6 +4,7 @@
 
 import { Edit, type Point, type Tree } from 'web-tree-sitter';
 import type { LanguageId } from '../model';
+import { fitsLengths, type TextChange } from '../text/text-change';
 import type { Grammars } from './grammars';
 
 export class ParseTimeoutError extends Error {
@@ -44,12 +45,15 @@ export class ParsedDocument {
     return this.currentTree;
   }
 
-  /** Re-parses `newText` incrementally, reusing the unchanged parts of the old tree. */
-  update(newText: string): void {
+  /**
+   * Re-parses `newText` incrementally, reusing the unchanged parts of the old tree. `change`: where the
+   * text changed, when the caller knows (the editor said so), else the texts are compared.
+   */
+  update(newText: string, change?: TextChange): void {
     const oldText = this.currentText;
     if (newText === oldText) return;
     const oldTree = this.tree;
-    const edit = singleEditBetween(oldText, newText);
+    const edit = change && fitsLengths(change, oldText.length, newText.length) ? editOf(oldText, newText, change) : singleEditBetween(oldText, newText);
     oldTree.edit(edit);
     const newTree = this.parse(newText, oldTree);
     oldTree.delete();
@@ -109,6 +113,11 @@ export function singleEditBetween(oldText: string, newText: string): Edit {
     oldEnd--;
     newEnd--;
   }
+  return editOf(oldText, newText, { start, oldEnd, newEnd });
+}
+
+/** The tree-sitter edit of a known change (its points counted from the texts). */
+function editOf(oldText: string, newText: string, { start, oldEnd, newEnd }: TextChange): Edit {
   const startPosition = pointAt(oldText, start);
   return new Edit({
     startIndex: start,

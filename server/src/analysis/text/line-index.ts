@@ -1,6 +1,8 @@
 // Converts UTF-16 offsets to 0-based line/character pairs and back, for one text.
 // LSP and web-tree-sitter both count UTF-16 code units, so no byte conversion happens anywhere.
 
+import { fitsLengths, type TextChange } from './text-change';
+
 export interface LineCharacter {
   readonly line: number;
   readonly character: number;
@@ -9,18 +11,39 @@ export interface LineCharacter {
 export class LineIndex {
   private readonly lineStarts: number[];
 
-  constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (c === 10 /* \n */) {
-        starts.push(i + 1);
-      }
+  /** `starts`: the line starts of `text`, when already known (afterEdit). */
+  constructor(private readonly text: string, starts?: number[]) {
+    if (!starts) {
+      starts = [0];
+      scanLineStarts(text, 0, text.length + 1, starts);
     }
     this.lineStarts = starts;
+  }
+
+  get source(): string {
+    return this.text;
+  }
+
+  /**
+   * The index of `newText`, which is this index's text with `change` applied: the line starts before
+   * and after the change are reused (the ones after moved), only the changed lines are scanned — an
+   * editor's keystroke costs an array copy instead of a pass over the whole file.
+   */
+  afterEdit(newText: string, change: TextChange): LineIndex {
+    const { start, oldEnd, newEnd } = change;
+    if (!fitsLengths(change, this.text.length, newText.length)) return new LineIndex(newText);
+    const old = this.lineStarts;
+    // Whether a line starts at p depends on the characters at p-2..p ('\r\n' is one break, a lone '\r'
+    // one of its own): starts up to start-1 and from oldEnd+2 on cannot have changed.
+    const keepUntil = Math.max(0, start - 1);
+    let kept = upperBound(old, keepUntil); // old[0..kept) <= keepUntil
+    const starts = old.slice(0, kept);
+    const scanFrom = starts[kept - 1];
+    const tailFrom = newEnd + 2;
+    scanLineStarts(newText, scanFrom, Math.min(tailFrom, newText.length + 1), starts);
+    const delta = newEnd - oldEnd;
+    for (kept = upperBound(old, oldEnd + 1); kept < old.length; kept++) starts.push(old[kept] + delta);
+    return new LineIndex(newText, starts);
   }
 
   get lineCount(): number {
@@ -57,4 +80,33 @@ export class LineIndex {
     const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
     return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
   }
+}
+
+/**
+ * Appends to `starts` every line start p with from < p < before, scanning `text` from `from` (itself a
+ * line start, or 0). Line breaks are '\n', '\r\n' and a lone '\r' (as in LSP).
+ */
+function scanLineStarts(text: string, from: number, before: number, starts: number[]): void {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let next: number;
+    if (c === 13 /* \r */) next = text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+    else if (c === 10 /* \n */) next = i + 1;
+    else continue;
+    if (next >= before) return;
+    starts.push(next);
+    i = next - 1;
+  }
+}
+
+/** The number of entries of the sorted `values` that are <= `limit`. */
+function upperBound(values: readonly number[], limit: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid] <= limit) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

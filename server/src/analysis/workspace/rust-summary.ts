@@ -65,6 +65,7 @@ interface UnitSummaryEntry {
   readonly relative: UnitSummary;
   /** The relative summary as JSON without positions (computed once per unit text). */
   readonly fingerprint: string;
+  /** Where `absolute` was placed (an empty unit's entry is shared wherever its text occurs: nothing to place). */
   readonly start: number;
   readonly absolute: UnitSummary;
 }
@@ -154,7 +155,8 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
       const candidate = cache.next.get(key) ?? cache.previous?.get(key);
       const known = candidate && candidate.type === unit.type && candidate.fileIsTest === fileIsTest ? candidate : undefined;
       let entry: UnitSummaryEntry;
-      if (known && known.start === unit.start) {
+      if (known && (known.start === unit.start || known.relative === EMPTY_UNIT)) {
+        // Unmoved, or nothing to move (most units): the entry as it is (its `start` matters only for shifting).
         entry = known;
       } else if (known) {
         entry = { ...known, start: unit.start, absolute: known.relative === EMPTY_UNIT ? EMPTY_UNIT : shiftRanges(known.relative, unit.start) };

@@ -12,6 +12,7 @@ import { unbudgeted } from '../parsing/budget';
 import { ParsedDocument, ParseTimeoutError } from '../parsing/parsed-document';
 import { globMatcher, type PathMatcher } from '../text/glob';
 import { isWithin, normalizePath } from '../text/paths';
+import { composeChanges, fitsLengths, type TextChange } from '../text/text-change';
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
 import { mayHaveSummaryItems, recordIndexSources, summarizeRustFile, type UnitSummaryCache } from './rust-summary';
@@ -26,6 +27,8 @@ interface FileEntry {
   doc: ParsedDocument | undefined;
   /** `doc` is behind `text`: updated lazily, so a burst of edits costs one incremental parse. */
   docStale: boolean;
+  /** While `docStale`: where `text` differs from the document's text, when every edit since said so. */
+  pendingChange?: TextChange;
   rustSummary: RustFileSummary | undefined;
   /** Open documents: the per-unit summaries of the last summarised version (an edit re-walks only changed units). */
   rustUnitSummaries?: UnitSummaryCache;
@@ -58,8 +61,12 @@ export class Workspace implements WorkspaceQueries {
     this.roots = options.roots.map(normalizePath);
   }
 
-  /** Adds or replaces a file's text. `keepTree` keeps its parse tree for incremental re-parsing (open documents). */
-  setFile(rawPath: string, text: string, keepTree = false): void {
+  /**
+   * Adds or replaces a file's text. `keepTree` keeps its parse tree for incremental re-parsing (open
+   * documents). `change`: where `text` differs from `previousText`, when the editor said so — used only
+   * if `previousText` is the text this file has (so a wrong hint cannot corrupt the tree).
+   */
+  setFile(rawPath: string, text: string, keepTree = false, change?: TextChange & { readonly previousText: string }): void {
     const path = normalizePath(rawPath);
     const existing = this.files.get(path);
     if (existing && existing.text === text && (existing.doc !== undefined) === keepTree) return;
@@ -74,7 +81,11 @@ export class Workspace implements WorkspaceQueries {
       // An open document's tree is brought up to date when it is next used (currentDocument): edits
       // that arrive while the server is busy are parsed once, as one combined edit.
       if (entry.doc) {
+        const known = change !== undefined && existing !== undefined && existing.text === change.previousText
+          && fitsLengths(change, change.previousText.length, text.length);
+        const pending = !known ? undefined : entry.docStale ? entry.pendingChange && composeChanges(entry.pendingChange, change) : change;
         entry.docStale = entry.doc.text !== text;
+        entry.pendingChange = entry.docStale && pending ? { start: pending.start, oldEnd: pending.oldEnd, newEnd: pending.newEnd } : undefined;
       } else {
         try {
           entry.doc = new ParsedDocument(this.grammars, entry.language, text, { budgetMs: this.options.parseBudgetMs });
@@ -168,8 +179,10 @@ export class Workspace implements WorkspaceQueries {
   private currentDocument(entry: FileEntry): ParsedDocument | undefined {
     if (!entry.doc || !entry.docStale || entry.text === undefined) return entry.doc;
     entry.docStale = false;
+    const change = entry.pendingChange;
+    entry.pendingChange = undefined;
     try {
-      entry.doc.update(entry.text);
+      entry.doc.update(entry.text, change);
     } catch (e) {
       // A re-parse past its budget leaves the old tree edited but not re-parsed: drop it rather than
       // keep a tree that no longer matches any text (the next edit starts a fresh one).
