@@ -1,8 +1,8 @@
-// `wasm-safety check --concurrency N` and `--shard i/n` (issue 7 item 8): linting on worker threads
-// gives exactly the one-thread report, and the shards of a split cover every file exactly once with the
-// same findings as the unsharded run. Runs runCheck in-process over the rule fixtures and the sample
-// workspace (many files, cross-file facts: crates, build modes, glue, TS bindings); the workers run the
-// tsc output's lint-worker.js.
+// `wasm-safety check --concurrency N` and `--shard i/n` (issue 7 item 8): linting on several threads
+// (this one and workers, or workers alone) gives exactly the one-thread report, and the shards of a
+// split cover every file exactly once with the same findings as the unsharded run. Runs runCheck
+// in-process over the rule fixtures and the sample workspace (many files, cross-file facts: crates,
+// build modes, glue, TS bindings); the workers run the tsc output's lint-worker.js.
 
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -24,8 +24,8 @@ function comparable(report: CheckReport): { findings: string[]; notices: string[
   };
 }
 
-/** Runs a check and asserts it linted on the expected number of worker threads (0: in this thread). */
-async function check(extra: { concurrency?: number; shard?: { index: number; count: number } }): Promise<CheckReport> {
+/** Runs a check and asserts it linted on the expected number of threads (0: this thread alone). */
+async function check(extra: { concurrency?: number; mainThreadWorks?: boolean; shard?: { index: number; count: number } }): Promise<CheckReport> {
   let threads: number | undefined;
   const report = await runCheck({ paths: ['.'], cwd: FIXTURES, toolVersion: 'test', withFixes: true, ...extra, onLintThreads: (n) => (threads = n) });
   assert.equal(threads, (extra.concurrency ?? 1) > 1 ? extra.concurrency : 0, 'lint threads');
@@ -33,11 +33,14 @@ async function check(extra: { concurrency?: number; shard?: { index: number; cou
 }
 
 describe('check --concurrency and --shard', () => {
-  it('reports the same findings, notices and file count on 2 worker threads as in one thread', async () => {
+  it('reports the same findings, notices and file count on 2 threads as in one thread', async () => {
     const one = comparable(await check({ concurrency: 1 }));
     const two = comparable(await check({ concurrency: 2 }));
     assert.ok(one.findings.length > 50, `the fixtures give many findings (got ${one.findings.length})`);
     assert.deepEqual(two, one);
+    // Every file through the workers (the main thread may finish the fixtures before a worker starts).
+    const workersOnly = comparable(await check({ concurrency: 2, mainThreadWorks: false }));
+    assert.deepEqual(workersOnly, one);
   });
 
   it('splits the files into shards whose union is the unsharded result, each file in exactly one shard', async () => {

@@ -14,8 +14,9 @@
 // twice (once for its summary, once for linting; its own summary reuses the lint's tree), and nothing
 // iterates over pairs of files.
 //
-// Linting runs on worker threads (`concurrency`, lint-pool.ts) or in this thread (concurrency 1, or a
-// small check); `shard` keeps a deterministic part of the files to lint (shard.ts) while indexing still
+// Linting runs on this thread alone (concurrency 1, or a small check) or on this thread and
+// `concurrency - 1` worker threads (lint-pool.ts); `shard` keeps a deterministic part of the files to
+// lint (shard.ts) while indexing still
 // sees everything. Results are consumed in sorted path order either way, so the report is the same.
 // Settings travel with each file as plain data; --fix, the baseline and formatting run here, on the
 // collected results.
@@ -29,7 +30,7 @@ import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath 
 import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
-import { defaultConcurrency, lintInWorkers, MIN_CHARS_FOR_WORKERS } from './lint-pool';
+import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS } from './lint-pool';
 import { inShard, type Shard } from './shard';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
 
@@ -52,11 +53,16 @@ export interface CheckOptions {
    * do not show them (--fix computes its own). Default true.
    */
   readonly withFixes?: boolean;
-  /** Lint worker threads; 1 lints in this thread. Default: os.availableParallelism() for large checks. */
+  /** Lint threads (this one and concurrency-1 workers); 1: this thread alone. Default: os.availableParallelism() for large checks. */
   readonly concurrency?: number;
+  /**
+   * With concurrency > 1: false leaves all the work to `concurrency` workers (tests use it, so every file
+   * goes through a worker even when this thread would have finished before they started). Default true.
+   */
+  readonly mainThreadWorks?: boolean;
   /** Lint only this deterministic part of the files (CI matrices); indexing still covers everything. */
   readonly shard?: Shard;
-  /** Told how the lint ran: on how many worker threads (0 = in this thread). For tests and diagnostics. */
+  /** Told how the lint ran: on how many threads (0 = this thread alone, no workers). For tests and diagnostics. */
   readonly onLintThreads?: (threads: number) => void;
 }
 
@@ -168,7 +174,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     if (concurrency > 1 && worthWorkers && allRegistered) {
       options.onLintThreads?.(Math.min(concurrency, files.length));
       const rustFiles = workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust');
-      results = await lintInWorkers(files, rustFiles, concurrency, {
+      const main = options.mainThreadWorks === false ? undefined : { workspace, linter, withFixes, faultInjection: options.faultInjection };
+      results = await lintOnThreads(files, rustFiles, concurrency, main, {
         indexRoots: [...indexRoots],
         ancestorConfigDirs: targets.map((t) => (t.isDirectory ? t.absolute : path.dirname(t.absolute))),
         maxFileBytes,

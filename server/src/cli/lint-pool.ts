@@ -1,24 +1,29 @@
-// Runs the CLI's lint loop on worker threads (`wasm-safety check --concurrency N`). Each worker rebuilds
-// the workspace from disk (lint-worker.ts), so cross-file facts match a one-thread run. Two phases:
-//   1. index: the workers share out the Rust files and summarise them (§B1); every summary is then
-//      handed to every worker, so no worker parses another's files to build a crate index;
-//   2. lint: files are handed out in small batches to whichever worker is idle (a long file does not
-//      leave a thread waiting); results come back as plain data keyed by path.
-// check.ts consumes the results in sorted path order, so the report does not depend on which worker
+// Runs the CLI's lint loop on several threads (`wasm-safety check --concurrency N`): the main thread
+// and N-1 worker threads. Each worker rebuilds the workspace from disk (lint-worker.ts), so cross-file
+// facts match a one-thread run; the main thread works in the workspace it already has and needs no
+// start-up, so it starts at once and the workers join when they are ready (a worker's start-up —
+// loading the bundle, compiling the grammars, re-reading the workspace — runs on another core instead of
+// delaying the check). Two phases:
+//   1. index: the threads share out the Rust files and summarise them (§B1); every summary is then
+//      handed to every thread, so no thread parses another's files to build a crate index;
+//   2. lint: files are handed out in batches to whichever thread is idle (a long file does not leave a
+//      thread waiting); results come back as plain data keyed by path.
+// A phase ends when every item is answered: a worker still starting up by then just gets no share.
+// check.ts consumes the results in sorted path order, so the report does not depend on which thread
 // linted what, or when.
 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LintResult, LintSettings, RustFileSummary } from '../analysis/index';
-import { type FromWorker, LINT_WORKER_MARK, type ToWorker, type WorkerSetup } from './lint-worker';
+import { answerWork, type FromWorker, LINT_WORKER_MARK, type LintThreadState, type ToWorker, type WorkerSetup, type WorkRequest } from './lint-worker';
 
 /**
- * Without an explicit --concurrency, below this much source text to lint the in-process loop is used:
- * starting a worker (loading the bundle, compiling the grammars, re-reading the workspace) costs about
- * a second of CPU, more than it saves on a small check.
+ * Without an explicit --concurrency, below this much source text to lint only the main thread works: a
+ * worker's start-up (about half a second of CPU on the other core, then its own JIT warm-up) is then
+ * more than its share saves (at 1 MB it saves about 4 % here; docs/performance.md).
  */
-export const MIN_CHARS_FOR_WORKERS = 2_000_000;
+export const MIN_CHARS_FOR_WORKERS = 1_000_000;
 
 export function defaultConcurrency(): number {
   return Math.max(1, os.availableParallelism());
@@ -29,13 +34,40 @@ function workerScript(): string {
   return path.basename(__filename) === 'lint-pool.js' ? path.join(__dirname, 'lint-worker.js') : __filename;
 }
 
-/** One worker with a request/response discipline (one message in flight at a time). */
-class PooledWorker {
+/** A thread that takes work: a worker, or the main thread itself. One request in flight at a time. */
+interface LintThread {
+  /** Settles when the thread can take work (rejects when it cannot start). */
+  readonly ready: Promise<unknown>;
+  /** Files per batch: the main thread takes small ones, so the workers' answers are not kept waiting long. */
+  readonly batchScale: number;
+  request(message: WorkRequest): Promise<FromWorker>;
+  terminate(): Promise<void>;
+}
+
+/** The main thread's share of the work, done in its own workspace (between batches it handles the workers' messages). */
+class MainThreadShare implements LintThread {
+  readonly ready = Promise.resolve();
+  readonly batchScale = 0.25;
+
+  constructor(private readonly state: LintThreadState) {}
+
+  async request(message: WorkRequest): Promise<FromWorker> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return answerWork(this.state, message);
+  }
+
+  async terminate(): Promise<void> {}
+}
+
+/** One worker thread with a request/response discipline. */
+class PooledWorker implements LintThread {
+  readonly ready: Promise<unknown>;
+  readonly batchScale = 1;
   private readonly worker: Worker;
   private pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 
-  constructor() {
+  constructor(setup: WorkerSetup) {
     this.worker = new Worker(workerScript(), { workerData: { [LINT_WORKER_MARK]: true } });
     this.worker.on('message', (message: FromWorker) => {
       const pending = this.pending;
@@ -45,6 +77,8 @@ class PooledWorker {
     });
     this.worker.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
     this.worker.on('exit', (code) => this.fail(new Error(`lint worker exited early (code ${code})`)));
+    this.ready = this.request({ kind: 'setup', setup });
+    this.ready.catch(() => undefined); // observed by whoever awaits it; a worker never used may fail unobserved
   }
 
   request(message: ToWorker): Promise<FromWorker> {
@@ -68,44 +102,68 @@ class PooledWorker {
   }
 }
 
-/** Hands `items` out in batches to whichever worker is free; resolves when every batch is answered. */
-async function runPhase<T>(workers: readonly PooledWorker[], items: readonly T[], batchSize: number, send: (batch: T[]) => ToWorker, receive: (m: FromWorker) => void): Promise<void> {
+/**
+ * Hands `items` out in batches to whichever thread is free (a thread first awaits `ready`, then
+ * `prepare`); resolves when every batch is answered, without waiting for threads that never got one.
+ */
+function runPhase<T>(
+  threads: readonly LintThread[],
+  items: readonly T[],
+  batchSize: number,
+  send: (batch: T[]) => WorkRequest,
+  receive: (m: FromWorker) => void,
+  prepare?: (thread: LintThread) => Promise<unknown>,
+): Promise<void> {
+  if (items.length === 0) return Promise.resolve();
   let next = 0;
-  await Promise.all(workers.map(async (worker) => {
-    while (next < items.length) {
-      const batch = items.slice(next, next + batchSize);
-      next += batch.length;
-      receive(await worker.request(send(batch)));
+  let answered = 0;
+  return new Promise((resolve, reject) => {
+    for (const thread of threads) {
+      void (async () => {
+        await thread.ready;
+        if (next >= items.length) return;
+        await prepare?.(thread);
+        while (next < items.length) {
+          const batch = items.slice(next, next + Math.max(1, Math.round(batchSize * thread.batchScale)));
+          next += batch.length;
+          receive(await thread.request(send(batch)));
+          answered += batch.length;
+          if (answered === items.length) resolve();
+        }
+      })().catch(reject);
     }
-  }));
+  });
 }
 
-export async function lintInWorkers(
+/**
+ * Lints `files` on `concurrency` threads: the main thread (working in `main`, the workspace the check
+ * already built) and `concurrency - 1` workers started with `setup`; without `main`, on `concurrency` workers.
+ */
+export async function lintOnThreads(
   files: readonly { readonly path: string; readonly settings: LintSettings }[],
   rustFilesToIndex: readonly string[],
   concurrency: number,
+  main: LintThreadState | undefined,
   setup: WorkerSetup,
 ): Promise<Map<string, LintResult>> {
   const results = new Map<string, LintResult>();
-  const threads = Math.max(1, Math.min(concurrency, files.length));
-  const workers = Array.from({ length: threads }, () => new PooledWorker());
+  const threadCount = Math.max(1, Math.min(concurrency, files.length));
+  const workers = Array.from({ length: main ? threadCount - 1 : threadCount }, () => new PooledWorker(setup));
+  const threads: LintThread[] = main ? [new MainThreadShare(main), ...workers] : workers;
   try {
-    await Promise.all(workers.map((w) => w.request({ kind: 'setup', setup })));
-
     const summaries: RustFileSummary[] = [];
-    const indexBatch = Math.max(1, Math.min(32, Math.ceil(rustFilesToIndex.length / (threads * 8))));
-    await runPhase(workers, rustFilesToIndex, indexBatch, (batch) => ({ kind: 'summarize', files: batch }), (m) => {
+    const indexBatch = Math.max(1, Math.min(32, Math.ceil(rustFilesToIndex.length / (threads.length * 8))));
+    await runPhase(threads, rustFilesToIndex, indexBatch, (batch) => ({ kind: 'summarize', files: batch }), (m) => {
       if (m.kind === 'summaries') summaries.push(...m.summaries);
     });
-    await Promise.all(workers.map((w) => w.request({ kind: 'adopt', summaries })));
 
     // Batches small enough to balance the load, large enough to keep messaging cheap.
-    const lintBatch = Math.max(1, Math.min(16, Math.ceil(files.length / (threads * 8))));
-    await runPhase(workers, files, lintBatch, (batch) => ({ kind: 'lint', files: batch }), (m) => {
+    const lintBatch = Math.max(1, Math.min(16, Math.ceil(files.length / (threads.length * 8))));
+    await runPhase(threads, files, lintBatch, (batch) => ({ kind: 'lint', files: batch }), (m) => {
       if (m.kind === 'results') for (const result of m.results) results.set(result.path, result);
-    });
+    }, (thread) => thread.request({ kind: 'adopt', summaries }));
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(threads.map((t) => t.terminate()));
   }
   return results;
 }

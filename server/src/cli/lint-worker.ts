@@ -3,6 +3,7 @@
 // configs, same limits), so every cross-file fact (crates, build modes, the crate index, glue modules)
 // is the same as in a one-thread run; then it lints the files the pool hands it, in batches, and posts
 // back plain-data results. It never writes to stdout/stderr: the main thread reports everything.
+// `answerWork` is the work itself, shared with the main thread, which takes its own share (lint-pool.ts).
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ALL_RULES, Linter, type LintResult, type LintSettings, type RustFileSummary, Workspace } from '../analysis/index';
@@ -34,11 +35,51 @@ export type FromWorker =
   | { readonly kind: 'results'; readonly results: readonly LintResult[] }
   | { readonly kind: 'failed'; readonly message: string; readonly stack?: string };
 
+/** What a lint thread (a worker, or the main thread taking its share) works with. */
+export interface LintThreadState {
+  readonly workspace: Workspace;
+  readonly linter: Linter;
+  readonly withFixes: boolean;
+  readonly faultInjection?: string;
+}
+
+/** The requests that carry work (everything but setting up and stopping). */
+export type WorkRequest = Extract<ToWorker, { readonly kind: 'summarize' | 'adopt' | 'lint' }>;
+
+/** Does the work of one request in `state`'s workspace: the same code on the workers and the main thread. */
+export function answerWork(state: LintThreadState, message: WorkRequest): FromWorker {
+  switch (message.kind) {
+    case 'summarize': {
+      // The index phase: the threads share out the Rust files, the pool hands every summary to every
+      // thread, so no crate index is built twice. A file whose summary fails (parse budget) is left
+      // out: the lint phase meets the same failure lazily, as one thread would.
+      const summaries: RustFileSummary[] = [];
+      for (const path of message.files) {
+        try {
+          const summary = state.workspace.rustSummary(path);
+          if (summary) summaries.push(summary);
+        } catch {
+          // reported by the lint phase
+        }
+      }
+      return { kind: 'summaries', summaries };
+    }
+    case 'adopt':
+      for (const summary of message.summaries) state.workspace.adoptRustSummary(summary);
+      return { kind: 'adopted' };
+    case 'lint': {
+      const results = message.files.map(({ path, settings }) =>
+        state.linter.lintFile(state.workspace, path, { settings, withFixes: state.withFixes, faultInjection: state.faultInjection }));
+      return { kind: 'results', results };
+    }
+  }
+}
+
 /** Runs the worker loop on `parentPort` (called by the worker entry; a no-op on the main thread). */
 export function runLintWorker(): void {
   const port = parentPort;
   if (!port) return;
-  let state: { workspace: Workspace; linter: Linter; setup: WorkerSetup } | undefined;
+  let state: LintThreadState | undefined;
   const post = (message: FromWorker): void => port.postMessage(message);
   port.on('message', (message: ToWorker) => {
     void (async () => {
@@ -51,38 +92,8 @@ export function runLintWorker(): void {
             await scanIntoWorkspace(workspace, setup.indexRoots, { maxFileBytes: setup.maxFileBytes });
             for (const dir of setup.ancestorConfigDirs) loadAncestorConfigs(workspace, dir, setup.maxFileBytes);
             const wanted = new Set(setup.ruleIds);
-            state = { workspace, linter: new Linter(ALL_RULES.filter((r) => wanted.has(r.id)), grammars), setup };
+            state = { workspace, linter: new Linter(ALL_RULES.filter((r) => wanted.has(r.id)), grammars), withFixes: setup.withFixes, faultInjection: setup.faultInjection };
             post({ kind: 'ready' });
-            break;
-          }
-          case 'summarize': {
-            // The index phase: each worker summarises a share of the Rust files, the pool hands every
-            // summary to every worker, so no crate index is built twice. A file whose summary fails
-            // (parse budget) is left out: the lint phase meets the same failure lazily, as one thread would.
-            if (!state) throw new Error('summarize before setup');
-            const summaries: RustFileSummary[] = [];
-            for (const path of message.files) {
-              try {
-                const summary = state.workspace.rustSummary(path);
-                if (summary) summaries.push(summary);
-              } catch {
-                // reported by the lint phase
-              }
-            }
-            post({ kind: 'summaries', summaries });
-            break;
-          }
-          case 'adopt':
-            if (!state) throw new Error('adopt before setup');
-            for (const summary of message.summaries) state.workspace.adoptRustSummary(summary);
-            post({ kind: 'adopted' });
-            break;
-          case 'lint': {
-            if (!state) throw new Error('lint before setup');
-            const { workspace, linter, setup } = state;
-            const results = message.files.map(({ path, settings }) =>
-              linter.lintFile(workspace, path, { settings, withFixes: setup.withFixes, faultInjection: setup.faultInjection }));
-            post({ kind: 'results', results });
             break;
           }
           case 'stop':
@@ -90,6 +101,9 @@ export function runLintWorker(): void {
             state = undefined;
             port.close();
             break;
+          default:
+            if (!state) throw new Error(`${message.kind} before setup`);
+            post(answerWork(state, message));
         }
       } catch (e) {
         post({ kind: 'failed', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
