@@ -20,10 +20,6 @@ export class LineIndex {
     this.lineStarts = starts;
   }
 
-  get source(): string {
-    return this.text;
-  }
-
   /**
    * The index of `newText`, which is this index's text with `change` applied: the line starts before
    * and after the change are reused (the ones after moved), only the changed lines are scanned — an
