@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { DEFAULT_LINT_SETTINGS, type Grammars, Linter } from '../src/analysis/index';
 import { defineRule, type Rule } from '../src/analysis/engine/rule';
+import { SPLIT_COUNTS, splitIntoUnits, type Unit } from '../src/analysis/engine/incremental';
+import { ParsedDocument } from '../src/analysis/parsing/parsed-document';
 import { ALL_RULES } from '../src/analysis/rules/index';
 import { Workspace } from '../src/analysis/workspace/workspace';
 import { loadGrammars } from '../src/host/wasm-files';
@@ -153,5 +155,51 @@ describe('incremental linting reuses what an edit cannot change', () => {
   it('never reuses work that read the whole file', () => {
     const { visitedAfterEdit } = lintTwice(true);
     assert.deepEqual(visitedAfterEdit, ['a', 'b', 'c']);
+  });
+});
+
+describe('the split of an edited document', () => {
+  /** A split as comparable data: each unit's fields and its nodes' extents and types. */
+  function comparable(units: readonly Unit[]): unknown[] {
+    return units.map((u) => [u.kind, u.start, u.end, u.key, u.type, u.context, u.nodes.map((n) => [n.startIndex, n.endIndex, n.type]), u.body ? [u.body.startIndex, u.body.endIndex] : null]);
+  }
+
+  it('is derived from the previous version and equals a split from scratch, after random edits', () => {
+    const texts = [largeRustModule(1500, 5), ...fs.readdirSync(path.join(ROOT, 'test-fixtures', 'rust')).filter((f) => f.endsWith('.rs')).sort().slice(0, 12)
+      .map((f) => fs.readFileSync(path.join(ROOT, 'test-fixtures', 'rust', f), 'utf8'))];
+    const before = { ...SPLIT_COUNTS };
+    let edits = 0;
+    for (const [i, original] of texts.entries()) {
+      const doc = new ParsedDocument(grammars, 'rust', original);
+      try {
+        let text = original;
+        splitIntoUnits(doc.tree.rootNode, text, doc);
+        const next = random(500 + i);
+        for (let step = 0; step < 40; step++) {
+          if (step % 10 === 9) {
+            // An attribute or comment typed on the line above an item (the item itself untouched) joins its unit.
+            const items = [...text.matchAll(/\n(pub )?fn /g)];
+            const at = items.length > 0 ? items[Math.floor(next() * items.length)].index : 0;
+            const inserted = step % 20 === 9 ? '\n#[inline]' : '\n// note';
+            text = text.slice(0, at) + inserted + text.slice(at);
+            // As the editor reports it (before the newline; a diff would put it after, at the item).
+            doc.update(text, { start: at, oldEnd: at, newEnd: at + inserted.length });
+          } else {
+            text = edit(text, next);
+            doc.update(text);
+          }
+          edits++;
+          const derived = comparable(splitIntoUnits(doc.tree.rootNode, text, doc));
+          assert.deepEqual(derived, comparable(splitIntoUnits(doc.tree.rootNode, text)), `text ${i}, edit ${step}`);
+        }
+      } finally {
+        doc.dispose();
+      }
+    }
+    const derived = SPLIT_COUNTS.derived - before.derived;
+    const whole = SPLIT_COUNTS.whole - before.whole;
+    assert.equal(derived + whole, edits + texts.length);
+    // Most edits take the derived path (the rest: borders that moved, e.g. an opened brace swallowing the rest).
+    assert.ok(derived >= edits * 0.6, `derived ${derived} of ${edits} splits (whole: ${whole})`);
   });
 });

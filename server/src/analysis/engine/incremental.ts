@@ -12,7 +12,7 @@
 // Anything else is recomputed. Findings are stored as plain data (no tree nodes: trees are replaced by
 // each edit) and never carry fixes: runs that want fixes are not incremental.
 
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { RelatedLocation, Severity, TextRange } from '../model';
 
 /**
@@ -22,21 +22,94 @@ import type { RelatedLocation, Severity, TextRange } from '../model';
  */
 export interface Unit {
   readonly kind: 'item' | 'member' | 'shell';
-  /** The nodes whose subtrees belong to the unit (for a shell: the attributes above and the impl node). */
+  /** The nodes whose subtrees belong to the unit (for a shell: the attributes above and the impl node); looked up on first use. */
   readonly nodes: readonly Node[];
   readonly start: number;
   readonly end: number;
   /**
-   * Equal `key`, `type` and `context` mean equal subtrees ({@link sameUnit}): `key` is the unit's text,
-   * a slice of the file's text (no copy: the file's text is kept anyway, and nothing long-lived is
-   * allocated per unit — each edit makes a new split); `type` the item's node type (`shell` for shells);
-   * `context`, for members, the header of their `impl` (their analysis reads its attributes and type).
+   * Equal `key`, `type` and `context` mean equal subtrees ({@link sameUnit}): `key` is the unit's text
+   * (a copy of its own: splits of an open document are kept from one version to the next, and a unit
+   * that an edit did not touch keeps the same string — compared and hashed at no cost); `type` the
+   * item's node type (`shell` for shells); `context`, for members, the header of their `impl` (their
+   * analysis reads its attributes and type).
    */
   readonly key: string;
   readonly type: string;
   readonly context: string;
   /** For shells: the `impl` block's body, whose members are units of their own. */
   readonly body?: Node;
+}
+
+/**
+ * A unit as plain data, what a document's split keeps between versions: where its nodes are among their
+ * parent's children (items and shells: the root's children `first`..`first+count-1`; members: the named
+ * children of the body of the `impl` at root child `parent`).
+ */
+interface UnitRecord {
+  readonly kind: Unit['kind'];
+  readonly start: number;
+  readonly end: number;
+  readonly key: string;
+  readonly type: string;
+  readonly context: string;
+  readonly first: number;
+  readonly count: number;
+  readonly parent: number;
+}
+
+/** The split of one version of a document (the records, and the units made from them for its tree). */
+interface Split {
+  readonly generation: number;
+  readonly text: string;
+  readonly records: readonly UnitRecord[];
+  readonly childCount: number;
+  units?: { readonly root: Node; readonly list: Unit[] };
+}
+
+/** What a split needs to know of the document it splits (ParsedDocument). */
+export interface SplitSource {
+  readonly generation: number;
+  readonly lastUpdate?: { readonly change: { readonly start: number; readonly oldEnd: number; readonly newEnd: number } };
+}
+
+/** A Unit over a record: its nodes are looked up in the tree when first asked for (most units' never are). */
+class TreeUnit implements Unit {
+  private resolved: readonly Node[] | undefined;
+  private resolvedBody: Node | undefined;
+
+  constructor(private readonly record: UnitRecord, private readonly root: Node) {}
+
+  get kind(): Unit['kind'] { return this.record.kind; }
+  get start(): number { return this.record.start; }
+  get end(): number { return this.record.end; }
+  get key(): string { return this.record.key; }
+  get type(): string { return this.record.type; }
+  get context(): string { return this.record.context; }
+
+  get nodes(): readonly Node[] {
+    if (this.resolved) return this.resolved;
+    const { kind, first, count, parent } = this.record;
+    const nodes: Node[] = [];
+    if (kind === 'member') {
+      const body = implBody(this.root.child(parent));
+      for (let i = first; i < first + count; i++) nodes.push(body!.namedChild(i)!);
+    } else {
+      for (let i = first; i < first + count; i++) nodes.push(this.root.child(i)!);
+    }
+    return (this.resolved = nodes);
+  }
+
+  get body(): Node | undefined {
+    if (this.record.kind !== 'shell') return undefined;
+    return (this.resolvedBody ??= implBody(this.nodes[this.nodes.length - 1])!);
+  }
+}
+
+/** The `declaration_list` body of an `impl` item, else undefined (its members are then not units of their own). */
+function implBody(node: Node | null): Node | undefined {
+  if (node?.type !== 'impl_item') return undefined;
+  const body = node.childForFieldName('body');
+  return body?.type === 'declaration_list' ? body : undefined;
 }
 
 /** The nodes of `unit` whose type is in `types`, in document order (pre-order). */
@@ -102,58 +175,179 @@ const ATTACHED_ABOVE = new Set(['attribute_item', 'line_comment', 'block_comment
 
 /**
  * The units of a file in document order; every child of the root belongs to exactly one (an `impl`
- * block's members are units of their own after its shell). `remember`: keep the split for this tree
- * until `forgetSplit` (the Linter's run), so the summary built in the same run reuses it.
+ * block's members are units of their own after its shell). With `source` (a kept document), the split
+ * is remembered for the document's version and the next version's split is derived from it: top-level
+ * groups (an item, or a shell with its members) that end before the last re-parse's edit are kept,
+ * those that start after it are moved (same key strings), and only the root's children in between are
+ * split again. They are taken over on the terms units are always matched on (equal text, type and
+ * place: equal subtree, {@link sameUnit}), once the tree's children at both borders are found where the
+ * old split puts them: an edit whose parse reaches further (an unclosed brace or string swallowing
+ * what follows, error recovery wrapping what precedes) moves a border, and then all is split again.
+ * (tree-sitter's changed ranges would say the same at the cost of comparing both trees: 2 ms here.)
  */
-export function splitIntoUnits(root: Node, text: string, remember = false): Unit[] {
-  // The Linter splits first and remembers the split for its run (forgetSplit), so the summary that its
-  // file context needs in the same run does not split again.
-  const known = SPLITS.get(root.tree);
-  if (known && known.text === text && known.rootId === root.id) return known.units;
-  const units: Unit[] = [];
-  const group = (children: readonly (Node | null)[], close: (pending: Node[]) => void): void => {
-    let pending: Node[] = [];
-    for (const child of children) {
-      if (!child) continue;
-      pending.push(child);
-      if (!ATTACHED_ABOVE.has(child.type)) {
-        close(pending);
-        pending = [];
-      }
-    }
-    if (pending.length > 0) close(pending);
-  };
-  group(root.children, (pending) => {
-    const item = pending[pending.length - 1];
-    const start = pending[0].startIndex;
-    const body = item.type === 'impl_item' ? item.childForFieldName('body') : null;
-    if (!body || body.type !== 'declaration_list') {
-      units.push({ kind: 'item', nodes: pending, start, end: item.endIndex, key: text.slice(start, item.endIndex), type: item.type, context: '' });
-      return;
-    }
-    units.push({ kind: 'shell', nodes: pending, start, end: item.endIndex, key: text.slice(start, item.endIndex), type: 'shell', context: '', body });
-    const header = text.slice(start, body.startIndex);
-    group(body.namedChildren, (members) => {
-      const member = members[members.length - 1];
-      const from = members[0].startIndex;
-      units.push({ kind: 'member', nodes: members, start: from, end: member.endIndex, key: text.slice(from, member.endIndex), type: member.type, context: header });
-    });
-  });
-  if (remember) SPLITS.set(root.tree, { text, rootId: root.id, units });
-  return units;
+export function splitIntoUnits(root: Node, text: string, source?: SplitSource): Unit[] {
+  if (!source) return unitsOf(splitRecords(root, text, 0, root.childCount, []), root);
+  const known = SPLITS.get(source);
+  let split: Split | undefined;
+  if (known && known.generation === source.generation && known.text === text) {
+    split = known;
+  } else {
+    const derived = known && known.generation === source.generation - 1 && source.lastUpdate ? deriveSplit(known, source.lastUpdate, root, text) : undefined;
+    if (derived) SPLIT_COUNTS.derived++;
+    else SPLIT_COUNTS.whole++;
+    split = { generation: source.generation, text, records: derived ?? splitRecords(root, text, 0, root.childCount, []), childCount: root.childCount };
+    SPLITS.set(source, split);
+  }
+  if (split.units?.root.id !== root.id || split.units.root.tree !== root.tree) split.units = { root, list: unitsOf(split.records, root) };
+  return split.units.list;
 }
 
-/** Drops the split kept for `tree` (the Linter, when its run ends: nothing of a run should outlive it). */
-export function forgetSplit(tree: Tree): void {
-  SPLITS.delete(tree);
+/** Drops the nodes a document's kept split holds for its tree (the records stay for the next version). */
+export function forgetSplitNodes(source: SplitSource): void {
+  const split = SPLITS.get(source);
+  if (split) split.units = undefined;
+}
+
+const SPLITS = new WeakMap<SplitSource, Split>();
+
+/** How the splits of kept documents were made (tests check that edits take the derived path). */
+export const SPLIT_COUNTS = { derived: 0, whole: 0 };
+
+function unitsOf(records: readonly UnitRecord[], root: Node): Unit[] {
+  return records.map((r) => new TreeUnit(r, root));
+}
+
+/**
+ * Splits the root's children `from`..`to-1` into records (appended to `out`); `reuse`: records of a
+ * previous split of the same text region, whose keys are taken over when start and end match.
+ */
+function splitRecords(root: Node, text: string, from: number, to: number, out: UnitRecord[], reuse?: ReadonlyMap<number, UnitRecord>): UnitRecord[] {
+  let pending: { node: Node; index: number }[] = [];
+  const close = (group: { node: Node; index: number }[]): void => {
+    const item = group[group.length - 1].node;
+    const start = group[0].node.startIndex;
+    const end = item.endIndex;
+    const first = group[0].index;
+    const body = implBody(item);
+    const key = keyOf(text, start, end, reuse);
+    if (!body) {
+      out.push({ kind: 'item', start, end, key, type: item.type, context: '', first, count: group.length, parent: -1 });
+      return;
+    }
+    out.push({ kind: 'shell', start, end, key, type: 'shell', context: '', first, count: group.length, parent: -1 });
+    const header = copyOf(text.slice(start, body.startIndex));
+    let members: { node: Node; index: number }[] = [];
+    const closeMember = (m: { node: Node; index: number }[]): void => {
+      const member = m[m.length - 1].node;
+      const from = m[0].node.startIndex;
+      out.push({ kind: 'member', start: from, end: member.endIndex, key: keyOf(text, from, member.endIndex, reuse), type: member.type, context: header, first: m[0].index, count: m.length, parent: group[group.length - 1].index });
+    };
+    body.namedChildren.forEach((child, index) => {
+      if (!child) return;
+      members.push({ node: child, index });
+      if (!ATTACHED_ABOVE.has(child.type)) {
+        closeMember(members);
+        members = [];
+      }
+    });
+    if (members.length > 0) closeMember(members);
+  };
+  // All children: one call marshals them all; a range (a derived split's middle): one by one.
+  const all = from === 0 && to === root.childCount ? root.children : undefined;
+  for (let index = from; index < to; index++) {
+    const child = all ? all[index] : root.child(index);
+    if (!child) continue;
+    pending.push({ node: child, index });
+    if (!ATTACHED_ABOVE.has(child.type)) {
+      close(pending);
+      pending = [];
+    }
+  }
+  if (pending.length > 0) close(pending);
+  return out;
+}
+
+/** A unit's key: the same string as the previous split's unit at the same place with the same text, else a copy. */
+function keyOf(text: string, start: number, end: number, reuse?: ReadonlyMap<number, UnitRecord>): string {
+  const previous = reuse?.get(start);
+  if (previous && previous.end === end) {
+    const key = text.slice(start, end);
+    if (key === previous.key) return previous.key;
+  }
+  return copyOf(text.slice(start, end));
+}
+
+/** A flat copy of a slice: kept keys must not hold on to the version of the text they were cut from. */
+function copyOf(slice: string): string {
+  return slice.length === 0 ? '' : (' ' + slice).slice(1);
+}
+
+/**
+ * The next version's records from the previous version's, or undefined when the borders do not line up
+ * (then the caller splits everything).
+ */
+function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdate']>, root: Node, text: string): UnitRecord[] | undefined {
+  const { change } = update;
+  const delta = change.newEnd - change.oldEnd;
+  if (previous.text.length + delta !== text.length) return undefined;
+  const low = change.start;
+  const highOld = change.oldEnd;
+  const records = previous.records;
+  // Whole top-level groups only (a shell with its members): prefix ends before `low`, suffix starts after `highOld`.
+  const topLevel: number[] = [];
+  records.forEach((r, i) => {
+    if (r.kind !== 'member') topLevel.push(i);
+  });
+  let prefix = 0; // top-level groups kept as they are
+  while (prefix < topLevel.length && records[topLevel[prefix]].end < low) prefix++;
+  let suffixStart = topLevel.length; // first top-level group kept, moved
+  while (suffixStart > prefix && records[topLevel[suffixStart - 1]].start > highOld) suffixStart--;
+  const childCount = root.childCount;
+  const childDelta = childCount - previous.childCount;
+  const prefixEnd = prefix < topLevel.length ? topLevel[prefix] : records.length; // record index
+  const suffixFrom = suffixStart < topLevel.length ? topLevel[suffixStart] : records.length; // record index
+  const lastPrefix = prefix > 0 ? records[topLevel[prefix - 1]] : undefined;
+  const firstSuffix = suffixStart < topLevel.length ? records[topLevel[suffixStart]] : undefined;
+  const middleFrom = lastPrefix ? lastPrefix.first + lastPrefix.count : 0;
+  const middleTo = firstSuffix ? firstSuffix.first + childDelta : childCount;
+  if (middleTo < middleFrom) return undefined;
+  // The borders: the last kept item ends where it did, the first moved group starts where it moved to,
+  // and nothing attached (an attribute, a comment) sits right above it.
+  if (lastPrefix) {
+    const item = root.child(lastPrefix.first + lastPrefix.count - 1);
+    if (!item || item.endIndex !== lastPrefix.end || (lastPrefix.kind === 'item' && item.type !== lastPrefix.type) || (lastPrefix.kind === 'shell' && item.type !== 'impl_item')) return undefined;
+  }
+  if (firstSuffix) {
+    const head = root.child(middleTo);
+    if (!head || head.startIndex !== firstSuffix.start + delta) return undefined;
+    const item = root.child(middleTo + firstSuffix.count - 1);
+    if (!item || item.endIndex !== firstSuffix.end + delta || (firstSuffix.kind === 'item' && item.type !== firstSuffix.type) || (firstSuffix.kind === 'shell' && item.type !== 'impl_item')) return undefined;
+    if (middleTo > middleFrom) {
+      const above = root.child(middleTo - 1);
+      if (!above || ATTACHED_ABOVE.has(above.type)) return undefined;
+    }
+  }
+  const out: UnitRecord[] = records.slice(0, prefixEnd);
+  // Keys of the old middle records can still be reused where the text did not change (an edit inside a
+  // member leaves the other members of its impl as they were).
+  const reuse = new Map<number, UnitRecord>();
+  for (let i = prefixEnd; i < suffixFrom; i++) {
+    const r = records[i];
+    if (r.end <= change.start) reuse.set(r.start, r);
+    else if (r.start >= change.oldEnd) reuse.set(r.start + delta, { ...r, start: r.start + delta, end: r.end + delta });
+  }
+  splitRecords(root, text, middleFrom, middleTo, out, reuse);
+  for (let i = suffixFrom; i < records.length; i++) {
+    const r = records[i];
+    out.push({ ...r, start: r.start + delta, end: r.end + delta, first: r.kind === 'member' ? r.first : r.first + childDelta, parent: r.kind === 'member' ? r.parent + childDelta : -1 });
+  }
+  return out;
 }
 
 /** Units with equal text, type and context: their subtrees are equal. */
 export function sameUnit(a: Pick<Unit, 'key' | 'type' | 'context'>, b: Pick<Unit, 'key' | 'type' | 'context'>): boolean {
   return a.key === b.key && a.type === b.type && a.context === b.context;
 }
-
-const SPLITS = new WeakMap<Tree, { readonly text: string; readonly rootId: number; readonly units: Unit[] }>();
 
 /** Which units of the new run match units of the old one, and how positions move between them. */
 export interface Alignment {
@@ -252,6 +446,23 @@ export function moveUnit(unit: StoredUnit, path: string, alignment: Alignment): 
     records.push(moved as object);
   }
   return { reports, records };
+}
+
+/**
+ * What the rules left in a unit, moved into the new text (itself when nothing moved); undefined when
+ * some position cannot be moved (then the rules concerned visit the unit again).
+ */
+export function moveUnitResult(result: UnitResult, path: string, alignment: Alignment): UnitResult | undefined {
+  let found: Map<string, StoredUnit> | undefined;
+  let ok = true;
+  result.found.forEach((stored, id) => {
+    if (!ok) return;
+    const moved = moveUnit(stored, path, alignment);
+    if (!moved) ok = false;
+    else if (moved !== stored) (found ??= new Map(result.found)).set(id, moved);
+  });
+  if (!ok) return undefined;
+  return found ? { found, rerun: result.rerun } : result;
 }
 
 /**

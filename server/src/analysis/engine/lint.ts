@@ -18,7 +18,7 @@ import { sameStrings } from '../workspace/rust-summary';
 import { trackedFileContext, type FileContext } from '../workspace/file-context';
 import { readsWholeFile, trackFileReads } from './file-reads';
 import { applyEdits, editsForFile } from './fixes';
-import { alignUnits, CLEAN_UNIT, forgetSplit, moveUnit, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type Unit, type UnitResult } from './incremental';
+import { alignUnits, CLEAN_UNIT, forgetSplitNodes, moveUnit, moveUnitResult, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type Unit, type UnitResult } from './incremental';
 import type { ReportDescriptor, Rule, RuleContext } from './rule';
 import { hasSuppressionMarker } from './suppression-comments';
 import { applyInSourceSuppressions } from './suppressions';
@@ -106,13 +106,13 @@ export class Linter {
     const side = doc.language === 'rust' ? 'rust' : 'ts';
     const root = doc.tree.rootNode;
     const incremental = this.runs !== undefined && side === 'rust' && (!options.withFixes || options.fixesWithin !== undefined) && !options.faultInjection;
-    // Split before the file context is built: the summary it may compute reuses the split.
-    const units = incremental ? splitIntoUnits(root, doc.text, true) : [];
+    // The document's split (derived from the last version's); the summary the file context may compute uses the same.
+    const units = incremental ? splitIntoUnits(root, doc.text, doc) : [];
     let complete: boolean;
     try {
       complete = this.lintTree(workspace, path, doc, root, units, incremental, options, result);
     } finally {
-      if (incremental) forgetSplit(doc.tree);
+      if (incremental) forgetSplitNodes(doc); // keep no nodes past the run (the records stay for the next version)
     }
     if (!complete) {
       // A reused finding (it has no fixes) touches a range whose fixes were asked for: lint in full.
@@ -239,6 +239,26 @@ export class Linter {
           results.push(CLEAN_UNIT);
           continue;
         }
+        if (before && before.rerun.size === 0) {
+          // The common case after an edit elsewhere: nothing to re-run, every stored finding moves. No
+          // per-unit sets or maps then (an edit passes over a thousand units of a large file).
+          const moved = moveUnitResult(before, path, alignment!);
+          if (moved) {
+            moved.found.forEach((stored, id) => {
+              const rule = ruleById.get(id)!;
+              const list: PendingReport[] = [];
+              for (const m of stored.reports) {
+                if (fixRanges && wantsFixes(m.range)) reusedWhereFixesAreWanted = true;
+                list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
+              }
+              bucket.set(id, list);
+              recordBucket.set(id, [...stored.records]);
+            });
+            results.push(moved);
+            flush(enabled);
+            continue;
+          }
+        }
         // Which rules visit this unit again: all for a new unit; else those that could not be reused
         // there, and those whose findings touch the changed part of the file.
         let rerun: ReadonlySet<Rule> = enabledSet;
@@ -307,12 +327,15 @@ export class Linter {
     if (reusedWhereFixesAreWanted) return false;
 
     const baselineErrors = options.withFixes ? countSyntaxErrors(root) : 0;
-    const seen = new Set<string>();
+    // Duplicates (same rule, range and message) are reported once; keyed without the (long) message.
+    const seen = new Map<string, string[]>();
     for (const { rule, range, descriptor } of reports) {
       if (failed.has(rule.id)) continue;
-      const key = `${rule.id}:${range.start}:${range.end}:${descriptor.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const key = `${rule.id}:${range.start}:${range.end}`;
+      const messages = seen.get(key);
+      if (messages?.includes(descriptor.message)) continue;
+      if (messages) messages.push(descriptor.message);
+      else seen.set(key, [descriptor.message]);
       const configured = options.settings.rules[rule.id]?.severity;
       const severity: Severity = configured && configured !== 'off' ? configured : descriptor.severity ?? rule.defaultSeverity;
       let fixes: readonly Fix[] = [];

@@ -19,9 +19,16 @@ export interface ParseOptions {
   readonly budgetMs?: number;
 }
 
+/** What the last re-parse changed: the edit that was applied to the old tree. */
+export interface DocumentUpdate {
+  readonly change: TextChange;
+}
+
 export class ParsedDocument {
   private currentTree: Tree | undefined;
   private currentText: string;
+  private updates = 0;
+  private update_: DocumentUpdate | undefined;
 
   /** @throws ParseTimeoutError when the budget runs out */
   constructor(
@@ -45,6 +52,16 @@ export class ParsedDocument {
     return this.currentTree;
   }
 
+  /** How many times the tree was re-parsed: what derived data (engine/incremental.ts) was made for. */
+  get generation(): number {
+    return this.updates;
+  }
+
+  /** What the last re-parse changed (from generation - 1 to this one); undefined before the first. */
+  get lastUpdate(): DocumentUpdate | undefined {
+    return this.update_;
+  }
+
   /**
    * Re-parses `newText` incrementally, reusing the unchanged parts of the old tree. `change`: where the
    * text changed, when the caller knows (the editor said so), else the texts are compared.
@@ -55,10 +72,13 @@ export class ParsedDocument {
     const oldTree = this.tree;
     const edit = change && fitsLengths(change, oldText.length, newText.length) ? editOf(oldText, newText, change) : singleEditBetween(oldText, newText);
     oldTree.edit(edit);
+    this.update_ = undefined; // until the new tree exists (a parse past its budget throws)
     const newTree = this.parse(newText, oldTree);
     oldTree.delete();
     this.currentTree = newTree;
     this.currentText = newText;
+    this.updates++;
+    this.update_ = { change: { start: edit.startIndex, oldEnd: edit.oldEndIndex, newEnd: edit.newEndIndex } };
   }
 
   /**

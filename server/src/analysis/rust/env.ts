@@ -15,6 +15,7 @@ import { isTestPath, TestCodeOracle } from './test-code';
 import { resetParentIndex } from './parents';
 import { typeBaseName } from './syntax';
 import { crateIndexFingerprint, withoutPositions } from '../workspace/rust-summary';
+import { detached } from '../text/detached';
 
 export interface RustEnv {
   readonly path: string;
@@ -64,7 +65,11 @@ export interface UnitScan {
   readonly type: string;
   readonly structs: readonly (readonly [string, string, ReadonlyMap<string, string>])[];
   readonly functions: readonly string[];
-  /** Both as JSON (part of the file key). */
+  /** The texts of the unit's top-level `#![...]` nodes. */
+  readonly innerAttributes: readonly string[];
+  /** The unit's text names a wasm-safe clock crate (scanned unit by unit). */
+  readonly clock: boolean;
+  /** Structs and functions as JSON (part of the file key). */
   readonly json: string;
 }
 
@@ -149,12 +154,12 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
       const innerAttributes: string[] = [];
       for (const unit of units) {
         const known = scans.get(unit.key) ?? previous?.get(unit.key);
-        const part = known && known.type === unit.type ? known : scanUnit(unit.nodes, unit.type);
+        const part = known && known.type === unit.type ? known : scanUnit(unit.nodes, unit.type, unit.key);
         scans.set(unit.key, part);
         parts.push(part);
-        for (const node of unit.nodes) if (node.type === 'inner_attribute_item') innerAttributes.push(node.text);
+        innerAttributes.push(...part.innerAttributes);
       }
-      fileScan = mergeScans(parts, text);
+      fileScan = mergeScans(parts, parts.some((p) => p.clock));
       // The root is the one ancestor outside every unit; after a bad edit it can be an ERROR node.
       // A list of strings (compared element by element): the large parts are lists of per-unit strings.
       const indexParts = index ? crateIndexFingerprint(index) : [];
@@ -198,7 +203,7 @@ function fingerprint(value: object): string {
 
 /** Struct declarations (all of them, not only exported ones), function names, clock crates. */
 function scanFile(root: Node, text: string): FileScan {
-  return mergeScans([scanUnit([root])], text);
+  return mergeScans([scanUnit([root])], usesWasmSafeClock(text));
 }
 
 interface FileScan {
@@ -207,18 +212,22 @@ interface FileScan {
   wasmSafeClock: boolean;
 }
 
-function mergeScans(parts: readonly UnitScan[], text: string): FileScan {
+/** Whether a text names a clock crate that works on wasm (a unit's text: `use` items and paths do not span units). */
+function usesWasmSafeClock(text: string): boolean {
+  return /\buse\s+(::)?(web_time|instant|wasmtimer|fluvio_wasm_timer|web_time_compat)\b/.test(text) || /\bweb_time::/.test(text);
+}
+
+function mergeScans(parts: readonly UnitScan[], wasmSafeClock: boolean): FileScan {
   const structs = new Map<string, Map<string, string>>();
   const functions = new Set<string>();
   for (const part of parts) {
     for (const [name, base, fields] of part.structs) if (!structs.has(name)) structs.set(base, new Map(fields));
     for (const name of part.functions) functions.add(name);
   }
-  const wasmSafeClock = /\buse\s+(::)?(web_time|instant|wasmtimer|fluvio_wasm_timer|web_time_compat)\b/.test(text) || /\bweb_time::/.test(text);
   return { structs, functions, wasmSafeClock };
 }
 
-function scanUnit(nodes: readonly Node[], type = ''): UnitScan {
+function scanUnit(nodes: readonly Node[], type = '', text?: string): UnitScan {
   const structs: [string, string, Map<string, string>][] = [];
   const functions: string[] = [];
   // One search inside the tree-sitter runtime instead of a cursor step (a JS↔wasm crossing) per node;
@@ -245,9 +254,12 @@ function scanUnit(nodes: readonly Node[], type = ''): UnitScan {
       }
     }
   }
-  const json = JSON.stringify([structs.map(([name, base, fields]) => [name, base, [...fields]]), functions]);
-  // Kept across versions (the incremental Linter's scans): rebuilt from the JSON, so no name is a slice
+  // `#![...]` among the unit's own nodes (the file's inner attributes are top-level nodes).
+  const innerAttributes = nodes.filter((n) => n.type === 'inner_attribute_item').map((n) => n.text);
+  const plain: [[string, string, [string, string][]][], string[]] = [structs.map(([name, base, fields]) => [name, base, [...fields]]), functions];
+  // Kept across versions (the incremental Linter's scans): copied through JSON, so no name is a slice
   // of this version's text that would keep it alive (text/detached.ts).
-  const [freshStructs, freshFunctions] = JSON.parse(json) as [[string, string, [string, string][]][], string[]];
-  return { type, structs: freshStructs.map(([name, base, fields]) => [name, base, new Map(fields)] as const), functions: freshFunctions, json };
+  const [freshStructs, freshFunctions, freshInner] = detached([...plain, innerAttributes] as const);
+  const json = JSON.stringify(plain);
+  return { type, structs: freshStructs.map(([name, base, fields]) => [name, base, new Map(fields)] as const), functions: freshFunctions, innerAttributes: freshInner, clock: text !== undefined && usesWasmSafeClock(text), json };
 }

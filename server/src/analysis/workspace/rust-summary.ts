@@ -12,7 +12,7 @@ import { isTestPath, TestCodeOracle } from '../rust/test-code';
 import type { TextRange } from '../model';
 import type { Receiver, RustExport, RustFileSummary, RustImport, RustStruct, StateRoot } from './types';
 import { parentOf, resetParentIndex } from '../rust/parents';
-import { splitIntoUnits } from '../engine/incremental';
+import { type SplitSource, splitIntoUnits } from '../engine/incremental';
 import { detached } from '../text/detached';
 
 /** Static types whose values can change behind a shared reference (B1 STATE_ROOTS (a)). */
@@ -138,7 +138,7 @@ export function withoutPositions(value: unknown): string {
  * The §B1 summary of one file. With `cache` (open documents), units whose text is in `cache.previous`
  * are not walked again; `cache.next` receives every unit's summary for the next version.
  */
-export function summarizeRustFile(path: string, root: Node, text: string, cache?: { readonly previous?: UnitSummaryCache; readonly next: UnitSummaryCache }): RustFileSummary {
+export function summarizeRustFile(path: string, root: Node, text: string, cache?: { readonly previous?: UnitSummaryCache; readonly next: UnitSummaryCache; readonly source?: SplitSource }): RustFileSummary {
   const tests = new TestCodeOracle(root, isTestPath(path, undefined));
   const parts: UnitSummary[] = [];
   const fingerprints: string[] = [];
@@ -148,8 +148,8 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
     // A unit's summary depends on its own text and on whether the whole file is test code.
     const fileIsTest = tests.isTestCode(root) ? '\u0001test' : '';
     fingerprints.push(JSON.stringify([path, fileIsTest]));
-    // Top-level units (the Linter's split, shared within a run; its `impl` members are not needed here).
-    for (const unit of splitIntoUnits(root, text)) {
+    // Top-level units (the document's split, shared with the Linter; its `impl` members are not needed here).
+    for (const unit of splitIntoUnits(root, text, cache.source)) {
       if (unit.kind === 'member') continue;
       const key = unit.key;
       const candidate = cache.next.get(key) ?? cache.previous?.get(key);

@@ -254,7 +254,7 @@ export class Workspace implements WorkspaceQueries {
       ? unbudgeted(() => this.withDocument(path, (doc) => {
         if (!entry.doc) return summarizeRustFile(path, doc.tree.rootNode, doc.text);
         const next: UnitSummaryCache = new Map();
-        const summary = summarizeRustFile(path, doc.tree.rootNode, doc.text, { previous: entry.rustUnitSummaries, next });
+        const summary = summarizeRustFile(path, doc.tree.rootNode, doc.text, { previous: entry.rustUnitSummaries, next, source: doc });
         entry.rustUnitSummaries = next;
         return summary;
       }))
