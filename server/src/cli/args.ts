@@ -68,7 +68,7 @@ Options:
                                    changes, at most 10 passes), then report what remains; prints
                                    how many fixes were applied to how many files on stderr
       --concurrency <n>            Lint on <n> threads (this one and n-1 workers); 1 = this thread
-                                   alone (default: the number of CPUs for checks of 1 MB of source
+                                   alone (default: the number of CPUs for checks of 2 MB of source
                                    or more, else 1)
       --shard <i>/<n>              Lint only part i of n (e.g. 2/4), split by a hash of each file's
                                    path relative to the current directory: n CI jobs run from the same

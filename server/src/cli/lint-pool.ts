@@ -20,10 +20,10 @@ import { answerWork, type FromWorker, LINT_WORKER_MARK, type LintThreadState, ty
 
 /**
  * Without an explicit --concurrency, below this much source text to lint only the main thread works: a
- * worker's start-up (about half a second of CPU on the other core, then its own JIT warm-up) is then
- * more than its share saves (at 1 MB it saves about 4 % here; docs/performance.md).
+ * worker's start-up (about half a second of CPU on the other core, then its own JIT warm-up) costs about
+ * what its share saves (1 MB here: 2.48 s with a worker, 2.58 s without; docs/performance.md).
  */
-export const MIN_CHARS_FOR_WORKERS = 1_000_000;
+export const MIN_CHARS_FOR_WORKERS = 2_000_000;
 
 export function defaultConcurrency(): number {
   return Math.max(1, os.availableParallelism());
