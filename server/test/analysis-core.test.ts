@@ -10,6 +10,7 @@ import {
 import { defineRule } from '../src/analysis/engine/rule';
 import { countSyntaxErrors, walkTree } from '../src/analysis/parsing/walk';
 import { loadGrammars, nodeWasmLoader } from '../src/host/wasm-files';
+import { random as seeded } from '../../scripts/bench/corpus';
 
 let grammars: Grammars;
 before(async () => {
@@ -101,7 +102,7 @@ describe('LineIndex', () => {
   });
 
   it('afterEdit gives the same index as a fresh one, for random edits among CR, LF and CRLF breaks', () => {
-    const random = seededRandom(11);
+    const random = seeded(11);
     const alphabet = ['a', 'b', '\r', '\n', '\r\n', '😀', ' '];
     const piece = (max: number): string => Array.from({ length: Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
     let text = piece(40);
@@ -130,7 +131,7 @@ describe('LineIndex', () => {
 
 describe('composeChanges', () => {
   it('composes random edits into one change whose outside is unchanged', () => {
-    const random = seededRandom(5);
+    const random = seeded(5);
     for (let run = 0; run < 500; run++) {
       const original = 'x'.repeat(Math.floor(random() * 30)).replace(/x/g, () => String.fromCharCode(97 + Math.floor(random() * 26)));
       let text = original;
@@ -154,7 +155,7 @@ describe('composeChanges', () => {
     let text = 'fn a() { let x = 1; }\nfn b() {}\n';
     const doc = new ParsedDocument(grammars, 'rust', text);
     try {
-      const random = seededRandom(3);
+      const random = seeded(3);
       for (let step = 0; step < 200; step++) {
         const start = Math.floor(random() * (text.length + 1));
         const oldEnd = Math.min(text.length, start + Math.floor(random() * 3));
@@ -173,15 +174,6 @@ describe('composeChanges', () => {
     }
   });
 });
-
-/** A deterministic pseudo-random sequence in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 describe('paths', () => {
   it('normalises and relativises', () => {

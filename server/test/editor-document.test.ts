@@ -9,18 +9,11 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from '../src/analysis/index';
 import { EditorDocument } from '../src/lsp/documents';
-
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+import { random as seeded } from '../../scripts/bench/corpus';
 
 describe('EditorDocument', () => {
   it('applies random changes as TextDocument resolves them, with a line index equal to a fresh one', () => {
-    const random = seededRandom(17);
+    const random = seeded(17);
     const alphabet = ['a', 'é', '😀', ' ', '\r', '\n', '\r\n'];
     const piece = (max: number): string => Array.from({ length: Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
     const position = (reference: TextDocument): { line: number; character: number } => ({

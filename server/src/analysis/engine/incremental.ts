@@ -222,8 +222,7 @@ function unitsOf(records: readonly UnitRecord[], root: Node): Unit[] {
  * previous split of the same text region, whose keys are taken over when start and end match.
  */
 function splitRecords(root: Node, text: string, from: number, to: number, out: UnitRecord[], reuse?: ReadonlyMap<number, UnitRecord>): UnitRecord[] {
-  let pending: { node: Node; index: number }[] = [];
-  const close = (group: { node: Node; index: number }[]): void => {
+  const close = (group: readonly IndexedNode[]): void => {
     const item = group[group.length - 1].node;
     const start = group[0].node.startIndex;
     const end = item.endIndex;
@@ -236,35 +235,38 @@ function splitRecords(root: Node, text: string, from: number, to: number, out: U
     }
     out.push({ kind: 'shell', start, end, key, type: 'shell', context: '', first, count: group.length, parent: -1 });
     const header = copyOf(text.slice(start, body.startIndex));
-    let members: { node: Node; index: number }[] = [];
-    const closeMember = (m: { node: Node; index: number }[]): void => {
+    const members = body.namedChildren;
+    groupAttached(0, members.length, (index) => members[index], (m) => {
       const member = m[m.length - 1].node;
       const from = m[0].node.startIndex;
       out.push({ kind: 'member', start: from, end: member.endIndex, key: keyOf(text, from, member.endIndex, reuse), type: member.type, context: header, first: m[0].index, count: m.length, parent: group[group.length - 1].index });
-    };
-    body.namedChildren.forEach((child, index) => {
-      if (!child) return;
-      members.push({ node: child, index });
-      if (!ATTACHED_ABOVE.has(child.type)) {
-        closeMember(members);
-        members = [];
-      }
     });
-    if (members.length > 0) closeMember(members);
   };
   // All children: one call marshals them all; a range (a derived split's middle): one by one.
   const all = from === 0 && to === root.childCount ? root.children : undefined;
+  groupAttached(from, to, (index) => (all ? all[index] : root.child(index)), close);
+  return out;
+}
+
+interface IndexedNode {
+  readonly node: Node;
+  /** Its place among its parent's children (named children, for members). */
+  readonly index: number;
+}
+
+/** Groups the nodes `from`..`to-1` so that attributes and comments go with the item below them. */
+function groupAttached(from: number, to: number, nodeAt: (index: number) => Node | null | undefined, close: (group: readonly IndexedNode[]) => void): void {
+  let pending: IndexedNode[] = [];
   for (let index = from; index < to; index++) {
-    const child = all ? all[index] : root.child(index);
-    if (!child) continue;
-    pending.push({ node: child, index });
-    if (!ATTACHED_ABOVE.has(child.type)) {
+    const node = nodeAt(index);
+    if (!node) continue;
+    pending.push({ node, index });
+    if (!ATTACHED_ABOVE.has(node.type)) {
       close(pending);
       pending = [];
     }
   }
   if (pending.length > 0) close(pending);
-  return out;
 }
 
 /** A unit's key: the same string as the previous split's unit at the same place with the same text, else a copy. */
