@@ -231,6 +231,16 @@ export class Linter {
       if (this.subscribedTypes(side, enabledSet).includes(root.type)) visitAll([root], enabledSet);
       flush(enabled);
       const ruleById = new Map(enabled.map((r) => [r.id, r]));
+      /** Puts what a rule left in a unit (moved) back as if it had just reported and collected it. */
+      const restore = (rule: Rule, stored: StoredUnit): void => {
+        const list: PendingReport[] = [];
+        for (const m of stored.reports) {
+          if (fixRanges && wantsFixes(m.range)) reusedWhereFixesAreWanted = true;
+          list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
+        }
+        bucket.set(rule.id, list);
+        recordBucket.set(rule.id, [...stored.records]);
+      };
       for (let u = 0; u < units.length; u++) {
         // Units where fixes are wanted are visited again: reused findings carry no fixes.
         const oldIndex = alignment && !(fixRanges && wantsFixes(units[u])) ? alignment.oldIndexOf[u] : -1;
@@ -244,16 +254,7 @@ export class Linter {
           // per-unit sets or maps then (an edit passes over a thousand units of a large file).
           const moved = moveUnitResult(before, path, alignment!);
           if (moved) {
-            moved.found.forEach((stored, id) => {
-              const rule = ruleById.get(id)!;
-              const list: PendingReport[] = [];
-              for (const m of stored.reports) {
-                if (fixRanges && wantsFixes(m.range)) reusedWhereFixesAreWanted = true;
-                list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
-              }
-              bucket.set(id, list);
-              recordBucket.set(id, [...stored.records]);
-            });
+            moved.found.forEach((stored, id) => restore(ruleById.get(id)!, stored));
             results.push(moved);
             flush(enabled);
             continue;
@@ -283,13 +284,7 @@ export class Linter {
         }
         const found = new Map<string, StoredUnit>();
         for (const [rule, moved] of kept) {
-          const list: PendingReport[] = [];
-          for (const m of moved.reports) {
-            if (fixRanges && wantsFixes(m.range)) reusedWhereFixesAreWanted = true;
-            list.push({ rule, range: m.range, descriptor: { range: m.range, message: m.message, severity: m.severity, related: m.related } });
-          }
-          bucket.set(rule.id, list);
-          recordBucket.set(rule.id, [...moved.records]);
+          restore(rule, moved);
           found.set(rule.id, moved);
         }
         const again = new Set<string>();
