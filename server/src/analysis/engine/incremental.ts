@@ -435,19 +435,23 @@ export function moveReport(report: StoredReport, path: string, alignment: Alignm
 /** Moves what a rule left for a unit into the new text; undefined when some position cannot be moved. */
 export function moveUnit(unit: StoredUnit, path: string, alignment: Alignment): StoredUnit | undefined {
   if (unit.reports.length === 0 && unit.records.length === 0) return unit;
+  let changed = false;
   const reports: StoredReport[] = [];
   for (const report of unit.reports) {
     const moved = moveReport(report, path, alignment);
     if (!moved) return undefined;
+    if (moved !== report) changed = true;
     reports.push(moved);
   }
   const records: object[] = [];
   for (const record of unit.records) {
     const moved = moveRecord(record, alignment);
     if (moved === undefined) return undefined;
+    if (moved !== record) changed = true;
     records.push(moved as object);
   }
-  return { reports, records };
+  // Before the edit nothing moves: the stored unit serves as it is (no copy per unit and edit).
+  return changed ? { reports, records } : unit;
 }
 
 /**
@@ -473,14 +477,16 @@ export function moveUnitResult(result: UnitResult, path: string, alignment: Alig
  */
 function moveRecord(value: unknown, alignment: Alignment, key = ''): unknown {
   if (value === null || typeof value !== 'object') return value;
+  let changed = false;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (const item of value) {
       const moved = moveRecord(item, alignment);
       if (moved === undefined && item !== undefined) return undefined;
+      if (moved !== item) changed = true;
       out.push(moved);
     }
-    return out;
+    return changed ? out : value;
   }
   if (/range$/i.test(key) && typeof (value as TextRange).start === 'number') return alignment.mapRange(value as TextRange);
   const out: Record<string, unknown> = {};
@@ -488,9 +494,10 @@ function moveRecord(value: unknown, alignment: Alignment, key = ''): unknown {
     const v = (value as Record<string, unknown>)[k];
     const moved = moveRecord(v, alignment, k);
     if (moved === undefined && v !== undefined) return undefined;
+    if (moved !== v) changed = true;
     out[k] = moved;
   }
-  return out;
+  return changed ? out : value;
 }
 
 /** The last runs of the most recently linted files (a small LRU: open documents are what gets edited). */
