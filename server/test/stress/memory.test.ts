@@ -26,7 +26,7 @@ interface GcAnswer {
 
 /**
  * A server with the test hooks and --expose-gc on a temporary crate, started before and disposed after
- * the tests of the describe block that calls this (read its fields inside a `before` or a test).
+ * the tests of the describe block that calls this (read its fields inside a test: they are set by then).
  */
 function hookedServerOnCrate(prefix: string): { crate: ReturnType<typeof temporaryCrate>; client: LspTestClient } {
   const server = {} as { crate: ReturnType<typeof temporaryCrate>; client: LspTestClient };
@@ -53,18 +53,14 @@ async function fullGc(client: LspTestClient): Promise<GcAnswer> {
 
 describe('memory over 1,000 opened, edited and closed documents', { skip: STRESS_ONLY }, () => {
   const server = hookedServerOnCrate('wasm-safety-memory-');
-  let crate: ReturnType<typeof temporaryCrate>;
-  let client: LspTestClient;
-  before(() => {
-    ({ crate, client } = server);
-  });
 
   async function measure(): Promise<{ rssKb: number; heapUsedKb: number; arrayBuffersKb: number }> {
-    const answer = await fullGc(client);
-    return { rssKb: rssKb(client.pid!), heapUsedKb: Math.round(answer.memory.heapUsed / 1024), arrayBuffersKb: Math.round(answer.memory.arrayBuffers / 1024) };
+    const answer = await fullGc(server.client);
+    return { rssKb: rssKb(server.client.pid!), heapUsedKb: Math.round(answer.memory.heapUsed / 1024), arrayBuffersKb: Math.round(answer.memory.arrayBuffers / 1024) };
   }
 
   async function cycle(label: string): Promise<void> {
+    const { crate, client } = server;
     const { rust, ts } = fixtureTexts();
     for (let start = 0; start < DOCUMENTS; start += BATCH) {
       const batch = Array.from({ length: BATCH }, (_, k) => start + k);
@@ -89,6 +85,7 @@ describe('memory over 1,000 opened, edited and closed documents', { skip: STRESS
   }
 
   it('returns to within 10 % of the baseline RSS after a warm-up cycle', { timeout: 600_000 }, async () => {
+    const { client } = server;
     const started = Date.now();
     const initial = await measure();
     await cycle('warmup');
@@ -113,17 +110,13 @@ describe('memory over 1,000 opened, edited and closed documents', { skip: STRESS
 // (+45 MB after 10,000 edits of a 10,000-line file; +22 MB here).
 describe('memory over a long editing session of one large document', { skip: STRESS_ONLY }, () => {
   const server = hookedServerOnCrate('wasm-safety-memory-edits-');
-  let crate: ReturnType<typeof temporaryCrate>;
-  let client: LspTestClient;
-  before(() => {
-    ({ crate, client } = server);
-  });
 
   async function heapUsedKb(): Promise<number> {
-    return Math.round((await fullGc(client)).memory.heapUsed / 1024);
+    return Math.round((await fullGc(server.client)).memory.heapUsed / 1024);
   }
 
   it('keeps the JS heap flat over 1,300 edits', { timeout: 600_000 }, async () => {
+    const { crate, client } = server;
     const text = largeRustModule(5000, 5);
     const lines = text.split('\n').length;
     const uri = fileUri(path.join(crate.src, 'big.rs'));
@@ -145,7 +138,7 @@ describe('memory over a long editing session of one large document', { skip: STR
     const early = await heapUsedKb();
     for (let i = 0; i < 600; i++) await edit();
     const late = await heapUsedKb();
-    const report = `memory: JS heap after 100 edits ${early} kB, after 1,300 edits ${late} kB (+${late - early} kB)`;
+    const report = `memory: JS heap after 100 edits ${early} kB, after 1,300 edits ${late} kB (${late >= early ? '+' : ''}${late - early} kB)`;
     process.stdout.write(`${report}\n`);
     assert.ok(late - early <= 1024, report);
     await client.notify('textDocument/didClose', { textDocument: { uri } });

@@ -183,7 +183,7 @@ const ATTACHED_ABOVE = new Set(['attribute_item', 'line_comment', 'block_comment
  * place: equal subtree, {@link sameUnit}), once the tree's children at both borders are found where the
  * old split puts them: an edit whose parse reaches further (an unclosed brace or string swallowing
  * what follows, error recovery wrapping what precedes) moves a border, and then all is split again.
- * (tree-sitter's changed ranges would say the same at the cost of comparing both trees: 2 ms here.)
+ * (tree-sitter's changed ranges were tried for the borders: comparing both trees cost 2 ms an edit.)
  */
 export function splitIntoUnits(root: Node, text: string, source?: SplitSource): Unit[] {
   if (!source) return unitsOf(splitRecords(root, text, 0, root.childCount, []), root);

@@ -12,7 +12,7 @@ import { isTestPath, TestCodeOracle } from '../rust/test-code';
 import type { TextRange } from '../model';
 import type { Receiver, RustExport, RustFileSummary, RustImport, RustStruct, StateRoot } from './types';
 import { parentOf, resetParentIndex } from '../rust/parents';
-import { type SplitSource, splitIntoUnits } from '../engine/incremental';
+import { forgetSplitNodes, type SplitSource, splitIntoUnits } from '../engine/incremental';
 import { detached } from '../text/detached';
 
 /** Static types whose values can change behind a shared reference (B1 STATE_ROOTS (a)). */
@@ -177,6 +177,7 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
     }
   }
   resetParentIndex(root); // keep no nodes of this walk
+  if (cache?.source) forgetSplitNodes(cache.source); // (a Linter run in progress holds its own list)
   const merged = emptyUnitSummary();
   for (const part of parts) {
     merged.exports.push(...part.exports);
