@@ -9,6 +9,8 @@ import {
 } from '../src/analysis/index';
 import { defineRule } from '../src/analysis/engine/rule';
 import { countSyntaxErrors, walkTree } from '../src/analysis/parsing/walk';
+import { installFastTransfers } from '../src/analysis/parsing/fast-transfer';
+import { runtimeUsesFastTransfers } from '../src/analysis/parsing/grammars';
 import { loadGrammars, nodeWasmLoader } from '../src/host/wasm-files';
 import { random as seeded } from '../../scripts/bench/corpus';
 
@@ -34,6 +36,35 @@ describe('grammars', () => {
         doc.dispose();
       }
     }
+  });
+
+  it('reads and writes the transfer buffer directly, and falls back for other types and a grown memory', () => {
+    // The pinned web-tree-sitter exposes what fast-transfer.ts needs: a change of its runtime shows here.
+    assert.equal(runtimeUsesFastTransfers(), true);
+    const slow: string[] = [];
+    let heap = new Int32Array(8);
+    const runtime = {
+      get HEAP32() { return heap; },
+      setValue: (ptr: number, value: number, type?: string) => { slow.push(`set ${ptr} ${type}`); heap[ptr >> 2] = value; },
+      getValue: (ptr: number, type?: string) => { slow.push(`get ${ptr} ${type}`); return heap[ptr >> 2]; },
+    };
+    assert.equal(installFastTransfers(runtime), true);
+    runtime.setValue(8, -7, 'i32');
+    assert.equal(heap[2], -7);
+    assert.equal(runtime.getValue(8, 'i32'), -7);
+    assert.deepEqual(slow, [], 'aligned i32 words bypass the generic functions');
+    runtime.getValue(6, 'i16');
+    runtime.setValue(4, 1, 'i8');
+    runtime.getValue(2, 'i32');
+    assert.deepEqual(slow, ['get 6 i16', 'set 4 i8', 'get 2 i32'], 'other types and unaligned addresses go to the originals');
+    // Memory growth: the old buffer is detached and the runtime publishes a larger view.
+    const grown = new Int32Array(64);
+    structuredClone(heap.buffer, { transfer: [heap.buffer] });
+    heap = grown;
+    runtime.setValue(160, 42, 'i32');
+    assert.equal(grown[40], 42);
+    assert.equal(runtime.getValue(160, 'i32'), 42);
+    assert.equal(slow.length, 3);
   });
 
   it('names the grammar that fails to load', async () => {

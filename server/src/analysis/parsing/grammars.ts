@@ -4,6 +4,7 @@
 
 import { Language, Parser } from 'web-tree-sitter';
 import type { LanguageId } from '../model';
+import { installFastTransfers } from './fast-transfer';
 
 /** Reads a wasm file by its file name: `web-tree-sitter.wasm` or `tree-sitter-<lang>.wasm`. */
 export type WasmLoader = (fileName: string) => Promise<Uint8Array>;
@@ -25,6 +26,12 @@ export class GrammarLoadError extends Error {
 }
 
 let runtimeInit: Promise<void> | undefined;
+let fastTransfers = false;
+
+/** Whether the runtime's transfer buffer is read and written directly (fast-transfer.ts); for tests. */
+export function runtimeUsesFastTransfers(): boolean {
+  return fastTransfers;
+}
 
 /** web-tree-sitter's emscripten runtime can be initialised once per JS realm. */
 function initRuntime(load: WasmLoader): Promise<void> {
@@ -35,7 +42,10 @@ function initRuntime(load: WasmLoader): Promise<void> {
     } catch (e) {
       throw new GrammarLoadError(RUNTIME_WASM_FILE, e);
     }
-    await Parser.init({ wasmBinary });
+    // The options object becomes the runtime's module object (see fast-transfer.ts).
+    const runtime = { wasmBinary };
+    await Parser.init(runtime);
+    fastTransfers = installFastTransfers(runtime);
   })().catch((e: unknown) => {
     runtimeInit = undefined;
     throw e;
