@@ -3,10 +3,13 @@
 // synchronous execution, panic/throw/foreign points, bounds-check dominance, mutations, analysis units.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { type CrateIndex, type CrateInfo, DEFAULT_SETTINGS, type Grammars, ParsedDocument } from '../src/analysis/index';
-import { walkTree } from '../src/analysis/parsing/walk';
+import { advanceCursor, walkTree } from '../src/analysis/parsing/walk';
+import { collectFunctionFacts } from '../src/analysis/rust/facts';
 import {
   borrowScopesIn, callbackKindOf, cfgExcludesWasm, cfgMentionsTest, createRustEnv, exportedObjectBorrows, exportOfFunction, guardedType, isBoundsChecked,
   jsCallPointOf, mutationOf, panicPointOf, returnsResultOfJsError, runsSynchronouslyWithin, stateResolverFor,
@@ -677,5 +680,52 @@ pub fn helper() {}
     assert.equal(returnsResultOfJsError('Result<(), JsValue>'), false);
     assert.equal(returnsResultOfJsError('Result<JsError, String>'), false);
     assert.equal(returnsResultOfJsError(undefined), false);
+  });
+});
+
+describe('function facts', () => {
+  /** The reference: a cursor walk over every node, filing by type (what collectFunctionFacts did before it searched in wasm). */
+  function factsByCursor(owner: Node): Record<string, string[]> {
+    const filed: Record<string, string> = {
+      call_expression: 'calls', await_expression: 'awaits', macro_invocation: 'macros', index_expression: 'indexes', binary_expression: 'binaries',
+      assignment_expression: 'assignments', compound_assignment_expr: 'compoundAssignments', closure_expression: 'closures', async_block: 'asyncBlocks',
+      let_declaration: 'lets', let_condition: 'letConditions', for_expression: 'forLoops', match_arm: 'matchArms', if_expression: 'ifs',
+    };
+    const skipped = new Set(['function_item', 'line_comment', 'block_comment', 'attribute_item', 'macro_definition', 'token_tree']);
+    const out: Record<string, string[]> = {};
+    for (const key of Object.values(filed)) out[key] = [];
+    const cursor = owner.walk();
+    try {
+      if (!cursor.gotoFirstChild()) return out;
+      for (;;) {
+        const type = cursor.nodeType;
+        const descend = !skipped.has(type);
+        if (descend && filed[type]) out[filed[type]].push(`${type}@${cursor.startIndex}-${cursor.endIndex}`);
+        if (!advanceCursor(cursor, descend)) break;
+      }
+    } finally {
+      cursor.delete();
+    }
+    return out;
+  }
+
+  it('files the same nodes as a cursor walk, for every function, closure and async block of the Rust fixtures, whole and cut short', () => {
+    const dir = path.join(__dirname, '..', '..', '..', 'test-fixtures', 'rust');
+    const texts = fs.readdirSync(dir).filter((f) => f.endsWith('.rs')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    // Broken code too: each fixture cut in the middle of a line (ERROR and MISSING nodes).
+    const cut = texts.map((t) => t.slice(0, Math.floor(t.length * 0.6)));
+    let owners = 0;
+    for (const text of [...texts, ...cut]) {
+      const doc = new ParsedDocument(grammars, 'rust', text);
+      docs.push(doc);
+      for (const owner of doc.tree.rootNode.descendantsOfType(['function_item', 'closure_expression', 'async_block'])) {
+        const facts = collectFunctionFacts(owner);
+        const actual: Record<string, string[]> = {};
+        for (const key of Object.keys(factsByCursor(owner))) actual[key] = (facts[key as keyof typeof facts] as Node[]).map((n) => `${n.type}@${n.startIndex}-${n.endIndex}`);
+        assert.deepEqual(actual, factsByCursor(owner), `facts of ${owner.type} at ${owner.startIndex}`);
+        owners++;
+      }
+    }
+    assert.ok(owners > 500, `${owners} functions compared`);
   });
 });

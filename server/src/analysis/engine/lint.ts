@@ -19,7 +19,7 @@ import { trackedFileContext, type FileContext } from '../workspace/file-context'
 import { readsWholeFile, trackFileReads } from './file-reads';
 import { applyEdits, editsForFile } from './fixes';
 import { alignUnits, CLEAN_UNIT, forgetSplitNodes, moveUnit, moveUnitResult, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type Unit, type UnitResult } from './incremental';
-import type { ReportDescriptor, Rule, RuleContext } from './rule';
+import { type ReportDescriptor, type Rule, type RuleContext, rulesForText } from './rule';
 import { hasSuppressionMarker } from './suppression-comments';
 import { applyInSourceSuppressions } from './suppressions';
 
@@ -85,6 +85,12 @@ export class Linter {
       result.notices.push({ path, level: 'info', message: `skipped: ${text.length} characters is over the ${options.settings.analysis.maxFileSize} limit (maxFileSize)` });
       return result;
     }
+    // No enabled rule can report in this text (Rule.textGate) and no suppression comment needs judging:
+    // nothing to parse (most files of a real workspace are plain Rust).
+    if (rulesForText(this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings), text).length === 0 && !hasSuppressionMarker(text)) {
+      this.runs?.forget(path);
+      return result;
+    }
     const budgetMs = options.settings.analysis.analysisBudgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
     try {
       workspace.withDocument(path, (doc) => withAnalysisBudget(budgetMs, () => this.lintParsed(workspace, path, doc, options, result)));
@@ -126,8 +132,10 @@ export class Linter {
   private lintTree(workspace: Workspace, path: string, doc: ParsedDocument, root: Node, units: readonly Unit[], incremental: boolean, options: LintOptions, result: LintResult): boolean {
     const side = doc.language === 'rust' ? 'rust' : 'ts';
     const fileContext = this.fileContext(workspace, path, doc, root, options, result);
-    const enabled = this.rules.filter((r) => r.side === side && options.settings.rules[r.id]?.severity !== 'off');
+    const enabled = this.enabledRules(side, options.settings);
     if (enabled.length === 0) return true;
+    // The rules that can report in this text; the others ran, in effect, and found nothing.
+    const active = rulesForText(enabled, doc.text);
     const fixRanges = options.withFixes ? options.fixesWithin : undefined;
     const wantsFixes = (range: TextRange): boolean => fixRanges === undefined || fixRanges.some((r) => rangesTouch(range, r));
     let reusedWhereFixesAreWanted = false;
@@ -141,7 +149,7 @@ export class Linter {
     const failed = new Set<string>();
     const contexts = new Map<string, RuleContext>();
     const tracked = trackedFileContext(fileContext, readsWholeFile);
-    for (const rule of enabled) {
+    for (const rule of active) {
       const ctx = Object.create(tracked) as { -readonly [K in keyof RuleContext]: RuleContext[K] };
       ctx.rule = rule;
       ctx.options = options.settings.rules[rule.id]?.options ?? {};
@@ -189,7 +197,7 @@ export class Linter {
       }
     };
     const dispatch = this.dispatchFor(side);
-    const enabledSet = new Set(enabled);
+    const activeSet = new Set(active);
     const reports: PendingReport[] = [];
     const flush = (order: readonly Rule[]): void => {
       if (bucket.size > 0) {
@@ -213,8 +221,9 @@ export class Linter {
     if (!incremental) {
       // One search for every subscribed node type inside the tree-sitter runtime: far fewer JS↔wasm
       // crossings than a cursor step per node, in the same (pre-)order.
-      visitAll(root.descendantsOfType(this.subscribedTypes(side, enabledSet)), enabledSet);
-      flush(enabled);
+      const types = this.subscribedTypes(side, activeSet);
+      if (types.length > 0) visitAll(root.descendantsOfType(types), activeSet);
+      flush(active);
     } else {
       // engine/incremental.ts: unit by unit, a rule either gets back what it left for an unchanged unit
       // (findings and records, moved by the edit) or visits the unit's nodes again. The file node's
@@ -223,14 +232,15 @@ export class Linter {
       const previous = runs.get(path);
       runs.forget(path); // until this run completes: a run that throws leaves nothing half-written
       const { key: fileKey, scans } = rustEnv(fileContext).fileKey(units.filter((x) => x.kind === 'item' || x.kind === 'shell'), previous?.scans as ReadonlyMap<string, UnitScan> | undefined);
-      const settingsKey = JSON.stringify(options.settings);
+      // Which rules are active is part of the key: a run of other rules cannot be reused.
+      const settingsKey = `${JSON.stringify(options.settings)}\u0000${active.length === enabled.length ? '' : active.map((r) => r.id).join(',')}`;
       const alignment = previous && sameStrings(previous.fileKey, fileKey) && previous.settingsKey === settingsKey ? alignUnits(previous, units, doc.text.length) : undefined;
       const results: UnitResult[] = [];
       run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ kind: x.kind, start: x.start, end: x.end, key: x.key, type: x.type, context: x.context })), results, scans };
 
-      if (this.subscribedTypes(side, enabledSet).includes(root.type)) visitAll([root], enabledSet);
-      flush(enabled);
-      const ruleById = new Map(enabled.map((r) => [r.id, r]));
+      if (this.subscribedTypes(side, activeSet).includes(root.type)) visitAll([root], activeSet);
+      flush(active);
+      const ruleById = new Map(active.map((r) => [r.id, r]));
       /** Puts what a rule left in a unit (moved) back as if it had just reported and collected it. */
       const restore = (rule: Rule, stored: StoredUnit): void => {
         const list: PendingReport[] = [];
@@ -256,13 +266,13 @@ export class Linter {
           if (moved) {
             moved.found.forEach((stored, id) => restore(ruleById.get(id)!, stored));
             results.push(moved);
-            flush(enabled);
+            flush(active);
             continue;
           }
         }
         // Which rules visit this unit again: all for a new unit; else those that could not be reused
         // there, and those whose findings touch the changed part of the file.
-        let rerun: ReadonlySet<Rule> = enabledSet;
+        let rerun: ReadonlySet<Rule> = activeSet;
         const kept = new Map<Rule, StoredUnit>();
         let unmoved = false;
         if (before) {
@@ -304,11 +314,11 @@ export class Linter {
         }
         // Nothing re-ran and nothing moved (before the edit): the old record serves as it is.
         results.push(unmoved ? before! : found.size === 0 && again.size === 0 ? CLEAN_UNIT : { found, rerun: again });
-        flush(enabled);
+        flush(active);
       }
     }
 
-    for (const rule of enabled) {
+    for (const rule of active) {
       if (!rule.finish || failed.has(rule.id)) continue;
       try {
         rule.finish(contexts.get(rule.id)!);
@@ -316,7 +326,7 @@ export class Linter {
         fail(rule, e);
       }
     }
-    flush(enabled);
+    flush(active);
     // A rule that failed anywhere in the file left nothing reusable.
     if (run && failed.size === 0) this.runs!.set(path, run);
     if (reusedWhereFixesAreWanted) return false;
@@ -437,6 +447,11 @@ export class Linter {
       },
       crate, rust, ts, workspace, settings: options.settings.analysis,
     };
+  }
+
+  /** The rules of `side` the settings do not turn off. */
+  private enabledRules(side: 'rust' | 'ts', settings: LintSettings): Rule[] {
+    return this.rules.filter((r) => r.side === side && settings.rules[r.id]?.severity !== 'off');
   }
 
   private readonly typeSets = new WeakMap<readonly string[], ReadonlySet<string>>();

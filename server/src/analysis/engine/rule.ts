@@ -71,6 +71,16 @@ export interface RuleContext extends FileContext {
 export interface Rule extends RuleMeta {
   /** Node types the engine dispatches to `visit` during its single traversal. */
   readonly nodeTypes: readonly string[];
+  /**
+   * Words (case-sensitive substrings, comments included) at least one of which a file must contain
+   * for this rule to report anything in it. A file with none of them is not visited by the rule, and
+   * a file that no enabled rule can report in (and that has no suppression comment) is not even
+   * parsed — most files of a real workspace are plain Rust. Omitted: the rule visits every file of its
+   * side. It must hold for every path to a report, including facts from other files (a JS import
+   * declared elsewhere can be called under any name: the gate is what THIS file must contain); each
+   * rule says why its words are necessary next to them.
+   */
+  readonly textGate?: readonly string[];
   /** Called for each node of a subscribed type, in document order. */
   visit(node: Node, ctx: RuleContext): void;
   /**
@@ -84,6 +94,17 @@ export interface Rule extends RuleMeta {
 
 export function defineRule<R extends Rule>(rule: R): R {
   return rule;
+}
+
+/** The rules among `rules` that can report in `text` (see `Rule.textGate`); each distinct word is searched once. */
+export function rulesForText<R extends Rule>(rules: readonly R[], text: string): R[] {
+  const found = new Map<string, boolean>();
+  const has = (word: string): boolean => {
+    let yes = found.get(word);
+    if (yes === undefined) found.set(word, (yes = text.includes(word)));
+    return yes;
+  };
+  return rules.filter((rule) => rule.textGate === undefined || rule.textGate.some(has));
 }
 
 export function languagesOfSide(side: RuleSide): readonly LanguageId[] {

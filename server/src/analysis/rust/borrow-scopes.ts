@@ -11,7 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RustEnv } from './env';
 import { runsSynchronouslyWithin } from './js-calls';
-import { stateResolverFor, WITH_BORROW_METHODS, type Acquisition, type Binding, type StateResolver } from './state';
+import { mayAcquireGuard, stateResolverFor, WITH_BORROW_METHODS, type Acquisition, type Binding, type StateResolver } from './state';
 import { asMethodCall, asPathCall, executionContextOf, temporaryScopeEnd, typeBaseName } from './syntax';
 import { exportOfFunction } from './units';
 import { parentOf } from './parents';
@@ -41,6 +41,8 @@ export function borrowScopesIn(fn: Node, env: RustEnv): BorrowScope[] {
 }
 
 function computeScopes(fn: Node, env: RustEnv): BorrowScope[] {
+  // Every scope starts at an acquisition (below): most functions have none to find.
+  if (!mayAcquireGuard(fn.text)) return [];
   const resolver = stateResolverFor(env, fn);
   if (!resolver) return [];
   const facts = env.facts(fn);

@@ -112,6 +112,17 @@ const GUARD_METHODS: Record<string, { mode: BorrowMode; primitive: CellPrimitive
 /** `LocalKey<RefCell<T>>` helpers whose closure argument receives a guard. */
 export const WITH_BORROW_METHODS: Readonly<Record<string, BorrowMode>> = { with_borrow_mut: 'mutable', with_borrow: 'shared' };
 
+/**
+ * Whether `text` (a function's) can contain a guard acquisition at all: every acquisition is a method
+ * call named in GUARD_METHODS or WITH_BORROW_METHODS, and an identifier is never split, so a text
+ * without one of those words has none — no resolver needs building to know.
+ */
+export function mayAcquireGuard(text: string): boolean {
+  return ACQUISITION_WORD.test(text);
+}
+
+const ACQUISITION_WORD = new RegExp(`\\b(?:${[...Object.keys(GUARD_METHODS), ...Object.keys(WITH_BORROW_METHODS)].join('|')})\\b`);
+
 /** Calls that hand back the same shared cell (clone of an `Rc`, `OnceLock::get`, `Lazy` deref …). */
 const SAME_CELL_METHODS = new Set(['clone', 'as_ref', 'deref', 'get', 'get_or_init', 'unwrap', 'expect', 'force', 'get_ref']);
 /** Calls on a guard that hand out a mutable reference into the guarded value. */
