@@ -7,7 +7,8 @@ import {
   applyEdits, DEFAULT_LINT_SETTINGS, fixToFixedPoint, GRAMMAR_FILES, Grammars, GrammarLoadError, LineIndex, Linter,
   ParsedDocument, relativePath, normalizePath, selectNonOverlapping, Workspace, composeChanges, type Fix, type LanguageId, type TextChange,
 } from '../src/analysis/index';
-import { defineRule } from '../src/analysis/engine/rule';
+import { defineRule, type Rule } from '../src/analysis/engine/rule';
+import { ALL_RULES } from '../src/analysis/rules/index';
 import { countSyntaxErrors, walkTree } from '../src/analysis/parsing/walk';
 import { installFastTransfers } from '../src/analysis/parsing/fast-transfer';
 import { runtimeUsesFastTransfers } from '../src/analysis/parsing/grammars';
@@ -292,6 +293,73 @@ describe('engine', () => {
     } finally {
       workspace.dispose();
     }
+  });
+
+  describe('text gates', () => {
+    const visited: string[] = [];
+    const gated = defineRule({
+      id: 'test-gated-rule', catalogId: 'T02', family: 'reentrancy', side: 'rust', defaultSeverity: 'warning',
+      summary: 'test rule that reports every function of a file that says `needle` or `pin`', fix: 'none', docs: 'docs/rules/none.md',
+      nodeTypes: ['function_item'], textGate: ['needle', 'pin'],
+      visit(node, ctx) {
+        // Reports every function of a file that has the word somewhere: an edit elsewhere changes its findings here.
+        visited.push(node.childForFieldName('name')!.text);
+        ctx.report({ node, message: 'found' });
+      },
+    });
+    const lint = (text: string, rules: Rule[], options: { incremental?: boolean; linter?: Linter; workspace?: Workspace } = {}) => {
+      const workspace = options.workspace ?? new Workspace(grammars, { roots: ['/w'] });
+      const parsed: string[] = [];
+      const withDocument = workspace.withDocument.bind(workspace);
+      workspace.withDocument = (path, use) => {
+        parsed.push(path);
+        return withDocument(path, use);
+      };
+      try {
+        workspace.setFile('/w/src/lib.rs', text);
+        visited.length = 0;
+        const linter = options.linter ?? new Linter(rules, grammars, { incremental: options.incremental });
+        const result = linter.lintFile(workspace, '/w/src/lib.rs', { settings: DEFAULT_LINT_SETTINGS });
+        return { result, parsed, visited: [...visited] };
+      } finally {
+        if (!options.workspace) workspace.dispose();
+      }
+    };
+
+    it('a rule visits only files that contain one of its words', () => {
+      const without = lint('fn a() {}\nfn b() {}\n', [gated, reporting]);
+      assert.deepEqual(without.visited, []);
+      assert.deepEqual(without.result.findings.map((f) => f.ruleId), ['test-reporting-rule', 'test-reporting-rule'], 'ungated rules still run');
+      const withWord = lint('fn a() {}\nfn b() { pin(); }\n', [gated, reporting]);
+      assert.deepEqual(withWord.visited, ['a', 'b']);
+      assert.deepEqual(withWord.result.findings.map((f) => f.ruleId), ['test-gated-rule', 'test-reporting-rule', 'test-gated-rule', 'test-reporting-rule']);
+    });
+
+    it('a file no enabled rule can report in is not parsed, unless a suppression comment needs judging', () => {
+      const plain = lint('fn a() {}\n', [gated]);
+      assert.deepEqual(plain.parsed, []);
+      assert.deepEqual(plain.result, { path: '/w/src/lib.rs', findings: [], internalErrors: [], notices: [] });
+      assert.deepEqual(lint('fn a() { needle(); }\n', [gated]).parsed, ['/w/src/lib.rs']);
+      // A suppression of a rule that cannot report here is unused: still parsed, still reported.
+      const suppressed = lint('// wasm-safety-ignore-next-line test-gated-rule -- x\nfn a() {}\n', [gated, ALL_RULES.find((r) => r.id === 'unused-suppression')!]);
+      assert.deepEqual(suppressed.parsed, ['/w/src/lib.rs']);
+      assert.deepEqual(suppressed.result.findings.map((f) => f.ruleId), ['unused-suppression']);
+    });
+
+    it('an edit that adds or removes the last word switches the rule on and off in an incremental Linter', () => {
+      const workspace = new Workspace(grammars, { roots: ['/w'] });
+      try {
+        const linter = new Linter([gated, reporting], grammars, { incremental: true });
+        const texts = ['fn a() {}\nfn b() {}\n', 'fn a() {}\nfn b() { pin(); }\n', 'fn a() {}\nfn b() {}\n', 'fn a() { needle }\nfn b() {}\n'];
+        for (const text of texts) {
+          const incremental = lint(text, [], { linter, workspace });
+          const fresh = lint(text, [gated, reporting]);
+          assert.deepEqual(incremental.result.findings, fresh.result.findings, text);
+        }
+      } finally {
+        workspace.dispose();
+      }
+    });
   });
 
   it('turns the fault-injection switch into an internal error, never a crash', () => {

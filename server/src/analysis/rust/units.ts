@@ -4,7 +4,7 @@
 // `future_to_promise(async …)`.
 
 import type { Node } from 'web-tree-sitter';
-import type { RustExport } from '../workspace/types';
+import type { CrateIndex, RustExport } from '../workspace/types';
 import type { RustEnv } from './env';
 import { asPathCall, attributeArguments, attributesOf, isWasmBindgenAttribute, lastSegment } from './syntax';
 import { parentOf } from './parents';
@@ -16,14 +16,35 @@ const CLOSURE_CONSTRUCTORS = /^(new|own|wrap|once|once_into_js|borrow|borrow_mut
 
 /** The export a `function_item` is, if any. */
 export function exportOfFunction(fn: Node, env: RustEnv): RustExport | undefined {
-  if (fn.type !== 'function_item') return undefined;
+  if (fn.type !== 'function_item' || !env.index) return undefined;
   const nameNode = fn.childForFieldName('name');
   if (!nameNode) return undefined;
-  for (const e of env.index?.exports ?? []) {
-    if (e.path === env.path && e.nameRange.start === nameNode.startIndex && e.name === nameNode.text) return e;
-  }
-  return undefined;
+  const candidates = exportsByNameStart(env.index, env.path).get(nameNode.startIndex);
+  if (!candidates) return undefined;
+  const name = nameNode.text;
+  return candidates.find((e) => e.name === name);
 }
+
+/** Per crate index: each file's exports by the offset of their name, in index order (asked for every function of every rule). */
+const EXPORTS_BY_FILE = new WeakMap<CrateIndex, Map<string, Map<number, RustExport[]>>>();
+
+function exportsByNameStart(index: CrateIndex, path: string): ReadonlyMap<number, RustExport[]> {
+  let byFile = EXPORTS_BY_FILE.get(index);
+  if (!byFile) {
+    byFile = new Map();
+    for (const e of index.exports) {
+      let byStart = byFile.get(e.path);
+      if (!byStart) byFile.set(e.path, (byStart = new Map()));
+      const list = byStart.get(e.nameRange.start);
+      if (list) list.push(e);
+      else byStart.set(e.nameRange.start, [e]);
+    }
+    EXPORTS_BY_FILE.set(index, byFile);
+  }
+  return byFile.get(path) ?? NO_EXPORTS;
+}
+
+const NO_EXPORTS: ReadonlyMap<number, RustExport[]> = new Map();
 
 /** True when `fn` looks like an export from its own attributes (or its impl's), independent of the index. */
 export function hasExportAttributes(fn: Node): boolean {
