@@ -2,6 +2,8 @@
 // line/offset conversion, path helpers, fix application and the engine's fault isolation.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import {
   applyEdits, DEFAULT_LINT_SETTINGS, fixToFixedPoint, GRAMMAR_FILES, Grammars, GrammarLoadError, LineIndex, Linter,
@@ -344,6 +346,39 @@ describe('engine', () => {
       const suppressed = lint('// wasm-safety-ignore-next-line test-gated-rule -- x\nfn a() {}\n', [gated, ALL_RULES.find((r) => r.id === 'unused-suppression')!]);
       assert.deepEqual(suppressed.parsed, ['/w/src/lib.rs']);
       assert.deepEqual(suppressed.result.findings.map((f) => f.ruleId), ['unused-suppression']);
+    });
+
+    it('lose no finding of the real rules: every Rust fixture, whole and item by item, reports the same without gates', () => {
+      const ungated = ALL_RULES.map((r) => ({ ...r, textGate: undefined, alsoInCrateRoot: undefined }));
+      assert.ok(ALL_RULES.filter((r) => r.textGate).length >= 20, 'the Rust rules declare gates');
+      const dir = path.join(__dirname, '..', '..', '..', 'test-fixtures', 'rust');
+      const workspace = new Workspace(grammars, { roots: ['/w'] });
+      try {
+        const gatedLinter = new Linter(ALL_RULES, grammars);
+        const ungatedLinter = new Linter(ungated, grammars);
+        let files = 0;
+        let findings = 0;
+        for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.rs'))) {
+          const text = fs.readFileSync(path.join(dir, name), 'utf8');
+          // Each top-level item alone as well: most of them lack most rules' words.
+          const doc = new ParsedDocument(grammars, 'rust', text);
+          const items = doc.tree.rootNode.namedChildren.map((n) => text.slice(n!.startIndex, n!.endIndex));
+          doc.dispose();
+          for (const [i, piece] of [text, ...items].entries()) {
+            const file = `/w/src/${name}.${i}.rs`;
+            workspace.setFile(file, piece);
+            const a = gatedLinter.lintFile(workspace, file, { settings: DEFAULT_LINT_SETTINGS });
+            const b = ungatedLinter.lintFile(workspace, file, { settings: DEFAULT_LINT_SETTINGS });
+            assert.deepEqual(a.findings.map((f) => `${f.ruleId} ${f.range.start} ${f.message}`), b.findings.map((f) => `${f.ruleId} ${f.range.start} ${f.message}`), file);
+            workspace.removeFile(file);
+            files++;
+            findings += a.findings.length;
+          }
+        }
+        assert.ok(files > 500 && findings > 150, `${files} files, ${findings} findings compared`);
+      } finally {
+        workspace.dispose();
+      }
     });
 
     it('an edit that adds or removes the last word switches the rule on and off in an incremental Linter', () => {

@@ -21,6 +21,7 @@ import { applyEdits, editsForFile } from './fixes';
 import { alignUnits, CLEAN_UNIT, forgetSplitNodes, moveUnit, moveUnitResult, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type Unit, type UnitResult } from './incremental';
 import { type ReportDescriptor, type Rule, type RuleContext, rulesForText } from './rule';
 import { hasSuppressionMarker } from './suppression-comments';
+import { crateRootFile } from '../workspace/crate-project';
 import { applyInSourceSuppressions } from './suppressions';
 
 export interface LintOptions {
@@ -87,7 +88,7 @@ export class Linter {
     }
     // No enabled rule can report in this text (Rule.textGate) and no suppression comment needs judging:
     // nothing to parse (most files of a real workspace are plain Rust).
-    if (rulesForText(this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings), text).length === 0 && !hasSuppressionMarker(text)) {
+    if (rulesForText(this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings), text, () => isCrateRootFile(workspace, path)).length === 0 && !hasSuppressionMarker(text)) {
       this.runs?.forget(path);
       return result;
     }
@@ -135,7 +136,7 @@ export class Linter {
     const enabled = this.enabledRules(side, options.settings);
     if (enabled.length === 0) return true;
     // The rules that can report in this text; the others ran, in effect, and found nothing.
-    const active = rulesForText(enabled, doc.text);
+    const active = rulesForText(enabled, doc.text, () => isCrateRootFile(workspace, path));
     const fixRanges = options.withFixes ? options.fixesWithin : undefined;
     const wantsFixes = (range: TextRange): boolean => fixRanges === undefined || fixRanges.some((r) => rangesTouch(range, r));
     let reusedWhereFixesAreWanted = false;
@@ -496,6 +497,16 @@ export class Linter {
 /** Touching counts: a cursor at either end of a finding's range asks for its fixes (quick-fix requests). */
 export function rangesTouch(a: TextRange, b: TextRange): boolean {
   return a.start <= b.end && b.start <= a.end;
+}
+
+/** True when `path` is its crate's root file (where crate-wide findings are shown); true as well when that cannot be told. */
+function isCrateRootFile(workspace: Workspace, path: string): boolean {
+  try {
+    const crate = workspace.crateOf(path);
+    return crate !== undefined && crateRootFile(workspace, crate, workspace.crateIndex(crate.root)) === path;
+  } catch {
+    return true; // e.g. the index ran out of time: let the rule decide
+  }
 }
 
 /** wasm-bindgen output (glue JS and declaration files) is generated code: never linted. */

@@ -72,7 +72,7 @@ export interface Rule extends RuleMeta {
   /** Node types the engine dispatches to `visit` during its single traversal. */
   readonly nodeTypes: readonly string[];
   /**
-   * Words (case-sensitive substrings, comments included) at least one of which a file must contain
+   * Words (case-sensitive substrings, comments included; or patterns) at least one of which a file must contain
    * for this rule to report anything in it. A file with none of them is not visited by the rule, and
    * a file that no enabled rule can report in (and that has no suppression comment) is not even
    * parsed — most files of a real workspace are plain Rust. Omitted: the rule visits every file of its
@@ -80,7 +80,9 @@ export interface Rule extends RuleMeta {
    * declared elsewhere can be called under any name: the gate is what THIS file must contain); each
    * rule says why its words are necessary next to them.
    */
-  readonly textGate?: readonly string[];
+  readonly textGate?: readonly (string | RegExp)[];
+  /** With `textGate`: the rule may also report in its crate's root file (crate-wide findings), whatever that file says. */
+  readonly alsoInCrateRoot?: boolean;
   /** Called for each node of a subscribed type, in document order. */
   visit(node: Node, ctx: RuleContext): void;
   /**
@@ -96,15 +98,27 @@ export function defineRule<R extends Rule>(rule: R): R {
   return rule;
 }
 
-/** The rules among `rules` that can report in `text` (see `Rule.textGate`); each distinct word is searched once. */
-export function rulesForText<R extends Rule>(rules: readonly R[], text: string): R[] {
-  const found = new Map<string, boolean>();
-  const has = (word: string): boolean => {
+/**
+ * A call of a method named by one of `names`: the name, then `(` after nothing but spaces and comments
+ * (so `write!(f, …)` and `thread` do not count). For text gates of rules about such calls.
+ */
+export function methodCallPattern(names: readonly string[]): RegExp {
+  return new RegExp(`\\b(?:${names.join('|')})(?:\\s|/\\*[\\s\\S]*?\\*/|//[^\\n]*\\n)*\\(`);
+}
+
+/**
+ * The rules among `rules` that can report in `text` (see `Rule.textGate`); each distinct word is searched
+ * once, and `isCrateRoot` is asked at most once, only for a rule whose words are missing.
+ */
+export function rulesForText<R extends Rule>(rules: readonly R[], text: string, isCrateRoot: () => boolean): R[] {
+  const found = new Map<string | RegExp, boolean>();
+  const has = (word: string | RegExp): boolean => {
     let yes = found.get(word);
-    if (yes === undefined) found.set(word, (yes = text.includes(word)));
+    if (yes === undefined) found.set(word, (yes = typeof word === 'string' ? text.includes(word) : word.test(text)));
     return yes;
   };
-  return rules.filter((rule) => rule.textGate === undefined || rule.textGate.some(has));
+  let crateRoot: boolean | undefined;
+  return rules.filter((rule) => rule.textGate === undefined || rule.textGate.some(has) || (rule.alsoInCrateRoot === true && (crateRoot ??= isCrateRoot())));
 }
 
 export function languagesOfSide(side: RuleSide): readonly LanguageId[] {

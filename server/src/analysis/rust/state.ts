@@ -121,7 +121,10 @@ export function mayAcquireGuard(text: string): boolean {
   return ACQUISITION_WORD.test(text);
 }
 
-const ACQUISITION_WORD = new RegExp(`\\b(?:${[...Object.keys(GUARD_METHODS), ...Object.keys(WITH_BORROW_METHODS)].join('|')})\\b`);
+/** The names of the methods that acquire a guard (a call of one of them starts every borrow scope). */
+export const GUARD_METHOD_NAMES: readonly string[] = [...Object.keys(GUARD_METHODS), ...Object.keys(WITH_BORROW_METHODS)];
+
+const ACQUISITION_WORD = new RegExp(`\\b(?:${GUARD_METHOD_NAMES.join('|')})\\b`);
 
 /** Calls that hand back the same shared cell (clone of an `Rc`, `OnceLock::get`, `Lazy` deref …). */
 const SAME_CELL_METHODS = new Set(['clone', 'as_ref', 'deref', 'get', 'get_or_init', 'unwrap', 'expect', 'force', 'get_ref']);

@@ -44,6 +44,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/abort-build-throw-inside-borrow.md',
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): something stays borrowed only in an export or a JS-entered closure/future (exports: `wasm_bindgen`/`event`/`durable_object`; callbackKindOf: `Closure`, `spawn_local`, `future_to_promise`), or the exit is a `*throw*` point.
+  textGate: ['wasm_bindgen', 'event', 'durable_object', 'throw', 'Closure', 'spawn_local', 'future_to_promise'],
   visit(fn: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (env.buildMode === 'unwind') return;

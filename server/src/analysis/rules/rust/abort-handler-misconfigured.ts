@@ -41,6 +41,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/abort-handler-misconfigured.md',
   nodeTypes: ['call_expression'],
+  // Text gate (Rule.textGate): every finding is on a call named `set_on_abort`.
+  textGate: ['set_on_abort'],
   visit(node: Node, ctx: RuleContext) {
     const call = asPathCall(node);
     if (!call || call.name !== 'set_on_abort') return;

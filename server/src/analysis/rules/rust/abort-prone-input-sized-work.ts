@@ -79,6 +79,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/abort-prone-input-sized-work.md',
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): allocations and recursion are reported only when reached from an export of this file: an export is recognised from its own attributes (`wasm_bindgen`, `#[event]`, `durable_object`: rust-summary.ts, units.ts).
+  textGate: ['wasm_bindgen', 'event', 'durable_object'],
   visit(fn: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (ctx.crate && !ctx.crate.usesWasmBindgen) return;

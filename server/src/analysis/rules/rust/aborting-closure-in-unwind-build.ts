@@ -33,6 +33,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/aborting-closure-in-unwind-build.md',
   nodeTypes: ['call_expression'],
+  // Text gate (Rule.textGate): every finding is on a `Closure::*_aborting` constructor.
+  textGate: ['_aborting'],
   visit(call: Node, ctx: RuleContext) {
     if (!/_aborting$/.test(calleeName(call))) return;
     const p = asPathCall(call);

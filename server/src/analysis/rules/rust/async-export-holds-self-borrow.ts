@@ -28,6 +28,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/async-export-holds-self-borrow.md',
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): the held borrow is wasm-bindgen's own: the method or its impl carries `wasm_bindgen` (heldObjectBorrows).
+  textGate: ['wasm_bindgen'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;

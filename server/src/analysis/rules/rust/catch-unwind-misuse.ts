@@ -34,6 +34,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/catch-unwind-misuse.md',
   nodeTypes: ['call_expression'],
+  // Text gate (Rule.textGate): every finding is on a `catch_unwind` call.
+  textGate: ['catch_unwind'],
   visit(call: Node, ctx: RuleContext) {
     if (calleeName(call) !== 'catch_unwind') return;
     const site = catchUnwindSite(call, ctx);

@@ -26,6 +26,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/closure-dropped-while-registered.md',
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): every finding is on a `Closure`/`ScopedClosure` construction (gloo listeners are skipped).
+  textGate: ['Closure'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;

@@ -36,6 +36,8 @@ export default defineRule({
   docs: 'docs/rules/exported-method-calls-back-into-js.md',
   options: { indirectJsCalls: { type: 'boolean', default: false, description: 'Also count calls that run JS only in special cases (Reflect::get getters, JSON::stringify, DOM tree mutations, js_sys::Array callbacks).' } },
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): the held borrow is wasm-bindgen's own: the method or its impl carries `wasm_bindgen` (heldObjectBorrows).
+  textGate: ['wasm_bindgen'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;

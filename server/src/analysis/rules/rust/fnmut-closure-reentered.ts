@@ -25,6 +25,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/fnmut-closure-reentered.md',
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): every finding is on a `Closure`/`ScopedClosure` or gloo `EventListener` construction.
+  textGate: ['Closure', 'EventListener'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;

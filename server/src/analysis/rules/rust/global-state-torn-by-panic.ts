@@ -24,6 +24,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/global-state-torn-by-panic.md',
   nodeTypes: ['function_item', 'closure_expression', 'async_block'],
+  // Text gate (Rule.textGate): only code JS enters is judged: an export is recognised from its own attributes (`wasm_bindgen`, `#[event]`, `durable_object`: rust-summary.ts, units.ts), or a closure/future handed to JS (callbackKindOf).
+  textGate: ['wasm_bindgen', 'event', 'durable_object', 'Closure', 'spawn_local', 'future_to_promise'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (env.buildMode !== 'unwind') return;

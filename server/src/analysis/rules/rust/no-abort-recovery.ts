@@ -29,6 +29,9 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/no-abort-recovery.md',
   nodeTypes: ['source_file'],
+  // Text gate (Rule.textGate): the finding is shown in the file of the first `#[wasm_bindgen(start)]` function, else in the crate's root file.
+  textGate: ['wasm_bindgen'],
+  alsoInCrateRoot: true,
   visit(root: Node, ctx: RuleContext) {
     const crate = ctx.crate;
     const index = ctx.rust;

@@ -41,6 +41,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/panic-in-no-unwind-context.md',
   nodeTypes: ['function_item', 'closure_expression'],
+  // Text gate (Rule.textGate): the contexts are `impl Drop`, `extern` functions exported by `no_mangle`/`export_name`, and `panic::set_hook` closures.
+  textGate: ['Drop', 'no_mangle', 'export_name', 'set_hook'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     // Under panic=abort (with or without the abort handler) every panic is already a hard abort.

@@ -39,6 +39,9 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/panic-strategy-misconfigured.md',
   nodeTypes: ['source_file', 'call_expression'],
+  // Text gate (Rule.textGate): crate-wide findings are shown in the crate's root file; elsewhere only `Closure::*_assert_unwind_safe` calls are judged.
+  textGate: ['Closure'],
+  alsoInCrateRoot: true,
   visit(root: Node, ctx: RuleContext) {
     if (root.type === 'call_expression') {
       checkUnwindSafeClosure(root, ctx);

@@ -75,6 +75,8 @@ export default defineRule({
   docs: 'docs/rules/panicking-lazy-initializer.md',
   options: { includeConstantInputs: { type: 'boolean', default: false, description: 'Also report panic points of initializers whose inputs are constants, as info findings.' } },
   nodeTypes: ['static_item', 'macro_invocation'],
+  // Text gate (Rule.textGate): a lazy static is typed `Lazy*<…>` or declared by `lazy_static!`.
+  textGate: ['Lazy', 'lazy_static'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (env.buildMode === 'abort+handler' || !isWasmCrate(env) || env.tests.isTestCode(node) || isServerOnlyCode(node, env)) return;

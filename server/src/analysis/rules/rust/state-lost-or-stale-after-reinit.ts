@@ -35,6 +35,8 @@ export default defineRule({
   fix: 'none',
   docs: 'docs/rules/state-lost-or-stale-after-reinit.md',
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): only exports of this file are judged: an export is recognised from its own attributes (`wasm_bindgen`, `#[event]`, `durable_object`: rust-summary.ts, units.ts).
+  textGate: ['wasm_bindgen', 'event', 'durable_object'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     const reinit = reinitSource(ctx, env);

@@ -34,6 +34,8 @@ export default defineRule({
   fix: 'none',
   docs: 'docs/rules/static-mut-export-state.md',
   nodeTypes: ['function_item', 'closure_expression', 'async_block'],
+  // Text gate (Rule.textGate): only code JS enters is judged: an export is recognised from its own attributes (`wasm_bindgen`, `#[event]`, `durable_object`: rust-summary.ts, units.ts), `no_mangle` functions, closures/futures handed to JS.
+  textGate: ['wasm_bindgen', 'event', 'durable_object', 'no_mangle', 'Closure', 'spawn_local', 'future_to_promise'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     const statics = staticMuts(env);

@@ -12,7 +12,7 @@
 // Documented in docs/rules/static-mutex-lock-unwrap.md; cases in test-fixtures/rust/static-mutex-lock-unwrap.rs.
 
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type RuleContext } from '../../engine/rule';
+import { defineRule, methodCallPattern, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import {
   asMethodCall, asPathCall, borrowScopesIn, enclosingFunction, isHeldAt, mentionsWord, panicPointsIn, parentOf, rustEnv, stateResolverFor,
@@ -69,6 +69,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/static-mutex-lock-unwrap.md',
   nodeTypes: ['call_expression'],
+  // Text gate (Rule.textGate): every finding is on a `lock()`/`read()`/`write()` call.
+  textGate: [methodCallPattern(['lock', 'read', 'write'])],
   visit(node: Node, ctx: RuleContext) {
     const m = asMethodCall(node);
     if (!m || !LOCK_METHODS.has(m.method) || m.args.length > 0) return;

@@ -22,6 +22,8 @@ export default defineRule({
   fix: 'unsafe',
   docs: 'docs/rules/string-error-payload.md',
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): only exports of this file are judged: an export is recognised from its own attributes (`wasm_bindgen`, `#[event]`, `durable_object`: rust-summary.ts, units.ts).
+  textGate: ['wasm_bindgen', 'event', 'durable_object'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     const exported = exportOfFunction(node, env);

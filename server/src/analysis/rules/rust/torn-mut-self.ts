@@ -35,6 +35,8 @@ export default defineRule({
   docs: 'docs/rules/torn-mut-self.md',
   options: { earlyReturns: { type: 'boolean', default: false, description: 'Also report fields torn by a `?` or `return` between the two updates (the object keeps the first write), as info findings.' } },
   nodeTypes: ['function_item'],
+  // Text gate (Rule.textGate): only `&mut self` exports of this file are judged: an export is recognised from its own attributes (`wasm_bindgen`, `#[event]`, `durable_object`: rust-summary.ts, units.ts).
+  textGate: ['wasm_bindgen', 'event', 'durable_object'],
   visit(fn: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     const body = fn.childForFieldName('body');

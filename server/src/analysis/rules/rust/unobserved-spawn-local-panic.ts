@@ -27,6 +27,8 @@ export default defineRule({
   fix: 'none',
   docs: 'docs/rules/unobserved-spawn-local-panic.md',
   nodeTypes: ['async_block'],
+  // Text gate (Rule.textGate): every finding is on a future passed to `spawn_local`.
+  textGate: ['spawn_local'],
   visit(node: Node, ctx: RuleContext) {
     if (callbackKindOf(node) !== 'spawn_local') return;
     const env = rustEnv(ctx);

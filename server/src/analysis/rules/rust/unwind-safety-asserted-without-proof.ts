@@ -45,6 +45,8 @@ export default defineRule({
   fix: 'none',
   docs: 'docs/rules/unwind-safety-asserted-without-proof.md',
   nodeTypes: ['impl_item', 'field_declaration', 'call_expression'],
+  // Text gate (Rule.textGate): every finding is on an `(Ref)UnwindSafe` impl, an `AssertUnwindSafe` or a `*_assert_unwind_safe` constructor.
+  textGate: ['UnwindSafe', 'unwind_safe'],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (env.buildMode !== 'unwind' || !isWasmCrate(env)) return;
