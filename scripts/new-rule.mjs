@@ -170,6 +170,8 @@ ${named ? `export const ${identifier} = ` : 'export default '}defineRule({
   fix: 'none',
   docs: 'docs/rules/${id}.md',
   nodeTypes: ${visitsWhat.nodeTypes},
+  // Optional, for speed: \`textGate: ['word', …]\` — words one of which every file with a finding must
+  // contain (engine/rule.ts; most files of a workspace are then not even parsed). Say why each is needed.
   visit(node: Node, ctx: RuleContext) {
     // Called once per subscribed node, in document order. Match the shape shown in the doc page's
     // Example from \`node\` and ${visitsWhat.facts},
