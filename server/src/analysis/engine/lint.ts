@@ -88,8 +88,9 @@ export class Linter {
     }
     // No enabled rule can report in this text (Rule.textGate) and no suppression comment needs judging:
     // nothing to parse (most files of a real workspace are plain Rust).
-    if (rulesForText(this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings), text, () => isCrateRootFile(workspace, path)).length === 0 && !hasSuppressionMarker(text)) {
-      this.runs?.forget(path);
+    // Not in an incremental Linter: it keeps the open documents' trees anyway, and searching the words
+    // through a large document on every keystroke would cost more than the visits it saves.
+    if (!this.runs && rulesForText(this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings), text, () => isCrateRootFile(workspace, path)).length === 0 && !hasSuppressionMarker(text)) {
       return result;
     }
     const budgetMs = options.settings.analysis.analysisBudgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
@@ -135,8 +136,9 @@ export class Linter {
     const fileContext = this.fileContext(workspace, path, doc, root, options, result);
     const enabled = this.enabledRules(side, options.settings);
     if (enabled.length === 0) return true;
-    // The rules that can report in this text; the others ran, in effect, and found nothing.
-    const active = rulesForText(enabled, doc.text, () => isCrateRootFile(workspace, path));
+    // The rules that can report in this text (not narrowed in an incremental Linter, see lintFile); the
+    // others ran, in effect, and found nothing.
+    const active = this.runs ? enabled : rulesForText(enabled, doc.text, () => isCrateRootFile(workspace, path));
     const fixRanges = options.withFixes ? options.fixesWithin : undefined;
     const wantsFixes = (range: TextRange): boolean => fixRanges === undefined || fixRanges.some((r) => rangesTouch(range, r));
     let reusedWhereFixesAreWanted = false;
