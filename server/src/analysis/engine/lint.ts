@@ -87,9 +87,9 @@ export class Linter {
       return result;
     }
     // No enabled rule can report in this text (Rule.textGate) and no suppression comment needs judging:
-    // nothing to parse (most files of a real workspace are plain Rust).
-    // Not in an incremental Linter: it keeps the open documents' trees anyway, and searching the words
-    // through a large document on every keystroke would cost more than the visits it saves.
+    // nothing to parse (most files of a real workspace are plain Rust). Gates are for scans: an
+    // incremental Linter keeps open documents' trees anyway, and searching the words through a large
+    // document on every keystroke costs more than the visits it would save.
     if (!this.runs && rulesForText(this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings), text, () => isCrateRootFile(workspace, path)).length === 0 && !hasSuppressionMarker(text)) {
       return result;
     }
@@ -235,8 +235,7 @@ export class Linter {
       const previous = runs.get(path);
       runs.forget(path); // until this run completes: a run that throws leaves nothing half-written
       const { key: fileKey, scans } = rustEnv(fileContext).fileKey(units.filter((x) => x.kind === 'item' || x.kind === 'shell'), previous?.scans as ReadonlyMap<string, UnitScan> | undefined);
-      // Which rules are active is part of the key: a run of other rules cannot be reused.
-      const settingsKey = `${JSON.stringify(options.settings)}\u0000${active.length === enabled.length ? '' : active.map((r) => r.id).join(',')}`;
+      const settingsKey = JSON.stringify(options.settings);
       const alignment = previous && sameStrings(previous.fileKey, fileKey) && previous.settingsKey === settingsKey ? alignUnits(previous, units, doc.text.length) : undefined;
       const results: UnitResult[] = [];
       run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ kind: x.kind, start: x.start, end: x.end, key: x.key, type: x.type, context: x.context })), results, scans };

@@ -75,7 +75,8 @@ export interface Rule extends RuleMeta {
    * Words (case-sensitive substrings, comments included; or patterns) at least one of which a file must contain
    * for this rule to report anything in it. A file with none of them is not visited by the rule, and
    * a file that no enabled rule can report in (and that has no suppression comment) is not even
-   * parsed — most files of a real workspace are plain Rust. Omitted: the rule visits every file of its
+   * parsed — most files of a real workspace are plain Rust (scans only: an incremental Linter, which
+   * re-lints open documents as they are typed, runs every rule). Omitted: the rule visits every file of its
    * side. It must hold for every path to a report, including facts from other files (a JS import
    * declared elsewhere can be called under any name: the gate is what THIS file must contain); each
    * rule says why its words are necessary next to them.
