@@ -9,7 +9,7 @@ import {
   applyEdits, DEFAULT_LINT_SETTINGS, fixToFixedPoint, GRAMMAR_FILES, Grammars, GrammarLoadError, LineIndex, Linter,
   ParsedDocument, relativePath, normalizePath, selectNonOverlapping, Workspace, composeChanges, type Fix, type LanguageId, type TextChange,
 } from '../src/analysis/index';
-import { defineRule, type Rule } from '../src/analysis/engine/rule';
+import { defineRule, methodCallPattern, type Rule } from '../src/analysis/engine/rule';
 import { ALL_RULES } from '../src/analysis/rules/index';
 import { countSyntaxErrors, walkTree } from '../src/analysis/parsing/walk';
 import { installFastTransfers } from '../src/analysis/parsing/fast-transfer';
@@ -310,7 +310,7 @@ describe('engine', () => {
         if (ctx.text.includes('needle') || ctx.text.includes('pin')) ctx.report({ node, message: 'found' });
       },
     });
-    const lint = (text: string, rules: Rule[], options: { incremental?: boolean; linter?: Linter; workspace?: Workspace } = {}) => {
+    const lint = (text: string, rules: Rule[], options: { linter?: Linter; workspace?: Workspace } = {}) => {
       const workspace = options.workspace ?? new Workspace(grammars, { roots: ['/w'] });
       const parsed: string[] = [];
       const withDocument = workspace.withDocument.bind(workspace);
@@ -321,7 +321,7 @@ describe('engine', () => {
       try {
         workspace.setFile('/w/src/lib.rs', text);
         visited.length = 0;
-        const linter = options.linter ?? new Linter(rules, grammars, { incremental: options.incremental });
+        const linter = options.linter ?? new Linter(rules, grammars);
         const result = linter.lintFile(workspace, '/w/src/lib.rs', { settings: DEFAULT_LINT_SETTINGS });
         return { result, parsed, visited: [...visited] };
       } finally {
@@ -347,6 +347,12 @@ describe('engine', () => {
       const suppressed = lint('// wasm-safety-ignore-next-line test-gated-rule -- x\nfn a() {}\n', [gated, ALL_RULES.find((r) => r.id === 'unused-suppression')!]);
       assert.deepEqual(suppressed.parsed, ['/w/src/lib.rs']);
       assert.deepEqual(suppressed.result.findings.map((f) => f.ruleId), ['unused-suppression']);
+    });
+
+    it('a method-call pattern matches calls (arguments, turbofish, comment before them), not macros or longer words', () => {
+      const lock = methodCallPattern(['lock', 'write', 'with_borrow_mut']);
+      for (const call of ['m.lock()', 'm.lock ()', 'm.lock/* c */()', 'm.lock // c\n()', 'K.with_borrow_mut::<_, ()>(|v| v.push(1))', 'w.write(\n)']) assert.ok(lock.test(call), call);
+      for (const other of ['write!(f, "x")', 'thread::spawn(f)', 'self.locked()', 'unlock(m)', 'let lock = 1;', 'already']) assert.ok(!lock.test(other), other);
     });
 
     it('lose no finding of the real rules: every Rust fixture, whole and item by item, reports the same without gates', () => {

@@ -86,16 +86,16 @@ export class Linter {
       result.notices.push({ path, level: 'info', message: `skipped: ${text.length} characters is over the ${options.settings.analysis.maxFileSize} limit (maxFileSize)` });
       return result;
     }
-    // No enabled rule can report in this text (Rule.textGate) and no suppression comment needs judging:
-    // nothing to parse (most files of a real workspace are plain Rust). Gates are for scans: an
-    // incremental Linter keeps open documents' trees anyway, and searching the words through a large
-    // document on every keystroke costs more than the visits it would save.
-    if (!this.runs && rulesForText(this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings), text, () => isCrateRootFile(workspace, path)).length === 0 && !hasSuppressionMarker(text)) {
-      return result;
-    }
+    // The rules that can report in this text (Rule.textGate); the others run, in effect, and find
+    // nothing. Gates are for scans: an incremental Linter keeps open documents' trees anyway, and
+    // searching the words through a large document on every keystroke costs more than the visits it saves.
+    const enabled = this.enabledRules(language === 'rust' ? 'rust' : 'ts', options.settings);
+    const active = this.runs ? enabled : rulesForText(enabled, text, () => isCrateRootFile(workspace, path));
+    // None, and no suppression comment needs judging: nothing to parse (most files of a workspace are plain Rust).
+    if (!this.runs && active.length === 0 && !hasSuppressionMarker(text)) return result;
     const budgetMs = options.settings.analysis.analysisBudgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
     try {
-      workspace.withDocument(path, (doc) => withAnalysisBudget(budgetMs, () => this.lintParsed(workspace, path, doc, options, result)));
+      workspace.withDocument(path, (doc) => withAnalysisBudget(budgetMs, () => this.lintParsed(workspace, path, doc, active, options, result)));
     } catch (e) {
       if (e instanceof ParseTimeoutError) {
         result.notices.push({ path, level: 'warning', message: `skipped: ${e.message} (parseBudgetMs)` });
@@ -110,7 +110,7 @@ export class Linter {
     return result;
   }
 
-  private lintParsed(workspace: Workspace, path: string, doc: ParsedDocument, options: LintOptions, result: LintResult): void {
+  private lintParsed(workspace: Workspace, path: string, doc: ParsedDocument, active: readonly Rule[], options: LintOptions, result: LintResult): void {
     const side = doc.language === 'rust' ? 'rust' : 'ts';
     const root = doc.tree.rootNode;
     const incremental = this.runs !== undefined && side === 'rust' && (!options.withFixes || options.fixesWithin !== undefined) && !options.faultInjection;
@@ -118,7 +118,7 @@ export class Linter {
     const units = incremental ? splitIntoUnits(root, doc.text, doc) : [];
     let complete: boolean;
     try {
-      complete = this.lintTree(workspace, path, doc, root, units, incremental, options, result);
+      complete = this.lintTree(workspace, path, doc, root, units, incremental, active, options, result);
     } finally {
       if (incremental) forgetSplitNodes(doc); // keep no nodes past the run (the records stay for the next version)
     }
@@ -126,19 +126,20 @@ export class Linter {
       // A reused finding (it has no fixes) touches a range whose fixes were asked for: lint in full.
       result.findings.length = 0;
       result.internalErrors.length = 0;
-      this.lintTree(workspace, path, doc, root, [], false, options, result);
+      this.lintTree(workspace, path, doc, root, [], false, active, options, result);
     }
   }
 
   /** Returns false when an incremental run could not provide the fixes `fixesWithin` asks for. */
-  private lintTree(workspace: Workspace, path: string, doc: ParsedDocument, root: Node, units: readonly Unit[], incremental: boolean, options: LintOptions, result: LintResult): boolean {
+  /** `active`: the enabled rules that can report in this file (lintFile); the others count as having found nothing. */
+  private lintTree(
+    workspace: Workspace, path: string, doc: ParsedDocument, root: Node, units: readonly Unit[], incremental: boolean,
+    active: readonly Rule[], options: LintOptions, result: LintResult,
+  ): boolean {
     const side = doc.language === 'rust' ? 'rust' : 'ts';
     const fileContext = this.fileContext(workspace, path, doc, root, options, result);
     const enabled = this.enabledRules(side, options.settings);
     if (enabled.length === 0) return true;
-    // The rules that can report in this text (not narrowed in an incremental Linter, see lintFile); the
-    // others ran, in effect, and found nothing.
-    const active = this.runs ? enabled : rulesForText(enabled, doc.text, () => isCrateRootFile(workspace, path));
     const fixRanges = options.withFixes ? options.fixesWithin : undefined;
     const wantsFixes = (range: TextRange): boolean => fixRanges === undefined || fixRanges.some((r) => rangesTouch(range, r));
     let reusedWhereFixesAreWanted = false;

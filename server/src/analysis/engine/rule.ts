@@ -100,11 +100,12 @@ export function defineRule<R extends Rule>(rule: R): R {
 }
 
 /**
- * A call of a method named by one of `names`: the name, then `(` after nothing but spaces and comments
- * (so `write!(f, …)` and `thread` do not count). For text gates of rules about such calls.
+ * A call of a method named by one of `names`: the name as a whole word, then (after spaces) its
+ * arguments `(`, a turbofish `::` or a comment — so `write!(f, …)`, `thread` and `already` do not
+ * count. For text gates and early exits about such calls.
  */
 export function methodCallPattern(names: readonly string[]): RegExp {
-  return new RegExp(`\\b(?:${names.join('|')})(?:\\s|/\\*[\\s\\S]*?\\*/|//[^\\n]*\\n)*\\(`);
+  return new RegExp(`\\b(?:${names.join('|')})\\s*(?:\\(|::|/[/*])`);
 }
 
 /**

@@ -5,7 +5,7 @@
 export { rustEnv, createRustEnv, type RustEnv, type RustEnvInput } from './env';
 export { collectFunctionFacts, nodesWithin, type FunctionFacts } from './facts';
 export {
-  stateResolverFor, primitiveOfType, guardedType, patternIdentifiers, selfFieldOf, receiverType, WITH_BORROW_METHODS, GUARD_METHOD_NAMES,
+  stateResolverFor, primitiveOfType, guardedType, patternIdentifiers, selfFieldOf, receiverType, WITH_BORROW_METHODS, GUARD_CALL,
   type StateOrigin, type OriginKind, type Acquisition, type AcquisitionHandling, type Binding, type BindingKind,
   type BorrowMode, type CellPrimitive, type StateResolver, FunctionBindings,
 } from './state';

@@ -7,6 +7,7 @@
 // and resolve names by position, so shadowing and closure parameters are honoured.
 
 import type { Node } from 'web-tree-sitter';
+import { methodCallPattern } from '../engine/rule';
 import type { TextRange } from '../model';
 import type { StateRootKind } from '../workspace/types';
 import type { RustEnv } from './env';
@@ -113,18 +114,16 @@ const GUARD_METHODS: Record<string, { mode: BorrowMode; primitive: CellPrimitive
 export const WITH_BORROW_METHODS: Readonly<Record<string, BorrowMode>> = { with_borrow_mut: 'mutable', with_borrow: 'shared' };
 
 /**
- * Whether `text` (a function's) can contain a guard acquisition at all: every acquisition is a method
- * call named in GUARD_METHODS or WITH_BORROW_METHODS, and an identifier is never split, so a text
- * without one of those words has none — no resolver needs building to know.
+ * A call of a method that acquires a guard (GUARD_METHODS, WITH_BORROW_METHODS): every borrow scope
+ * starts at one, so a text without a match has none — no resolver needs building to know (and a
+ * rule about held guards cannot report in a file without one: its text gate).
  */
+export const GUARD_CALL: RegExp = methodCallPattern([...Object.keys(GUARD_METHODS), ...Object.keys(WITH_BORROW_METHODS)]);
+
+/** Whether `text` (a function's) can contain a guard acquisition at all (GUARD_CALL). */
 export function mayAcquireGuard(text: string): boolean {
-  return ACQUISITION_WORD.test(text);
+  return GUARD_CALL.test(text);
 }
-
-/** The names of the methods that acquire a guard (a call of one of them starts every borrow scope). */
-export const GUARD_METHOD_NAMES: readonly string[] = [...Object.keys(GUARD_METHODS), ...Object.keys(WITH_BORROW_METHODS)];
-
-const ACQUISITION_WORD = new RegExp(`\\b(?:${GUARD_METHOD_NAMES.join('|')})\\b`);
 
 /** Calls that hand back the same shared cell (clone of an `Rc`, `OnceLock::get`, `Lazy` deref …). */
 const SAME_CELL_METHODS = new Set(['clone', 'as_ref', 'deref', 'get', 'get_or_init', 'unwrap', 'expect', 'force', 'get_ref']);

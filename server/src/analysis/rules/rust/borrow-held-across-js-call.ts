@@ -7,10 +7,10 @@
 // Documented in docs/rules/borrow-held-across-js-call.md; cases in test-fixtures/rust/borrow-held-across-js-call.rs.
 
 import type { Node } from 'web-tree-sitter';
-import { defineRule, methodCallPattern, type RuleContext } from '../../engine/rule';
+import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import {
-  asMethodCall, borrowScopesIn, GUARD_METHOD_NAMES, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf,
+  asMethodCall, borrowScopesIn, GUARD_CALL, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf,
   parentOf, returnsResultOfJsError, rustEnv, stateResolverFor, suspendedContextOf, typedJsCallPointOf, yieldPointRange,
   type BorrowScope, type JsCallPoint, type RustEnv, type StateResolver,
 } from '../../rust/index';
@@ -27,8 +27,8 @@ export default defineRule({
   docs: 'docs/rules/borrow-held-across-js-call.md',
   options: { indirectJsCalls: { type: 'boolean', default: false, description: 'Also count calls that run JS only in special cases (Reflect::get getters, JSON::stringify, DOM tree mutations, js_sys::Array callbacks).' } },
   nodeTypes: ['function_item'],
-  // Text gate (Rule.textGate): every finding needs a guard acquired in this function, a call of a method named in state.ts GUARD_METHOD_NAMES.
-  textGate: [methodCallPattern(GUARD_METHOD_NAMES)],
+  // Text gate (Rule.textGate): every finding needs a guard acquired in this function (state.ts GUARD_CALL).
+  textGate: [GUARD_CALL],
   visit(node: Node, ctx: RuleContext) {
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;
