@@ -44,16 +44,61 @@ for (const file of [RUNTIME_WASM, ...EXPECTED_GRAMMARS.map((g) => path.join(GRAM
 fs.rmSync(DIST, { recursive: true, force: true });
 fs.mkdirSync(DIST, { recursive: true });
 
+const WEB_TREE_SITTER_CJS = path.join(ROOT, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.cjs');
+
+/**
+ * One edit to web-tree-sitter's `Node` class, for speed only (docs/performance.md, fifth round): a
+ * `Node` keeps its wasm handle word under the index key `[0]`, so every node object the API hands out
+ * (hundreds of thousands per MB of source) gets an elements store of its own, and defining it as a class
+ * field goes through the runtime: creating a node cost about 190 ns against 40 ns with a named property
+ * (micro-benchmark). The handle is only ever read by `marshalNode`, so the edit names it `other_` in the
+ * three places that touch it. Each pattern must match exactly once in the `Node` class or `marshalNode`,
+ * else the bundle fails: a new web-tree-sitter version is then checked again by hand, not patched blind.
+ */
+const NODE_HANDLE_EDITS = [
+  { region: 'var Node = class {', find: '[0] = 0;', replace: '' },
+  { region: 'var Node = class {', find: 'this[0] = other;', replace: 'this.other_ = other;' },
+  { region: 'function marshalNode(node', find: 'C.setValue(address, node[0], "i32");', replace: 'C.setValue(address, node.other_, "i32");' },
+];
+
+/** The text of the top-level declaration starting with `head` (it ends at the first `}` in column 0). */
+function declarationSpan(source, head) {
+  const start = source.indexOf(head);
+  if (start < 0 || source.indexOf(head, start + 1) >= 0) fail(`web-tree-sitter patch: \`${head}\` not found exactly once`);
+  const end = source.indexOf('\n}', start);
+  return { start, end: end < 0 ? source.length : end };
+}
+
+function patchWebTreeSitter(source) {
+  let out = source;
+  for (const { region, find, replace } of NODE_HANDLE_EDITS) {
+    const { start, end } = declarationSpan(out, region);
+    const text = out.slice(start, end);
+    const at = text.indexOf(find);
+    if (at < 0 || text.indexOf(find, at + 1) >= 0) fail(`web-tree-sitter patch: \`${find}\` not found exactly once in \`${region}\``);
+    out = out.slice(0, start) + text.slice(0, at) + replace + text.slice(at + find.length) + out.slice(end);
+  }
+  for (const region of new Set(NODE_HANDLE_EDITS.map((e) => e.region))) {
+    const { start, end } = declarationSpan(out, region);
+    if (/(?<!tree)\[0\]/.test(out.slice(start, end))) fail(`web-tree-sitter patch: \`${region}\` still uses a node's [0]`);
+  }
+  return out;
+}
+
 /**
  * web-tree-sitter ships ESM and CJS builds. The TypeScript sources import it with ESM syntax, which
  * would make esbuild pick the ESM build (and its `import.meta.url`, empty in a CJS bundle). Pin the CJS
- * build: the same file the tsc-compiled tests load, so the bundle runs the code the tests ran.
+ * build: the same file the tsc-compiled tests load, so the bundle runs the code the tests ran — but for
+ * the node-handle edit above, which the bundle's own tests (CLI, language server, stress) exercise.
  */
 const pinWebTreeSitterCjs = {
   name: 'pin-web-tree-sitter-cjs',
   setup(build) {
-    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({
-      path: path.join(ROOT, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.cjs'),
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: WEB_TREE_SITTER_CJS }));
+    build.onLoad({ filter: /web-tree-sitter\.cjs$/ }, (args) => ({
+      contents: patchWebTreeSitter(fs.readFileSync(args.path, 'utf8')),
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
     }));
   },
 };

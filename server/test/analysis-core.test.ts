@@ -416,3 +416,65 @@ describe('engine', () => {
     }
   });
 });
+
+describe('Workspace: summary trees kept for the lint (scans)', () => {
+  const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+  const exporting = (name: string) => `use wasm_bindgen::prelude::*;\n#[wasm_bindgen]\npub fn ${name}(n: u32) -> Vec<u8> { Vec::with_capacity(n as usize) }\n`;
+
+  it('keeps the tree a summary parsed until the file is next used, within the budget, oldest dropped first', () => {
+    const workspace = new Workspace(grammars, { roots: ['/w'] });
+    try {
+      for (const name of ['a', 'b', 'c']) workspace.setFile(`/w/src/${name}.rs`, exporting(name));
+      workspace.setFile('/w/src/plain.rs', 'fn plain() {}\n');
+      // Off by default (the language server): nothing is kept.
+      workspace.rustSummary('/w/src/a.rs');
+      assert.deepEqual(workspace.keptSummaryTrees(), []);
+
+      const size = exporting('a').length;
+      workspace.keepSummaryTrees(2 * size + 10);
+      workspace.setFile('/w/src/a.rs', exporting('a') + '\n'); // a new text: summarised again
+      workspace.rustSummary('/w/src/a.rs');
+      workspace.rustSummary('/w/src/b.rs');
+      workspace.rustSummary('/w/src/plain.rs'); // nothing to summarise: not parsed, nothing kept
+      assert.deepEqual(workspace.keptSummaryTrees(), ['/w/src/a.rs', '/w/src/b.rs']);
+      workspace.rustSummary('/w/src/c.rs'); // over the budget: the oldest goes
+      assert.deepEqual(workspace.keptSummaryTrees(), ['/w/src/b.rs', '/w/src/c.rs']);
+
+      // The next use takes the tree (of the current text) and deletes it afterwards.
+      const text = workspace.withDocument('/w/src/b.rs', (doc) => doc.tree.rootNode.text);
+      assert.equal(text, exporting('b'));
+      assert.deepEqual(workspace.keptSummaryTrees(), ['/w/src/c.rs']);
+      // A changed text drops its kept tree; stopping drops the rest.
+      workspace.setFile('/w/src/c.rs', exporting('c2'));
+      assert.deepEqual(workspace.keptSummaryTrees(), []);
+      workspace.rustSummary('/w/src/c.rs');
+      assert.deepEqual(workspace.keptSummaryTrees(), ['/w/src/c.rs']);
+      workspace.keepSummaryTrees(0);
+      assert.deepEqual(workspace.keptSummaryTrees(), []);
+      assert.equal(workspace.withDocument('/w/src/c.rs', (doc) => doc.text), exporting('c2'));
+    } finally {
+      workspace.dispose();
+    }
+  });
+
+  it('gives the same findings as parsing again, over every Rust fixture as one crate', () => {
+    const files = fs.readdirSync(path.join(REPO_ROOT, 'test-fixtures', 'rust')).filter((f) => f.endsWith('.rs'));
+    const lintAll = (keep: boolean): string[] => {
+      const workspace = new Workspace(grammars, { roots: ['/w'] });
+      try {
+        workspace.setFile('/w/Cargo.toml', '[package]\nname = "w"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\nwasm-bindgen = "0.2"\n');
+        for (const f of files) workspace.setFile(`/w/src/${f}`, fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'rust', f), 'utf8'));
+        if (keep) workspace.keepSummaryTrees(10_000_000);
+        const linter = new Linter(ALL_RULES, grammars);
+        const out = files.flatMap((f) => linter.lintFile(workspace, `/w/src/${f}`, { settings: DEFAULT_LINT_SETTINGS, withFixes: true }).findings.map((x) => JSON.stringify(x)));
+        if (keep) assert.deepEqual(workspace.keptSummaryTrees(), [], 'every kept tree was used by the lint');
+        return out;
+      } finally {
+        workspace.dispose();
+      }
+    };
+    const fresh = lintAll(false);
+    assert.ok(fresh.length > 100, `the fixtures give many findings (got ${fresh.length})`);
+    assert.deepEqual(lintAll(true), fresh);
+  });
+});

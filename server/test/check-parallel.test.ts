@@ -11,6 +11,8 @@ import { parseCommandLine } from '../src/cli/args';
 import { runCheck } from '../src/cli/check';
 import type { CheckReport } from '../src/cli/report';
 import { inShard, parseShard } from '../src/cli/shard';
+import { planScan } from '../src/cli/lint-pool';
+import { DEFAULT_LINT_SETTINGS } from '../src/analysis/index';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(REPO_ROOT, 'test-fixtures');
@@ -62,6 +64,29 @@ describe('check --concurrency and --shard', () => {
     assert.deepEqual(union, whole.findings.map((f) => JSON.stringify(f)).sort());
     // A shard run on workers agrees with the same shard in one thread.
     assert.deepEqual(comparable(await check({ concurrency: 2, shard: { index: 2, count } })), comparable(shards[1]));
+  });
+
+  it('shares out small crates whole (one thread summarises and lints each), and the rest by file', () => {
+    // Four crates of Rust (2,460 characters): a job may hold 1/(4 × threads) of it; /b has nothing to lint.
+    const sizes: Record<string, number> = { '/big/a.rs': 2000, '/big/b.rs': 100, '/s1/a.rs': 100, '/s1/b.rs': 50, '/s2/a.rs': 200, '/b/x.rs': 10, '/app/x.ts': 5000 };
+    const layout = {
+      crateOf: (p: string) => p.split('/')[1] === 'app' ? '' : `/${p.split('/')[1]}`,
+      charsOf: (p: string) => sizes[p] ?? 0,
+      isRust: (p: string) => p.endsWith('.rs'),
+    };
+    const settings = DEFAULT_LINT_SETTINGS;
+    const lint = ['/app/x.ts', '/big/a.rs', '/big/b.rs', '/s1/a.rs', '/s1/b.rs', '/s2/a.rs'].map((p) => ({ path: p, settings }));
+    const rust = Object.keys(sizes).filter((p) => p.endsWith('.rs'));
+    const plan = planScan(lint, rust, 2, layout);
+    // Jobs largest first: /s2 (200) then /s1 (150); each indexes its whole crate.
+    assert.deepEqual(plan.crateJobs.map((j) => [j.index, j.lint.map((f) => f.path)]), [
+      [['/s2/a.rs'], ['/s2/a.rs']],
+      [['/s1/a.rs', '/s1/b.rs'], ['/s1/a.rs', '/s1/b.rs']],
+    ]);
+    assert.deepEqual(plan.sharedIndex, ['/big/a.rs', '/big/b.rs', '/b/x.rs']);
+    assert.deepEqual(plan.sharedLint.map((f) => f.path), ['/app/x.ts', '/big/a.rs', '/big/b.rs']);
+    // One thread: a crate may take up to a quarter of the source, so /s2 and /s1 stay jobs; /big does not.
+    assert.equal(planScan(lint, rust, 1, layout).crateJobs.length, 2);
   });
 
   it('assigns a file to a shard by its path alone', () => {

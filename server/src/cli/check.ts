@@ -11,8 +11,9 @@
 //     so a Cargo.toml or .cargo/config.toml above a checked sub-folder still decides the build mode.
 // Indexing only reads text; parsing happens lazily when a summary is needed (and not at all for Rust
 // files whose text cannot contribute to the crate index, see workspace.ts), so a file is parsed at most
-// twice (once for its summary, once for linting; its own summary reuses the lint's tree), and nothing
-// iterates over pairs of files.
+// twice (once for its summary, once for linting), and usually once: the lint takes the tree its summary
+// parsed when the crate's files are linted right after its index is built (Workspace.keepSummaryTrees,
+// within a memory budget; the crate jobs of lint-pool.ts). Nothing iterates over pairs of files.
 //
 // Linting runs on this thread alone (concurrency 1, or a small check) or on this thread and
 // `concurrency - 1` worker threads (lint-pool.ts); `shard` keeps a deterministic part of the files to
@@ -31,6 +32,7 @@ import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
 import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS } from './lint-pool';
+import { SUMMARY_TREE_BUDGET_CHARS } from './lint-worker';
 import { inShard, type Shard } from './shard';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
 
@@ -183,13 +185,20 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         ruleIds: rules.map((r) => r.id),
         withFixes,
         faultInjection: options.faultInjection,
+      }, {
+        crateOf: (file) => workspace.crateOf(file)?.root ?? '',
+        charsOf: (file) => workspace.fileText(file)?.length ?? 0,
+        isRust: (file) => workspace.languageOf(file) === 'rust',
       });
     } else {
       options.onLintThreads?.(0);
       const inProcess = new Map<string, LintResult>();
+      // A crate's summaries are computed when its first file is linted; its files follow in order.
+      workspace.keepSummaryTrees(SUMMARY_TREE_BUDGET_CHARS);
       for (const { path: file, settings } of files) {
         inProcess.set(file, linter.lintFile(workspace, file, { settings, withFixes, faultInjection: options.faultInjection }));
       }
+      workspace.keepSummaryTrees(0);
       results = inProcess;
     }
     for (const { path: file } of files) {

@@ -3,11 +3,15 @@
 // facts match a one-thread run; the main thread works in the workspace it already has and needs no
 // start-up, so it starts at once and the workers join when they are ready (a worker's start-up —
 // loading the bundle, compiling the grammars, re-reading the workspace — runs on another core instead of
-// delaying the check). Two phases:
-//   1. index: the threads share out the Rust files and summarise them (§B1); every summary is then
+// delaying the check). Three phases (planScan decides what goes where):
+//   1. crate jobs: each crate small enough is summarised and linted by one thread, which keeps the
+//      trees its summaries parsed for the lint (Workspace.keepSummaryTrees), so each file is parsed
+//      once; threads claim jobs through a shared counter, largest first, and send back their results
+//      and the crates' summaries;
+//   2. index: the threads share out the other Rust files and summarise them (§B1); every summary is then
 //      handed to every thread, so no thread parses another's files to build a crate index;
-//   2. lint: files are handed out in batches to whichever thread is idle (a long file does not leave a
-//      thread waiting); results come back as plain data keyed by path.
+//   3. lint: the other files (TS/JS, large crates) are handed out in batches to whichever thread is
+//      idle (a long file does not leave a thread waiting); results come back as plain data keyed by path.
 // A phase ends when every item is answered: a worker still starting up by then just gets no share.
 // check.ts consumes the results in sorted path order, so the report does not depend on which thread
 // linted what, or when.
@@ -16,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LintResult, LintSettings, RustFileSummary } from '../analysis/index';
-import { answerWork, type FromWorker, LINT_WORKER_MARK, type LintThreadState, type ToWorker, type WorkerSetup, type WorkRequest } from './lint-worker';
+import { answerWork, type CrateJob, type FromWorker, LINT_WORKER_MARK, type LintThreadState, type ToWorker, type WorkerSetup, type WorkRequest } from './lint-worker';
 
 /**
  * Without an explicit --concurrency, below this much source text to lint only the main thread works: a
@@ -34,7 +38,7 @@ function workerScript(): string {
   return path.basename(__filename) === 'lint-pool.js' ? path.join(__dirname, 'lint-worker.js') : __filename;
 }
 
-/** A thread that takes work: a worker, or the main thread itself. One request in flight at a time. */
+/** A thread that takes work: a worker, or the main thread itself. Requests are answered in order. */
 interface LintThread {
   /** Settles when the thread can take work (rejects when it cannot start). */
   readonly ready: Promise<unknown>;
@@ -64,14 +68,14 @@ class PooledWorker implements LintThread {
   readonly ready: Promise<unknown>;
   readonly batchScale = 1;
   private readonly worker: Worker;
-  private pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
+  /** The requests sent and not answered yet, oldest first (the worker answers one message at a time, in order). */
+  private readonly pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void }[] = [];
   private failure: Error | undefined;
 
   constructor(setup: WorkerSetup) {
     this.worker = new Worker(workerScript(), { workerData: { [LINT_WORKER_MARK]: true } });
     this.worker.on('message', (message: FromWorker) => {
-      const pending = this.pending;
-      this.pending = undefined;
+      const pending = this.pending.shift();
       if (message.kind === 'failed') pending?.reject(Object.assign(new Error(`lint worker failed: ${message.message}`), { stack: message.stack }));
       else pending?.resolve(message);
     });
@@ -84,7 +88,7 @@ class PooledWorker implements LintThread {
   request(message: ToWorker): Promise<FromWorker> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.pending.push({ resolve, reject });
       this.worker.postMessage(message);
     });
   }
@@ -96,9 +100,7 @@ class PooledWorker implements LintThread {
 
   private fail(error: Error): void {
     this.failure ??= error;
-    const pending = this.pending;
-    this.pending = undefined;
-    pending?.reject(this.failure);
+    for (const pending of this.pending.splice(0)) pending.reject(this.failure);
   }
 }
 
@@ -135,9 +137,77 @@ function runPhase<T>(
   });
 }
 
+/** What the pool needs to know of the workspace to share out crates (answered by the main thread's workspace). */
+export interface ScanLayout {
+  /** The crate of a Rust file: its root, or '' for files in no crate. */
+  crateOf(path: string): string;
+  /** The length of a file's text. */
+  charsOf(path: string): number;
+  isRust(path: string): boolean;
+}
+
+export interface ScanPlan {
+  /** Whole crates, each summarised and linted by one thread (largest first). */
+  readonly crateJobs: CrateJob[];
+  /** Rust files of the other crates, summarised by all threads together (shared index phase). */
+  readonly sharedIndex: string[];
+  /** Everything else to lint (TS/JS, the other crates' Rust files), after every thread has every summary. */
+  readonly sharedLint: { readonly path: string; readonly settings: LintSettings }[];
+}
+
+/**
+ * A crate larger than this share of all Rust source is not one thread's job: the threads summarise and
+ * lint it together (a job of its size would leave the other threads idle at the end).
+ */
+const MAX_JOB_SHARE_PER_THREAD = 1 / 4;
+
+/**
+ * Shares out the work: each crate with files to lint and at most `1/(4 × threads)` of the Rust source
+ * is one job (a thread summarises it and lints its files, parsing each file once); larger crates, crates
+ * with nothing to lint and TS/JS files go through the shared phases. Deterministic: jobs by size, then root.
+ */
+export function planScan(
+  files: readonly { readonly path: string; readonly settings: LintSettings }[],
+  rustFilesToIndex: readonly string[],
+  threadCount: number,
+  layout: ScanLayout,
+): ScanPlan {
+  const crates = new Map<string, { index: string[]; lint: { path: string; settings: LintSettings }[]; chars: number }>();
+  let totalChars = 0;
+  for (const path of rustFilesToIndex) {
+    const key = layout.crateOf(path);
+    let crate = crates.get(key);
+    if (!crate) crates.set(key, (crate = { index: [], lint: [], chars: 0 }));
+    const chars = layout.charsOf(path);
+    crate.index.push(path);
+    crate.chars += chars;
+    totalChars += chars;
+  }
+  const sharedLint: { path: string; settings: LintSettings }[] = [];
+  for (const file of files) {
+    const crate = layout.isRust(file.path) ? crates.get(layout.crateOf(file.path)) : undefined;
+    if (crate) crate.lint.push(file);
+    else sharedLint.push(file);
+  }
+  const limit = totalChars * MAX_JOB_SHARE_PER_THREAD / Math.max(1, threadCount);
+  const jobs: { root: string; chars: number; job: CrateJob }[] = [];
+  const sharedIndex: string[] = [];
+  for (const [root, crate] of crates) {
+    if (crate.lint.length > 0 && crate.chars <= limit) {
+      jobs.push({ root, chars: crate.chars, job: { index: crate.index, lint: crate.lint } });
+    } else {
+      sharedIndex.push(...crate.index);
+      sharedLint.push(...crate.lint);
+    }
+  }
+  jobs.sort((a, b) => b.chars - a.chars || (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+  return { crateJobs: jobs.map((j) => j.job), sharedIndex, sharedLint };
+}
+
 /**
  * Lints `files` on `concurrency` threads: the main thread (working in `main`, the workspace the check
  * already built) and `concurrency - 1` workers started with `setup`; without `main`, on `concurrency` workers.
+ * Three phases: crate jobs (planScan), then the shared index and the shared lint.
  */
 export async function lintOnThreads(
   files: readonly { readonly path: string; readonly settings: LintSettings }[],
@@ -145,21 +215,34 @@ export async function lintOnThreads(
   concurrency: number,
   main: LintThreadState | undefined,
   setup: WorkerSetup,
+  layout: ScanLayout,
 ): Promise<Map<string, LintResult>> {
   const results = new Map<string, LintResult>();
   const threadCount = Math.max(1, Math.min(concurrency, files.length));
   const workers = Array.from({ length: main ? threadCount - 1 : threadCount }, () => new PooledWorker(setup));
   const threads: LintThread[] = main ? [new MainThreadShare(main), ...workers] : workers;
+  const plan = planScan(files, rustFilesToIndex, threads.length, layout);
   try {
     const summaries: RustFileSummary[] = [];
-    const indexBatch = Math.max(1, Math.min(32, Math.ceil(rustFilesToIndex.length / (threads.length * 8))));
-    await runPhase(threads, rustFilesToIndex, indexBatch, (batch) => ({ kind: 'summarize', files: batch }), (m) => {
+    if (plan.crateJobs.length > 0) {
+      // Sent at once (a worker queues it behind its setup), so no thread waits for the main thread to dispatch.
+      const claims = new SharedArrayBuffer(4);
+      const answers = await Promise.all(threads.map((t) => t.request({ kind: 'crateJobs', jobs: plan.crateJobs, claims })));
+      for (const m of answers) {
+        if (m.kind !== 'crateResults') continue;
+        for (const result of m.results) results.set(result.path, result);
+        summaries.push(...m.summaries);
+      }
+    }
+
+    const indexBatch = Math.max(1, Math.min(32, Math.ceil(plan.sharedIndex.length / (threads.length * 8))));
+    await runPhase(threads, plan.sharedIndex, indexBatch, (batch) => ({ kind: 'summarize', files: batch }), (m) => {
       if (m.kind === 'summaries') summaries.push(...m.summaries);
     });
 
     // Batches small enough to balance the load, large enough to keep messaging cheap.
-    const lintBatch = Math.max(1, Math.min(16, Math.ceil(files.length / (threads.length * 8))));
-    await runPhase(threads, files, lintBatch, (batch) => ({ kind: 'lint', files: batch }), (m) => {
+    const lintBatch = Math.max(1, Math.min(16, Math.ceil(plan.sharedLint.length / (threads.length * 8))));
+    await runPhase(threads, plan.sharedLint, lintBatch, (batch) => ({ kind: 'lint', files: batch }), (m) => {
       if (m.kind === 'results') for (const result of m.results) results.set(result.path, result);
     }, (thread) => thread.request({ kind: 'adopt', summaries }));
   } finally {

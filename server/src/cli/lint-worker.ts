@@ -1,8 +1,8 @@
 // The lint worker of `wasm-safety check --concurrency N` (a worker_threads thread; see lint-pool.ts).
 // It builds its own Workspace from disk exactly as the main thread did (same roots, same ancestor
 // configs, same limits), so every cross-file fact (crates, build modes, the crate index, glue modules)
-// is the same as in a one-thread run; then it lints the files the pool hands it, in batches, and posts
-// back plain-data results. It never writes to stdout/stderr: the main thread reports everything.
+// is the same as in a one-thread run; then it takes crate jobs, summaries and lint batches from the pool
+// (lint-pool.ts) and posts back plain-data results. It never writes to stdout/stderr: the main thread reports everything.
 // `answerWork` is the work itself, shared with the main thread, which takes its own share (lint-pool.ts).
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -21,8 +21,27 @@ export interface WorkerSetup {
   readonly faultInjection?: string;
 }
 
+/**
+ * The Rust files of one crate for one thread to summarise and lint (lint-pool.ts): its summaries are
+ * computed from the trees the lint then reuses, so each of its files is parsed once.
+ */
+export interface CrateJob {
+  /** The crate's Rust files (its index). */
+  readonly index: readonly string[];
+  /** Those to lint, in order. */
+  readonly lint: readonly { readonly path: string; readonly settings: LintSettings }[];
+}
+
+/**
+ * Trees a thread keeps between a crate's summaries and its lint: up to this many characters of source
+ * (about 45 bytes of memory per character; Workspace.keepSummaryTrees). Crate jobs are smaller than this
+ * on the benchmark's corpus; a larger crate has its first files' trees reused.
+ */
+export const SUMMARY_TREE_BUDGET_CHARS = 2_000_000;
+
 export type ToWorker =
   | { readonly kind: 'setup'; readonly setup: WorkerSetup }
+  | { readonly kind: 'crateJobs'; readonly jobs: readonly CrateJob[]; readonly claims: SharedArrayBuffer }
   | { readonly kind: 'summarize'; readonly files: readonly string[] }
   | { readonly kind: 'adopt'; readonly summaries: readonly RustFileSummary[] }
   | { readonly kind: 'lint'; readonly files: readonly { readonly path: string; readonly settings: LintSettings }[] }
@@ -31,6 +50,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'summaries'; readonly summaries: readonly RustFileSummary[] }
+  | { readonly kind: 'crateResults'; readonly results: readonly LintResult[]; readonly summaries: readonly RustFileSummary[] }
   | { readonly kind: 'adopted' }
   | { readonly kind: 'results'; readonly results: readonly LintResult[] }
   | { readonly kind: 'failed'; readonly message: string; readonly stack?: string };
@@ -44,25 +64,36 @@ export interface LintThreadState {
 }
 
 /** The requests that carry work (everything but setting up and stopping). */
-export type WorkRequest = Extract<ToWorker, { readonly kind: 'summarize' | 'adopt' | 'lint' }>;
+export type WorkRequest = Extract<ToWorker, { readonly kind: 'crateJobs' | 'summarize' | 'adopt' | 'lint' }>;
 
 /** Does the work of one request in `state`'s workspace: the same code on the workers and the main thread. */
 export function answerWork(state: LintThreadState, message: WorkRequest): FromWorker {
   switch (message.kind) {
+    case 'crateJobs': {
+      // Every thread gets the same list and claims the next job through a shared counter: no thread
+      // waits for another to hand it work (the main thread, busy with its own jobs, could not).
+      const claims = new Int32Array(message.claims);
+      const results: LintResult[] = [];
+      const summaries: RustFileSummary[] = [];
+      for (let i = Atomics.add(claims, 0, 1); i < message.jobs.length; i = Atomics.add(claims, 0, 1)) {
+        const job = message.jobs[i];
+        state.workspace.keepSummaryTrees(SUMMARY_TREE_BUDGET_CHARS);
+        try {
+          for (const { path, settings } of job.lint) {
+            results.push(state.linter.lintFile(state.workspace, path, { settings, withFixes: state.withFixes, faultInjection: state.faultInjection }));
+          }
+          summaries.push(...summarize(state, job.index));
+        } finally {
+          state.workspace.keepSummaryTrees(0);
+        }
+      }
+      return { kind: 'crateResults', results, summaries };
+    }
     case 'summarize': {
       // The index phase: the threads share out the Rust files, the pool hands every summary to every
       // thread, so no crate index is built twice. A file whose summary fails (parse budget) is left
       // out: the lint phase meets the same failure lazily, as one thread would.
-      const summaries: RustFileSummary[] = [];
-      for (const path of message.files) {
-        try {
-          const summary = state.workspace.rustSummary(path);
-          if (summary) summaries.push(summary);
-        } catch {
-          // reported by the lint phase
-        }
-      }
-      return { kind: 'summaries', summaries };
+      return { kind: 'summaries', summaries: summarize(state, message.files) };
     }
     case 'adopt':
       for (const summary of message.summaries) state.workspace.adoptRustSummary(summary);
@@ -75,14 +106,33 @@ export function answerWork(state: LintThreadState, message: WorkRequest): FromWo
   }
 }
 
+/**
+ * The summaries of `files` (computed now unless the lint already did). A file whose summary fails
+ * (parse budget) is left out: the lint meets the same failure lazily, as one thread would.
+ */
+function summarize(state: LintThreadState, files: readonly string[]): RustFileSummary[] {
+  const summaries: RustFileSummary[] = [];
+  for (const path of files) {
+    try {
+      const summary = state.workspace.rustSummary(path);
+      if (summary) summaries.push(summary);
+    } catch {
+      // reported by the lint phase
+    }
+  }
+  return summaries;
+}
+
 /** Runs the worker loop on `parentPort` (called by the worker entry; a no-op on the main thread). */
 export function runLintWorker(): void {
   const port = parentPort;
   if (!port) return;
   let state: LintThreadState | undefined;
   const post = (message: FromWorker): void => port.postMessage(message);
+  // One message at a time, in order: the pool may send work before setup has finished.
+  let previous = Promise.resolve();
   port.on('message', (message: ToWorker) => {
-    void (async () => {
+    previous = previous.then(async () => {
       try {
         switch (message.kind) {
           case 'setup': {
@@ -108,7 +158,7 @@ export function runLintWorker(): void {
       } catch (e) {
         post({ kind: 'failed', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
       }
-    })();
+    });
   });
 }
 

@@ -46,6 +46,11 @@ export interface PanicPointOptions {
   readonly skipBoundsChecked?: boolean;
   /** Needed for borrows and for typing `Vec` receivers. */
   readonly resolver?: StateResolver;
+  /**
+   * Only nodes that end after `after` and at or before `upTo` (a caller that keeps only points inside
+   * borrow scopes, `isHeldAt`): the others are not examined at all.
+   */
+  readonly endingWithin?: { readonly after: number; readonly upTo: number };
 }
 
 export const PANIC_NODE_TYPES: ReadonlySet<string> = new Set(['macro_invocation', 'call_expression', 'index_expression', 'binary_expression', 'compound_assignment_expr']);
@@ -98,8 +103,10 @@ export function panicPointOf(node: Node, env: RustEnv, options: PanicPointOption
 /** Every point in `facts` within [start, end), ordered by the offset at which it fires. */
 export function panicPointsIn(facts: FunctionFacts, start: number, end: number, env: RustEnv, options: PanicPointOptions = {}): PanicPoint[] {
   const out: PanicPoint[] = [];
+  const ending = options.endingWithin;
   for (const list of [facts.macros, facts.calls, facts.indexes, facts.binaries, facts.compoundAssignments]) {
     for (const n of nodesWithin(list, start, end)) {
+      if (ending && (n.endIndex <= ending.after || n.endIndex > ending.upTo)) continue;
       const p = panicPointOf(n, env, options);
       if (p) out.push(p);
     }

@@ -47,12 +47,15 @@ export class Workspace implements WorkspaceQueries {
   private readonly files = new Map<string, FileEntry>();
   /** Bumped whenever the set of files, a config file or a possible glue file changes. */
   private structureGeneration = 0;
-  private crateCache: { crates: CrateInfo[]; notices: Notice[] } | undefined;
+  /** The crates, and (filled as asked) the crate of each path: dropped together when config files change. */
+  private crateCache: { crates: CrateInfo[]; notices: Notice[]; readonly crateOfPath: Map<string, CrateInfo | null> } | undefined;
   private readonly crateIndexCache = new Map<string, CrateIndex>();
   private readonly wasmModuleCache = new Map<string, WasmModule | null>();
   private packageNameIndex: Map<string, string[]> | undefined;
   /** Temporary documents of the withDocument calls in progress (owned by those calls). */
   private readonly activeDocuments = new Map<string, ParsedDocument>();
+  /** Trees a summary parsed, kept for the lint that follows (see keepSummaryTrees); owned here. */
+  private spareTrees: { readonly budgetChars: number; usedChars: number; readonly docs: Map<string, ParsedDocument> } | undefined;
   /** `bindingModules` globs in effect (see setBindingModules), as a sorted key and a matcher. */
   private bindingModulesKey = '';
   private bindingModuleMatcher: PathMatcher = () => false;
@@ -158,21 +161,74 @@ export class Workspace implements WorkspaceQueries {
    * temporary document, so a file is parsed once per lint, not once per question.
    */
   withDocument<T>(rawPath: string, use: (doc: ParsedDocument) => T): T {
-    const path = normalizePath(rawPath);
+    return this.useDocument(normalizePath(rawPath), use, false);
+  }
+
+  /**
+   * `offerAsSpare`: a temporary document parsed here may be kept for the file's next use (the summary's
+   * parse, handed to the lint: keepSummaryTrees) instead of being deleted.
+   */
+  private useDocument<T>(path: string, use: (doc: ParsedDocument) => T, offerAsSpare: boolean): T {
     const entry = this.files.get(path);
     if (!entry || entry.text === undefined || !entry.language) throw new Error(`not a lintable file: ${path}`);
     const kept = this.currentDocument(entry);
     if (kept) return use(kept);
     const active = this.activeDocuments.get(path);
     if (active) return use(active);
-    const doc = new ParsedDocument(this.grammars, entry.language, entry.text, { budgetMs: this.options.parseBudgetMs });
+    const spare = this.takeSpareTree(path);
+    const doc = spare ?? new ParsedDocument(this.grammars, entry.language, entry.text, { budgetMs: this.options.parseBudgetMs });
     this.activeDocuments.set(path, doc);
+    let keep = false;
     try {
-      return use(doc);
+      const result = use(doc);
+      keep = offerAsSpare && spare === undefined;
+      return result;
     } finally {
       this.activeDocuments.delete(path);
-      doc.dispose();
+      if (!keep || !this.keepSpareTree(path, doc)) doc.dispose();
     }
+  }
+
+  /**
+   * Scans only (the CLI and its lint workers): from now on, trees parsed for a Rust file's summary are
+   * kept, up to `budgetChars` characters of source (oldest dropped first), and the file's next use
+   * takes its tree instead of parsing again. A scan summarises a crate's files when it lints the first
+   * of them, then lints them in the same order: without this, every file that has a summary is parsed
+   * twice. A tree costs about 45 bytes of memory per character of source, hence the budget.
+   * `keepSummaryTrees(0)` deletes what is left and stops keeping. Texts that change drop their tree.
+   */
+  keepSummaryTrees(budgetChars: number): void {
+    if (this.spareTrees) for (const doc of this.spareTrees.docs.values()) doc.dispose();
+    this.spareTrees = budgetChars > 0 ? { budgetChars, usedChars: 0, docs: new Map() } : undefined;
+  }
+
+  /** The files whose summary's tree is kept, oldest first (for tests and diagnostics). */
+  keptSummaryTrees(): string[] {
+    return [...(this.spareTrees?.docs.keys() ?? [])];
+  }
+
+  private takeSpareTree(path: string): ParsedDocument | undefined {
+    const spares = this.spareTrees;
+    const doc = spares?.docs.get(path);
+    if (!spares || !doc) return undefined;
+    spares.docs.delete(path);
+    spares.usedChars -= doc.text.length;
+    return doc;
+  }
+
+  /** False when `doc` is not kept (no budget, or larger than the whole budget): the caller deletes it. */
+  private keepSpareTree(path: string, doc: ParsedDocument): boolean {
+    const spares = this.spareTrees;
+    if (!spares || doc.text.length > spares.budgetChars) return false;
+    for (const [oldest, old] of spares.docs) {
+      if (spares.usedChars + doc.text.length <= spares.budgetChars) break;
+      spares.docs.delete(oldest);
+      spares.usedChars -= old.text.length;
+      old.dispose();
+    }
+    spares.docs.set(path, doc);
+    spares.usedChars += doc.text.length;
+    return true;
   }
 
   /** The kept document of an open file, re-parsed first if edits arrived since its last use. */
@@ -194,6 +250,7 @@ export class Workspace implements WorkspaceQueries {
   }
 
   dispose(): void {
+    this.keepSummaryTrees(0);
     for (const entry of this.files.values()) entry.doc?.dispose();
     this.files.clear();
   }
@@ -219,10 +276,15 @@ export class Workspace implements WorkspaceQueries {
 
   crateOf(rawPath: string): CrateInfo | undefined {
     const path = normalizePath(rawPath);
+    const state = this.crateState();
+    // Cached: building a crate's index asks this of every file, for every crate.
+    const known = state.crateOfPath.get(path);
+    if (known !== undefined) return known ?? undefined;
     let best: CrateInfo | undefined;
-    for (const crate of this.crateState().crates) {
+    for (const crate of state.crates) {
       if (isWithin(crate.root, path) && (!best || crate.root.length > best.root.length)) best = crate;
     }
+    state.crateOfPath.set(path, best ?? null);
     return best;
   }
 
@@ -251,13 +313,13 @@ export class Workspace implements WorkspaceQueries {
     const entry = this.files.get(path);
     if (!entry || entry.language !== 'rust' || entry.text === undefined) return undefined;
     entry.rustSummary ??= mayHaveSummaryItems(entry.text)
-      ? unbudgeted(() => this.withDocument(path, (doc) => {
+      ? unbudgeted(() => this.useDocument(path, (doc) => {
         if (!entry.doc) return summarizeRustFile(path, doc.tree.rootNode, doc.text);
         const next: UnitSummaryCache = new Map();
         const summary = summarizeRustFile(path, doc.tree.rootNode, doc.text, { previous: entry.rustUnitSummaries, next, source: doc });
         entry.rustUnitSummaries = next;
         return summary;
-      }))
+      }, true))
       : emptyRustSummary(path);
     return entry.rustSummary;
   }
@@ -324,16 +386,17 @@ export class Workspace implements WorkspaceQueries {
 
   // ---- cache maintenance -------------------------------------------------------------------------
 
-  private crateState(): { crates: CrateInfo[]; notices: Notice[] } {
+  private crateState(): { crates: CrateInfo[]; notices: Notice[]; readonly crateOfPath: Map<string, CrateInfo | null> } {
     if (!this.crateCache) {
       const configs = new Map<string, string>();
       for (const [path, entry] of this.files) if (entry.text !== undefined && isCrateConfigFile(path)) configs.set(path, entry.text);
-      this.crateCache = discoverCrates(configs);
+      this.crateCache = { ...discoverCrates(configs), crateOfPath: new Map() };
     }
     return this.crateCache;
   }
 
   private invalidate(path: string, entry: FileEntry): void {
+    this.takeSpareTree(path)?.dispose();
     entry.rustSummary = undefined;
     entry.tsImports = undefined;
     entry.tsSummary = undefined;

@@ -58,7 +58,10 @@ export default defineRule({
     const resolver = stateResolverFor(env, fn);
     if (!resolver) return;
     const withHandler = env.buildMode === 'abort+handler';
-    const points = panicPointsIn(env.facts(fn), body.startIndex, body.endIndex, env, { resolver, skipBoundsChecked: true, foreign: false })
+    // Without an exported object, only a point inside a guard's scope can be reported (heldAt, isHeldAt).
+    const endingWithin = objects.length > 0 ? undefined
+      : { after: Math.min(...scopes.map((s) => s.start)), upTo: Math.max(...scopes.map((s) => s.end)) };
+    const points = panicPointsIn(env.facts(fn), body.startIndex, body.endIndex, env, { resolver, skipBoundsChecked: true, foreign: false, endingWithin })
       .filter((p) => !unwrapsAcquisition(p, resolver) && !cannotActuallyPanic(p) && (p.failure === 'throw' || !withHandler));
 
     const byClass = new Map<'throw' | 'panic', Candidate[]>();

@@ -67,7 +67,13 @@ interface ExportCall {
   readonly paramRange: TextRange;
 }
 
-type FileRecord = { readonly recursion: RecursionSite } | { readonly exportCall: ExportCall };
+/** An export of the file (a record): its calls are looked at in `finish`, only if some function recurses. */
+interface ExportSite {
+  readonly fnRange: TextRange;
+  readonly exportName: string;
+}
+
+type FileRecord = { readonly recursion: RecursionSite } | { readonly exportSite: ExportSite };
 
 export default defineRule({
   id: 'abort-prone-input-sized-work',
@@ -90,7 +96,7 @@ export default defineRule({
     recordRecursion(fn, nameNode, env, ctx);
     const exported = exportOfFunction(fn, env);
     if (!exported && !hasExportAttributes(fn)) return;
-    recordExportCalls(fn, env, exported?.jsName ?? nameNode.text, ctx);
+    ctx.collect({ exportSite: { fnRange: { start: fn.startIndex, end: fn.endIndex }, exportName: exported?.jsName ?? nameNode.text } });
     const taint = taintOf(fn, env);
     if (taint.params.size === 0) return;
     for (const sink of sinksIn(fn, env)) {
@@ -102,14 +108,24 @@ export default defineRule({
     const env = rustEnv(ctx);
     // Across functions: recursion in one, reached with JS input from an export in another.
     const recursive = new Map<string, RecursionSite>();
-    const calls = new Map<string, ExportCall[]>();
+    const exports: ExportSite[] = [];
     for (const record of ctx.collected() as readonly FileRecord[]) {
       if ('recursion' in record) {
         if (!recursive.has(record.recursion.key)) recursive.set(record.recursion.key, record.recursion);
       } else {
-        const list = calls.get(record.exportCall.key);
-        if (list) list.push(record.exportCall);
-        else calls.set(record.exportCall.key, [record.exportCall]);
+        exports.push(record.exportSite);
+      }
+    }
+    // Most files have no unbounded recursion: the exports' calls are only looked at when one does.
+    if (recursive.size === 0) return;
+    const calls = new Map<string, ExportCall[]>();
+    for (const site of exports) {
+      const fn = functionAt(ctx.root, site.fnRange);
+      if (!fn) continue;
+      for (const call of exportCalls(fn, env, site.exportName, recursive)) {
+        const list = calls.get(call.key);
+        if (list) list.push(call);
+        else calls.set(call.key, [call]);
       }
     }
     for (const [key, site] of recursive) {
@@ -400,14 +416,26 @@ function recordRecursion(fn: Node, nameNode: Node, env: RustEnv, ctx: RuleContex
   }
 }
 
+/** The function item spanning exactly `range` (an export a visit recorded), if the tree still has it. */
+function functionAt(root: Node, range: TextRange): Node | undefined {
+  for (let node: Node | null = root.descendantForIndex(range.start, range.end); node; node = parentOf(node)) {
+    const exact = node.startIndex === range.start && node.endIndex === range.end;
+    if (exact && node.type === 'function_item') return node;
+    // Past it: a node around the range whose ancestors are all larger still.
+    if (!exact && node.startIndex <= range.start && node.endIndex >= range.end) return undefined;
+  }
+  return undefined;
+}
+
 /**
- * Calls from an export to same-file functions whose arguments mention one of its parameters, or a local
- * computed from one (`let v = parse(json); depth(&v)`).
+ * Calls from an export to same-file functions in `wanted` whose arguments mention one of its
+ * parameters, or a local computed from one (`let v = parse(json); depth(&v)`).
  */
-function recordExportCalls(fn: Node, env: RustEnv, exportName: string, ctx: RuleContext): void {
+function exportCalls(fn: Node, env: RustEnv, exportName: string, wanted: ReadonlyMap<string, unknown>): ExportCall[] {
+  const out: ExportCall[] = [];
   const impl = enclosingImplType(fn);
   const params = allParams(fn);
-  if (params.length === 0) return;
+  if (params.length === 0) return out;
   const derivedFrom = new Map<string, Source>(params.map((q) => [q.param, q]));
   for (const l of env.facts(fn).lets) {
     const value = l.childForFieldName('value');
@@ -428,15 +456,15 @@ function recordExportCalls(fn: Node, env: RustEnv, exportName: string, ctx: Rule
       key = p.segments.length === 1 ? p.name : p.segments.length === 2 ? `${p.segments[0] === 'Self' ? impl : p.segments[0]}::${p.name}` : undefined;
       args = p.args;
     }
-    if (!key) continue;
+    if (!key || !wanted.has(key)) continue;
     const param = [...derivedFrom].find(([name]) => args.some((a) => mentionsWord(a.text, name)))?.[1];
     if (!param) continue;
-    const exportCall: ExportCall = {
+    out.push({
       key, callRange: { start: call.startIndex, end: call.endIndex }, exportName, param: param.param,
       paramRange: { start: param.paramNode.startIndex, end: param.paramNode.endIndex },
-    };
-    ctx.collect({ exportCall });
+    });
   }
+  return out;
 }
 
 function allParams(fn: Node): Source[] {
