@@ -126,18 +126,19 @@ function macroPanic(node: Node, env: RustEnv): PanicPoint | undefined {
 function callPanic(node: Node, env: RustEnv, options: PanicPointOptions): PanicPoint | undefined {
   const m = asMethodCall(node);
   if (m) {
-    const display = `${short(m.receiver.text)}.${m.method}(${m.args.length > 0 ? '..' : ''})`;
+    // Built only for a call that is a point (most calls are not).
+    const display = (): string => `${short(m.receiver.text)}.${m.method}(${m.args.length > 0 ? '..' : ''})`;
     const position = m.methodNode.startIndex;
-    if (UNWRAP_METHODS.has(m.method) && m.args.length <= 1) return { node, kind: 'unwrap', failure: 'panic', display, position };
-    if (THROW_METHODS.has(m.method) && options.throws !== false) return { node, kind: 'throw', failure: 'throw', display, position };
-    if (SLICE_METHODS[m.method]?.(m.args.length)) return { node, kind: 'slice', failure: 'panic', display, position };
+    if (UNWRAP_METHODS.has(m.method) && m.args.length <= 1) return { node, kind: 'unwrap', failure: 'panic', display: display(), position };
+    if (THROW_METHODS.has(m.method) && options.throws !== false) return { node, kind: 'throw', failure: 'throw', display: display(), position };
+    if (SLICE_METHODS[m.method]?.(m.args.length)) return { node, kind: 'slice', failure: 'panic', display: display(), position };
     if (INDEXED_COLLECTION_METHODS[m.method]?.(m.args.length) && options.resolver) {
       const type = receiverType(m.receiver, env, options.resolver);
-      if (type && INDEXED_COLLECTION_TYPE.test(type)) return { node, kind: 'collection', failure: 'panic', display, position };
+      if (type && INDEXED_COLLECTION_TYPE.test(type)) return { node, kind: 'collection', failure: 'panic', display: display(), position };
     }
     if (options.borrows && options.resolver && (m.method === 'borrow' || m.method === 'borrow_mut')) {
       const acq = options.resolver.acquisitionAt(node);
-      if (acq) return { node, kind: 'borrow', failure: 'panic', display, position };
+      if (acq) return { node, kind: 'borrow', failure: 'panic', display: display(), position };
     }
     if (options.foreign !== false) {
       const js = jsCallPointOf(node, env, options.resolver);

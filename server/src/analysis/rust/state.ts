@@ -136,6 +136,8 @@ const DERIVING_METHODS = new Set([
 const ASYNC_LOCK_TYPE = /\b(tokio::sync|futures(_util)?::lock|async_lock|async_std::sync|AsyncMutex|AsyncRwLock)\b/;
 const SHARED_TYPE = /\b(Rc|Arc)\s*<\s*(RefCell|Cell|Mutex|RwLock|OnceCell)\s*</;
 const CELL_CONSTRUCTOR = /^(std::rc::|alloc::rc::|std::sync::)?(Rc|Arc)::new\s*\(\s*(std::cell::|core::cell::|std::sync::)?(RefCell|Cell|Mutex|RwLock)::new\s*\(/;
+/** CELL_CONSTRUCTOR anywhere in a text (whatever matches CELL_CONSTRUCTOR at a value's start matches this in its function). */
+const CELL_CONSTRUCTOR_ANYWHERE = /(Rc|Arc)::new\s*\(\s*(std::cell::|core::cell::|std::sync::)?(RefCell|Cell|Mutex|RwLock)::new\s*\(/;
 
 /** The primitive a declared type uses (`Rc<RefCell<T>>` → RefCell), if any. */
 export function primitiveOfType(type: string | undefined): CellPrimitive | 'Cell' | undefined {
@@ -624,8 +626,10 @@ export function patternIdentifiers(pattern: Node): Node[] {
  * block. An unshared local cell cannot be re-entered through JS.
  */
 function sharedLocalNames(env: RustEnv, fn: Node): Set<string> {
-  const facts = env.facts(fn);
   const out = new Set<string>();
+  // Each name needs a `let` whose value is such a constructor: most functions construct none.
+  if (!CELL_CONSTRUCTOR_ANYWHERE.test(fn.text)) return out;
+  const facts = env.facts(fn);
   for (const letNode of facts.lets) {
     const value = letNode.childForFieldName('value');
     const pattern = letNode.childForFieldName('pattern');
