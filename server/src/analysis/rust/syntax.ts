@@ -1,10 +1,9 @@
 // Small, reusable views over tree-sitter-rust syntax: attributes (which are sibling `attribute_item`
 // nodes preceding an item, possibly wrapped in `cfg_attr`), method and path calls, the identifier an
 // expression is rooted at, the lifetime of temporaries, and mutually exclusive branches. Everything
-// here is iterative and allocation-light; nothing keeps a Node beyond the call that received it, but
-// for the call views, kept with their tree (CALL_VIEWS).
+// here is iterative and allocation-light; nothing keeps a Node beyond the call that received it.
 
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import { parentOf } from './parents';
 
 // ---- attributes ------------------------------------------------------------------------------------
@@ -179,28 +178,7 @@ function calleeOf(call: Node): Node | null {
   return fn;
 }
 
-/**
- * The call views computed so far, per tree and node id: most rules look at the same calls (a function's
- * facts), and each view costs several crossings into the tree-sitter runtime. Kept only as long as the
- * tree object itself (an edited document gets a new one); the views are never mutated by their users.
- */
-const CALL_VIEWS = new WeakMap<Tree, Map<number, { method?: MethodCall | null; path?: PathCall | null }>>();
-
-function callViewsOf(node: Node): { method?: MethodCall | null; path?: PathCall | null } {
-  let byId = CALL_VIEWS.get(node.tree);
-  if (!byId) CALL_VIEWS.set(node.tree, (byId = new Map()));
-  let views = byId.get(node.id);
-  if (!views) byId.set(node.id, (views = {}));
-  return views;
-}
-
 export function asMethodCall(node: Node): MethodCall | undefined {
-  const views = callViewsOf(node);
-  if (views.method === undefined) views.method = methodCallView(node) ?? null;
-  return views.method ?? undefined;
-}
-
-function methodCallView(node: Node): MethodCall | undefined {
   if (node.type !== 'call_expression') return undefined;
   const fn = calleeOf(node);
   if (!fn || fn.type !== 'field_expression') return undefined;
@@ -211,12 +189,6 @@ function methodCallView(node: Node): MethodCall | undefined {
 }
 
 export function asPathCall(node: Node): PathCall | undefined {
-  const views = callViewsOf(node);
-  if (views.path === undefined) views.path = pathCallView(node) ?? null;
-  return views.path ?? undefined;
-}
-
-function pathCallView(node: Node): PathCall | undefined {
   if (node.type !== 'call_expression') return undefined;
   const fn = calleeOf(node);
   if (!fn) return undefined;
