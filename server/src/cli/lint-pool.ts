@@ -25,7 +25,8 @@ import { answerWork, type CrateJob, type FromWorker, LINT_WORKER_MARK, type Lint
 /**
  * Without an explicit --concurrency, below this much source text to lint only the main thread works: a
  * worker's start-up (about half a second of CPU on the other core, then its own JIT warm-up) costs about
- * what its share saves (1 MB here: 2.48 s with a worker, 2.58 s without; docs/performance.md).
+ * what its share saves, or more (1 MB here: 2.48 s with a worker, 2.58 s without, in the second round
+ * of docs/performance.md; 1.41–1.51 s with, 1.30–1.32 s without, in the fifth).
  */
 export const MIN_CHARS_FOR_WORKERS = 2_000_000;
 

@@ -82,17 +82,17 @@ export function answerWork(state: LintThreadState, message: WorkRequest): FromWo
           for (const { path, settings } of job.lint) {
             results.push(state.linter.lintFile(state.workspace, path, { settings, withFixes: state.withFixes, faultInjection: state.faultInjection }));
           }
-          summaries.push(...summarize(state, job.index));
         } finally {
           state.workspace.keepSummaryTrees(0);
         }
+        // For the TS files linted later (the lint computed most of them: its crate index).
+        summaries.push(...summarize(state, job.index));
       }
       return { kind: 'crateResults', results, summaries };
     }
     case 'summarize': {
       // The index phase: the threads share out the Rust files, the pool hands every summary to every
-      // thread, so no crate index is built twice. A file whose summary fails (parse budget) is left
-      // out: the lint phase meets the same failure lazily, as one thread would.
+      // thread, so no crate index is built twice.
       return { kind: 'summaries', summaries: summarize(state, message.files) };
     }
     case 'adopt':

@@ -4,7 +4,8 @@
 //
 // Invariants: a file's summaries are recomputed only when its text changes; crate and glue-module
 // caches are dropped when a config file or a file that can be glue changes; a ParsedDocument is owned
-// here (kept for open documents, created and deleted around each use otherwise).
+// here (kept for open documents, created and deleted around each use otherwise — in scans, a summary's
+// tree may wait, within a budget, for the lint of the same text: keepSummaryTrees).
 
 import type { LanguageId, Notice } from '../model';
 import { type Grammars, languageOfPath } from '../parsing/grammars';
