@@ -12,7 +12,9 @@ import { runCheck } from '../src/cli/check';
 import type { CheckReport } from '../src/cli/report';
 import { inShard, parseShard } from '../src/cli/shard';
 import { planScan } from '../src/cli/lint-pool';
-import { DEFAULT_LINT_SETTINGS } from '../src/analysis/index';
+import { DEFAULT_LINT_SETTINGS, Workspace } from '../src/analysis/index';
+import { scanIntoWorkspace, toWorkspacePath } from '../src/host/disk-workspace';
+import { loadGrammars } from '../src/host/wasm-files';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(REPO_ROOT, 'test-fixtures');
@@ -36,6 +38,21 @@ async function check(extra: { concurrency?: number; mainThreadWorks?: boolean; s
 
 describe('check --concurrency and --shard', () => {
   it('reports the same findings, notices and file count on 2 threads as in one thread', async () => {
+    // The fixtures exercise both kinds of work on two threads: whole-crate jobs and the shared phases.
+    const grammars = await loadGrammars();
+    const workspace = new Workspace(grammars, { roots: [toWorkspacePath(FIXTURES)] });
+    try {
+      await scanIntoWorkspace(workspace, [FIXTURES], { maxFileBytes: 10_000_000 });
+      const lintable = workspace.lintablePaths();
+      const plan = planScan(lintable.map((p) => ({ path: p, settings: DEFAULT_LINT_SETTINGS })), lintable.filter((p) => workspace.languageOf(p) === 'rust'), 2, {
+        crateOf: (p) => workspace.crateOf(p)?.root ?? '',
+        charsOf: (p) => workspace.fileText(p)?.length ?? 0,
+        isRust: (p) => workspace.languageOf(p) === 'rust',
+      });
+      assert.ok(plan.crateJobs.length > 0 && plan.sharedIndex.length > 0 && plan.sharedLint.length > 0, 'crate jobs and shared work');
+    } finally {
+      workspace.dispose();
+    }
     const one = comparable(await check({ concurrency: 1 }));
     const two = comparable(await check({ concurrency: 2 }));
     assert.ok(one.findings.length > 50, `the fixtures give many findings (got ${one.findings.length})`);

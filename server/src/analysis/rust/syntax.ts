@@ -4,6 +4,7 @@
 // here is iterative and allocation-light; nothing keeps a Node beyond the call that received it.
 
 import type { Node } from 'web-tree-sitter';
+import type { TextRange } from '../model';
 import { parentOf } from './parents';
 
 // ---- attributes ------------------------------------------------------------------------------------
@@ -300,6 +301,15 @@ export function escapeRegExp(s: string): string {
 
 /** Nodes that start a new execution context: code inside runs when that function/closure/future runs. */
 export const EXECUTION_BOUNDARIES = new Set(['function_item', 'closure_expression', 'async_block']);
+
+/**
+ * The `function_item` spanning exactly `range` (a whole item's range from an index or a record), if
+ * the tree has one there: the smallest node spanning an item's range is the item itself.
+ */
+export function functionItemAt(root: Node, range: TextRange): Node | undefined {
+  const node = root.descendantForIndex(range.start, range.end);
+  return node?.type === 'function_item' && node.startIndex === range.start && node.endIndex === range.end ? node : undefined;
+}
 
 /** The nearest enclosing function item, closure or async block (not `node` itself). */
 export function executionContextOf(node: Node): Node | null {

@@ -15,7 +15,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, FileEdit, RelatedLocation, TextRange } from '../../model';
 import {
-  asMethodCall, asPathCall, attributeArguments, attributesOf, forEachDescendant, isWasmBindgenAttribute, lastSegment, macroName,
+  asMethodCall, asPathCall, attributeArguments, attributesOf, forEachDescendant, functionItemAt, isWasmBindgenAttribute, lastSegment, macroName,
   parentOf, rustEnv, type RustEnv,
 } from '../../rust/index';
 import { wasmBindgenVersionAtLeast } from '../../workspace/crate-config';
@@ -208,8 +208,8 @@ function moveFix(ctx: RuleContext, env: RustEnv, call: Node, fn: Node): Fix[] {
   const starts = (env.index?.startFunctions ?? []).filter((s) => s.path === ctx.path);
   const edits: FileEdit[] = [{ range: removal, newText: '' }];
   if (starts.length > 0) {
-    const startFn = env.root.descendantForIndex(starts[0].range.start, starts[0].range.end);
-    const body = startFn?.type === 'function_item' ? startFn.childForFieldName('body') : null;
+    const startFn = functionItemAt(env.root, starts[0].range);
+    const body = startFn?.childForFieldName('body') ?? null;
     if (!body || body.type !== 'block') return [];
     const indent = `${lineIndentAt(text, startFn!.startIndex)}    `;
     edits.push({ range: { start: body.startIndex + 1, end: body.startIndex + 1 }, newText: `\n${indent}${registration}` });

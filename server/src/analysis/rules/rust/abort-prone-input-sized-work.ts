@@ -16,7 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, methodCallPattern, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation, TextRange } from '../../model';
 import {
-  asMethodCall, asPathCall, enclosingImplType, exportOfFunction, hasExportAttributes, macroName, mentionsWord, parentOf,
+  asMethodCall, asPathCall, enclosingImplType, exportOfFunction, functionItemAt, hasExportAttributes, macroName, mentionsWord, parentOf,
   patternIdentifiers, rustEnv, stripTransparent, type RustEnv,
 } from '../../rust/index';
 
@@ -124,7 +124,7 @@ export default defineRule({
     if (recursive.size === 0) return;
     const calls = new Map<string, ExportCall[]>();
     for (const site of exports) {
-      const fn = functionAt(ctx.root, site.fnRange);
+      const fn = functionItemAt(ctx.root, site.fnRange);
       if (!fn) continue;
       for (const call of exportCalls(fn, env, site.exportName, recursive)) {
         const list = calls.get(call.key);
@@ -295,7 +295,8 @@ interface Sink {
 function sinksIn(fn: Node, env: RustEnv): Sink[] {
   const out: Sink[] = [];
   // Every sink below is a call of one of these methods or a `vec!`: most functions make none.
-  if (!SINK_CALL.test(fn.text) && !VEC_MACRO.test(fn.text)) return out;
+  const text = fn.text;
+  if (!SINK_CALL.test(text) && !VEC_MACRO.test(text)) return out;
   const facts = env.facts(fn);
   for (const call of facts.calls) {
     const m = asMethodCall(call);
@@ -420,17 +421,6 @@ function recordRecursion(fn: Node, nameNode: Node, env: RustEnv, ctx: RuleContex
     ctx.collect({ recursion: site });
     return;
   }
-}
-
-/** The function item spanning exactly `range` (an export a visit recorded), if the tree still has it. */
-function functionAt(root: Node, range: TextRange): Node | undefined {
-  for (let node: Node | null = root.descendantForIndex(range.start, range.end); node; node = parentOf(node)) {
-    const exact = node.startIndex === range.start && node.endIndex === range.end;
-    if (exact && node.type === 'function_item') return node;
-    // Past it: a node around the range whose ancestors are all larger still.
-    if (!exact && node.startIndex <= range.start && node.endIndex >= range.end) return undefined;
-  }
-  return undefined;
 }
 
 /**

@@ -14,6 +14,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, TextRange } from '../../model';
+import { functionItemAt } from '../../rust/index';
 import { isWithin } from '../../text/paths';
 import { wasmBindgenVersionAtLeast } from '../../workspace/crate-config';
 import { buildModeLocation, crateAnchorRange, crateManifest, crateRootFile, crateTypes, dependsOn } from '../../workspace/crate-project';
@@ -135,7 +136,7 @@ function fixes(root: Node, ctx: RuleContext, start: RustExport | undefined): Fix
   const handlerFn = `/// Runs once when the instance aborts: the next export call gets a fresh instance.\n` +
     `fn ${handler}() {\n    wasm_bindgen::handler::schedule_reinit();\n}\n`;
   if (start) {
-    const fn = functionAt(root, start.range);
+    const fn = functionItemAt(root, start.range);
     const body = fn?.childForFieldName('body');
     if (!fn || !body || body.type !== 'block') return [];
     const indent = `${lineIndent(text, fn.startIndex)}    `;
@@ -165,12 +166,6 @@ function fixes(root: Node, ctx: RuleContext, start: RustExport | undefined): Fix
 
 function freshName(text: string, candidates: readonly string[]): string | undefined {
   return candidates.find((name) => !new RegExp(`\\b(fn|static|const)\\s+${name}\\b`).test(text));
-}
-
-function functionAt(root: Node, range: TextRange): Node | undefined {
-  // The export's range is the whole item, so the smallest node spanning it is the function itself.
-  const node = root.descendantForIndex(range.start, range.end);
-  return node?.type === 'function_item' && node.startIndex === range.start && node.endIndex === range.end ? node : undefined;
 }
 
 function lineIndent(text: string, offset: number): string {
