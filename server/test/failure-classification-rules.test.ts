@@ -1,11 +1,12 @@
 // Unit tests for the failure-classification rules catch-misclassifies, string-error-payload (C02),
-// retry-after-abort (C03), cleanup-masks-abort (C05), unobserved-async-wasm-failure and
-// unobserved-spawn-local-panic (C07) beyond their fixtures: severities per shape, the text fixes produce,
+// retry-after-abort (C03), cleanup-masks-abort (C05), unobserved-async-wasm-failure,
+// unobserved-spawn-local-panic (C07) and abort-handler-misconfigured (C08) beyond their fixtures: severities per shape, the text fixes produce,
 // and the shape that needs glue the fixtures' support package does not have (pre-0.2.127 PanicError name).
 
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { applyEdits, DEFAULT_LINT_SETTINGS, type Finding, type Grammars, Linter, type Rule } from '../src/analysis/index';
+import abortHandlerMisconfigured from '../src/analysis/rules/rust/abort-handler-misconfigured';
 import catchMisclassifies from '../src/analysis/rules/ts/catch-misclassifies';
 import cleanupMasksAbort from '../src/analysis/rules/ts/cleanup-masks-abort';
 import retryAfterAbort from '../src/analysis/rules/ts/retry-after-abort';
@@ -189,5 +190,126 @@ pub fn go() {
 `;
     assert.match(lint(unobservedSpawnLocalPanic, text, { buildMode: 'unwind' }).findings[0].message, /under panic=unwind the `PanicError`/);
     assert.match(lint(unobservedSpawnLocalPanic, text, { buildMode: 'abort+handler' }).findings[0].message, /terminates the instance/);
+  });
+});
+
+describe('abort-handler-misconfigured: moving the registration', () => {
+  const HEAD = `use std::sync::atomic::{AtomicBool, Ordering};
+use wasm_bindgen::prelude::*;
+
+static ABORTED: AtomicBool = AtomicBool::new(false);
+`;
+  const EXPORT = `
+#[wasm_bindgen]
+pub fn init_app() {
+    wasm_bindgen::handler::set_on_abort(|| {
+        ABORTED.store(true, Ordering::SeqCst);
+    });
+    let _ready = true;
+}
+`;
+
+  it('moves a registration that spans lines whole, re-indented, into the existing start function', () => {
+    const text = `${HEAD}
+mod boot {
+    #[wasm_bindgen::prelude::wasm_bindgen(start)]
+    fn start() {
+        let _x = 1;
+    }
+}
+${EXPORT}`;
+    const { findings, casePath } = lint(abortHandlerMisconfigured, text, { buildMode: 'unwind' });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].fixes[0].title, 'Move the `set_on_abort` registration into the start function `start`');
+    assert.equal(fixed(text, findings[0], 0, casePath), `${HEAD}
+mod boot {
+    #[wasm_bindgen::prelude::wasm_bindgen(start)]
+    fn start() {
+        wasm_bindgen::handler::set_on_abort(|| {
+            ABORTED.store(true, Ordering::SeqCst);
+        });
+        let _x = 1;
+    }
+}
+
+#[wasm_bindgen]
+pub fn init_app() {
+    let _ready = true;
+}
+`);
+  });
+
+  it('moves a registration that spans lines whole into a new start function', () => {
+    const text = `${HEAD}${EXPORT}`;
+    const { findings, casePath } = lint(abortHandlerMisconfigured, text, { buildMode: 'unwind' });
+    assert.equal(findings[0].fixes[0].title, 'Move the `set_on_abort` registration into a new `#[wasm_bindgen(start)]` function');
+    assert.equal(fixed(text, findings[0], 0, casePath), `${HEAD}
+#[wasm_bindgen]
+pub fn init_app() {
+    let _ready = true;
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    wasm_bindgen::handler::set_on_abort(|| {
+        ABORTED.store(true, Ordering::SeqCst);
+    });
+}
+`);
+  });
+
+  it('moves the registration of an export nested in the start function to the top of that function', () => {
+    const text = `${HEAD}
+#[wasm_bindgen(start)]
+fn start() {
+    let _x = 1;
+    #[wasm_bindgen]
+    pub fn init_app() {
+        wasm_bindgen::handler::set_on_abort(|| {
+            ABORTED.store(true, Ordering::SeqCst);
+        });
+    }
+}
+`;
+    const { findings, casePath } = lint(abortHandlerMisconfigured, text, { buildMode: 'unwind' });
+    assert.equal(fixed(text, findings[0], 0, casePath), `${HEAD}
+#[wasm_bindgen(start)]
+fn start() {
+    wasm_bindgen::handler::set_on_abort(|| {
+        ABORTED.store(true, Ordering::SeqCst);
+    });
+    let _x = 1;
+    #[wasm_bindgen]
+    pub fn init_app() {
+    }
+}
+`);
+  });
+
+  it('offers no move into a start function that lies inside the registration itself', () => {
+    const text = `${HEAD}
+#[wasm_bindgen]
+pub fn init_app() {
+    wasm_bindgen::handler::set_on_abort({
+        #[wasm_bindgen(start)]
+        fn start() {}
+        on_abort
+    });
+}
+
+fn on_abort() {
+    ABORTED.store(true, Ordering::SeqCst);
+}
+`;
+    const section: FixtureSection = { title: 'unit', buildMode: 'unwind', text, expectations: [], fileLine: 1 };
+    const { workspace, casePath } = buildCaseWorkspace(grammars, abortHandlerMisconfigured, 'unit.rs', section, 0);
+    try {
+      const result = new Linter([abortHandlerMisconfigured], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true });
+      assert.equal(result.findings.length, 1);
+      assert.deepEqual(result.findings[0].fixes, []);
+      assert.deepEqual(result.internalErrors, [], 'no fix with overlapping edits was offered');
+    } finally {
+      workspace.dispose();
+    }
   });
 });

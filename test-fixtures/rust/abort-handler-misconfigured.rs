@@ -33,6 +33,24 @@ fn on_abort() {
     wasm_bindgen::handler::schedule_reinit();
 }
 
+// ### reported: a registration spanning lines, moved whole into the start function by the fix
+// @build-mode: unwind
+static RECOVERING: AtomicBool = AtomicBool::new(false);
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[wasm_bindgen]
+pub fn enable_recovery() {
+    wasm_bindgen::handler::set_on_abort(|| {
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ abort-handler-misconfigured [fix]
+        RECOVERING.store(true, Ordering::SeqCst);
+        wasm_bindgen::handler::schedule_reinit();
+    });
+}
+
 // ### reported: a handler that formats and logs before scheduling the reinit (the catalog's example)
 // @build-mode: unwind
 thread_local! { static CONFIG: RefCell<String> = RefCell::new(String::new()); }

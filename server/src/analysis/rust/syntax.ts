@@ -472,6 +472,39 @@ export function indentationAt(text: string, offset: number): string {
   return m ? m[0] : '';
 }
 
+/**
+ * The range to delete to remove `statement`: its whole lines (line break included) when nothing but
+ * whitespace shares its first and last line, else the statement alone. A statement may span several
+ * lines (`set_on_abort(|| {…});`): the removal must reach the line of its end, not of its start.
+ */
+export function statementLineRange(text: string, statement: Node): { start: number; end: number } {
+  const lineStart = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
+  const newline = text.indexOf('\n', statement.endIndex);
+  const lineEnd = newline < 0 ? text.length : newline;
+  if (/^[ \t]*$/.test(text.slice(lineStart, statement.startIndex)) && /^[ \t]*\r?$/.test(text.slice(statement.endIndex, lineEnd))) {
+    return { start: lineStart, end: newline < 0 ? lineEnd : newline + 1 };
+  }
+  return { start: statement.startIndex, end: statement.endIndex };
+}
+
+/**
+ * `node`'s text to insert at another indentation: each line after the first that starts with the
+ * indentation of `node`'s own line gets `indent` in its place. Left as it is when a string literal
+ * spans lines (re-indenting would change the string).
+ */
+export function textReindented(text: string, node: Node, indent: string): string {
+  const own = node.text;
+  if (!own.includes('\n')) return own;
+  let multiLineString = false;
+  forEachDescendant(node, (n) => {
+    if ((n.type === 'string_literal' || n.type === 'raw_string_literal') && n.startPosition.row !== n.endPosition.row) multiLineString = true;
+    return !multiLineString;
+  });
+  if (multiLineString) return own;
+  const from = indentationAt(text, node.startIndex);
+  return own.split('\n').map((line, i) => (i > 0 && line.startsWith(from) ? indent + line.slice(from.length) : line)).join('\n');
+}
+
 /** Visits every node below `root` (pre-order); return `false` to skip a node's children. Iterative. */
 export function forEachDescendant(root: Node, visit: (node: Node) => boolean | void): void {
   const cursor = root.walk();

@@ -13,13 +13,13 @@
 
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
-import type { Fix, FileEdit, RelatedLocation, TextRange } from '../../model';
+import type { Fix, FileEdit, RelatedLocation } from '../../model';
 import {
-  asMethodCall, asPathCall, attributeArguments, attributesOf, forEachDescendant, functionItemAt, isWasmBindgenAttribute, lastSegment, macroName,
-  parentOf, rustEnv, type RustEnv,
+  asMethodCall, asPathCall, attributeArguments, attributesOf, forEachDescendant, functionItemAt, indentationAt, isWasmBindgenAttribute, lastSegment,
+  macroName, parentOf, rustEnv, statementLineRange, textReindented, type RustEnv,
 } from '../../rust/index';
 import { wasmBindgenVersionAtLeast } from '../../workspace/crate-config';
-import { lineRangeAt, settingRange } from '../../workspace/crate-project';
+import { settingRange } from '../../workspace/crate-project';
 import type { CrateInfo } from '../../workspace/types';
 
 const ALLOCATING_MACROS = new Set(['format', 'vec', 'println', 'print', 'eprintln', 'eprint', 'dbg', 'write', 'writeln', 'format_args']);
@@ -199,20 +199,18 @@ function moveFix(ctx: RuleContext, env: RustEnv, call: Node, fn: Node): Fix[] {
   const statement = parentOf(call);
   if (statement?.type !== 'expression_statement' || parentOf(statement)?.type !== 'block') return [];
   const text = ctx.text;
-  const line = lineRangeAt(text, statement.startIndex);
-  const aloneOnLine = text.slice(line.start, statement.startIndex).trim() === '' && text.slice(statement.endIndex, line.end).trim() === '';
-  const removal: TextRange = aloneOnLine
-    ? { start: line.start, end: Math.min(text.length, line.end + (text[line.end] === '\r' ? 2 : 1)) }
-    : { start: statement.startIndex, end: statement.endIndex };
-  const registration = statement.text;
+  const removal = statementLineRange(text, statement);
   const starts = (env.index?.startFunctions ?? []).filter((s) => s.path === ctx.path);
   const edits: FileEdit[] = [{ range: removal, newText: '' }];
   if (starts.length > 0) {
     const startFn = functionItemAt(env.root, starts[0].range);
     const body = startFn?.childForFieldName('body') ?? null;
     if (!body || body.type !== 'block') return [];
-    const indent = `${lineIndentAt(text, startFn!.startIndex)}    `;
-    edits.push({ range: { start: body.startIndex + 1, end: body.startIndex + 1 }, newText: `\n${indent}${registration}` });
+    const insertAt = body.startIndex + 1;
+    // Broken code can put the start function inside the statement to remove.
+    if (removal.start < insertAt && insertAt < removal.end) return [];
+    const indent = `${indentationAt(text, startFn!.startIndex)}    `;
+    edits.push({ range: { start: insertAt, end: insertAt }, newText: `\n${indent}${textReindented(text, statement, indent)}` });
     return [{ title: `Move the \`set_on_abort\` registration into the start function \`${starts[0].name}\``, safety: 'unsafe', edits }];
   }
   if ((env.index?.startFunctions.length ?? 0) > 0) return []; // the start function lives in another file
@@ -220,13 +218,8 @@ function moveFix(ctx: RuleContext, env: RustEnv, call: Node, fn: Node): Fix[] {
   const attribute = /\buse\s+wasm_bindgen::prelude::(?:\*|wasm_bindgen\b|\{[^}]*\bwasm_bindgen\b)/.test(text)
     ? '#[wasm_bindgen(start)]' : '#[wasm_bindgen::prelude::wasm_bindgen(start)]';
   const insertAt = fn.endIndex;
-  edits.push({ range: { start: insertAt, end: insertAt }, newText: `\n\n${attribute}\nfn start() {\n    ${registration}\n}` });
+  edits.push({ range: { start: insertAt, end: insertAt }, newText: `\n\n${attribute}\nfn start() {\n    ${textReindented(text, statement, '    ')}\n}` });
   return [{ title: 'Move the `set_on_abort` registration into a new `#[wasm_bindgen(start)]` function', safety: 'unsafe', edits }];
-}
-
-function lineIndentAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
 }
 
 /** (c): add `--force-enable-abort-handler` to the `wasm-bindgen` invocation of the build script. */

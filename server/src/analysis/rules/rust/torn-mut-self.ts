@@ -19,7 +19,7 @@ import type { Fix, RelatedLocation, Severity, TextRange } from '../../model';
 import {
   accessRoot, asMethodCall, asPathCall, enclosingBlock, enclosingImplType, exportOfFunction,
   forEachDescendant, hasExportAttributes, inExclusiveBranches, MUTATING_METHODS, mutationOf, mutationsIn, panicPointsIn,
-  parentOf, rootName, runsSynchronouslyWithin, rustEnv, selfFieldOf, stateResolverFor, stripTransparent, within,
+  parentOf, rootName, runsSynchronouslyWithin, rustEnv, selfFieldOf, stateResolverFor, statementLineRange, stripTransparent, within,
   type FunctionFacts, type PanicPoint, type RustEnv, type StateResolver,
 } from '../../rust/index';
 import { earlyReturnsIn, focusRange, hasRestoringGuard, leavesBefore, unwrapsAcquisition, type EarlyReturn } from '../../rust/tear-points';
@@ -527,17 +527,6 @@ function fieldDeclaration(env: RustEnv, fn: Node, field: string): { path: string
   const struct = implType ? env.index?.structs.get(implType) : undefined;
   const f = struct?.fields.find((x) => x.name === field);
   return struct && f ? { path: struct.path, range: f.range } : undefined;
-}
-
-/** The statement's range, widened to its whole line when nothing else is on it. */
-function statementLineRange(text: string, statement: Node): TextRange {
-  const lineStart = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
-  const newline = text.indexOf('\n', statement.endIndex);
-  const lineEnd = newline < 0 ? text.length : newline;
-  if (/^[ \t]*$/.test(text.slice(lineStart, statement.startIndex)) && /^[ \t]*$/.test(text.slice(statement.endIndex, lineEnd))) {
-    return { start: lineStart, end: newline < 0 ? lineEnd : newline + 1 };
-  }
-  return rangeOf(statement);
 }
 
 function rangeOf(n: Node): TextRange {
