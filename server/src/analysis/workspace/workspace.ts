@@ -43,13 +43,23 @@ export interface WorkspaceOptions {
   readonly parseBudgetMs?: number;
 }
 
+interface CrateCache {
+  readonly crates: CrateInfo[];
+  readonly notices: Notice[];
+  readonly crateOfPath: Map<string, CrateInfo | null>;
+  rustFilesByCrate: Map<string, string[]> | undefined;
+}
+
 export class Workspace implements WorkspaceQueries {
   readonly roots: readonly string[];
   private readonly files = new Map<string, FileEntry>();
   /** Bumped whenever the set of files, a config file or a possible glue file changes. */
   private structureGeneration = 0;
-  /** The crates, and (filled as asked) the crate of each path: dropped together when config files change. */
-  private crateCache: { crates: CrateInfo[]; notices: Notice[]; readonly crateOfPath: Map<string, CrateInfo | null> } | undefined;
+  /**
+   * The crates, and (filled as asked) the crate of each path and the Rust files of each crate: dropped
+   * together when config files or the set of files change.
+   */
+  private crateCache: CrateCache | undefined;
   private readonly crateIndexCache = new Map<string, CrateIndex>();
   private readonly wasmModuleCache = new Map<string, WasmModule | null>();
   private packageNameIndex: Map<string, string[]> | undefined;
@@ -293,13 +303,14 @@ export class Workspace implements WorkspaceQueries {
     const key = crateRoot ?? '';
     const cached = this.crateIndexCache.get(key);
     if (cached) return cached;
-    const crate = crateRoot === undefined ? undefined : this.crateState().crates.find((c) => c.root === crateRoot);
+    const state = this.crateState();
+    const crate = crateRoot === undefined ? undefined : state.crates.find((c) => c.root === crateRoot);
+    // Files grouped once for all crates: asking every file's crate for each crate grows with crates × files.
+    state.rustFilesByCrate ??= this.groupRustFilesByCrate();
     // Shared and cached: outside the per-file analysis budget (parsing/budget.ts).
     const index = unbudgeted(() => {
       const summaries: RustFileSummary[] = [];
-      for (const [path, entry] of this.files) {
-        if (entry.language !== 'rust' || entry.text === undefined) continue;
-        if ((this.crateOf(path)?.root ?? undefined) !== crateRoot) continue;
+      for (const path of state.rustFilesByCrate?.get(key) ?? []) {
         const summary = this.rustSummary(path);
         if (summary) summaries.push(summary);
       }
@@ -307,6 +318,19 @@ export class Workspace implements WorkspaceQueries {
     });
     this.crateIndexCache.set(key, index);
     return index;
+  }
+
+  /** The Rust files of each crate (key: its root, '' for files in none), in the order the files were added. */
+  private groupRustFilesByCrate(): Map<string, string[]> {
+    const byCrate = new Map<string, string[]>();
+    for (const [path, entry] of this.files) {
+      if (entry.language !== 'rust') continue;
+      const key = this.crateOf(path)?.root ?? '';
+      let list = byCrate.get(key);
+      if (!list) byCrate.set(key, (list = []));
+      list.push(path);
+    }
+    return byCrate;
   }
 
   rustSummary(rawPath: string): RustFileSummary | undefined {
@@ -387,11 +411,11 @@ export class Workspace implements WorkspaceQueries {
 
   // ---- cache maintenance -------------------------------------------------------------------------
 
-  private crateState(): { crates: CrateInfo[]; notices: Notice[]; readonly crateOfPath: Map<string, CrateInfo | null> } {
+  private crateState(): CrateCache {
     if (!this.crateCache) {
       const configs = new Map<string, string>();
       for (const [path, entry] of this.files) if (entry.text !== undefined && isCrateConfigFile(path)) configs.set(path, entry.text);
-      this.crateCache = { ...discoverCrates(configs), crateOfPath: new Map() };
+      this.crateCache = { ...discoverCrates(configs), crateOfPath: new Map(), rustFilesByCrate: undefined };
     }
     return this.crateCache;
   }
