@@ -25,14 +25,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ALL_RULES, dirname, type Finding, isWithin, type InternalError, Linter, type LintResult, type Notice, type Rule, Workspace,
+  ALL_RULES, dirname, type Finding, type Grammars, isWithin, type InternalError, Linter, type LintResult, type Notice, type Rule, Workspace,
 } from '../analysis/index';
 import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
-import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS } from './lint-pool';
-import { SUMMARY_TREE_BUDGET_CHARS } from './lint-worker';
+import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS, StartedWorkers } from './lint-pool';
+import { SUMMARY_TREE_BUDGET_CHARS, type WorkerSetup } from './lint-worker';
 import { inShard, type Shard } from './shard';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
 
@@ -108,7 +108,31 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const config = options.configuration ?? new CheckConfiguration({ cwd: options.cwd, rules });
   // Read and parse limits for the whole run (the Linter still applies each file's own maxFileSize).
   const { maxFileBytes, parseBudgetMs } = config.runLimits(targets.map((t) => (t.isDirectory ? t.workspacePath : dirname(t.workspacePath))));
-  const grammars = await loadGrammars();
+  const concurrency = options.concurrency ?? defaultConcurrency();
+  const allRegistered = rules.every((r) => ALL_RULES.includes(r));
+  const withFixes = options.withFixes ?? true;
+  const mainThreadWorks = options.mainThreadWorks !== false;
+  const workerSetup: WorkerSetup = {
+    indexRoots: [...indexRoots],
+    ancestorConfigDirs: targets.map((t) => (t.isDirectory ? t.absolute : path.dirname(t.absolute))),
+    maxFileBytes,
+    parseBudgetMs,
+    ruleIds: rules.map((r) => r.id),
+    withFixes,
+    faultInjection: options.faultInjection,
+  };
+  // Workers read the workspace themselves: started now, they do it while this thread does. Not with
+  // --fix, which changes files before the lint (a worker must read them after). Stopped unused when
+  // the check turns out too small for them.
+  const started = concurrency > 1 && allRegistered && !options.fix && targets.length > 0
+    ? new StartedWorkers(mainThreadWorks ? concurrency - 1 : concurrency, workerSetup) : undefined;
+  let grammars: Grammars;
+  try {
+    grammars = await loadGrammars();
+  } catch (e) {
+    await started?.stop(); // a started worker would keep the process alive
+    throw e;
+  }
   const workspace = new Workspace(grammars, { roots: [...indexRoots].map(toWorkspacePath), parseBudgetMs });
   try {
     // One call for all roots: the scanner remembers visited folders, so nested roots are read once.
@@ -166,31 +190,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const linted: Finding[] = [];
     const internalErrors: InternalError[] = [];
     const files = [...toLint].sort().map((file) => ({ path: file, settings: config.settingsFor(file) }));
-    const withFixes = options.withFixes ?? true;
-    // An explicit --concurrency is obeyed; the default only starts workers when there is enough to do.
-    const concurrency = options.concurrency ?? defaultConcurrency();
-    const allRegistered = rules.every((r) => ALL_RULES.includes(r));
+    // An explicit --concurrency is obeyed; the default only uses workers when there is enough to do.
     const charsToLint = files.reduce((n, f) => n + (workspace.fileText(f.path)?.length ?? 0), 0);
     const worthWorkers = options.concurrency !== undefined ? files.length > 1 : charsToLint >= MIN_CHARS_FOR_WORKERS;
     let results: ReadonlyMap<string, LintResult>;
     if (concurrency > 1 && worthWorkers && allRegistered) {
       options.onLintThreads?.(Math.min(concurrency, files.length));
       const rustFiles = workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust');
-      const main = options.mainThreadWorks === false ? undefined : { workspace, linter, withFixes, faultInjection: options.faultInjection };
-      results = await lintOnThreads(files, rustFiles, concurrency, main, {
-        indexRoots: [...indexRoots],
-        ancestorConfigDirs: targets.map((t) => (t.isDirectory ? t.absolute : path.dirname(t.absolute))),
-        maxFileBytes,
-        parseBudgetMs,
-        ruleIds: rules.map((r) => r.id),
-        withFixes,
-        faultInjection: options.faultInjection,
-      }, {
+      const main = mainThreadWorks ? { workspace, linter, withFixes, faultInjection: options.faultInjection } : undefined;
+      results = await lintOnThreads(files, rustFiles, concurrency, main, workerSetup, {
         crateOf: (file) => workspace.crateOf(file)?.root ?? '',
         charsOf: (file) => workspace.fileText(file)?.length ?? 0,
         isRust: (file) => workspace.languageOf(file) === 'rust',
-      });
+      }, started);
     } else {
+      void started?.stop(); // this thread alone: the workers need not finish reading the workspace
       options.onLintThreads?.(0);
       const inProcess = new Map<string, LintResult>();
       // A crate's summaries are computed when its first file is linted; its files follow in order.
@@ -230,6 +244,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       executionSuccessful: !notices.some((n) => n.level === 'error'),
     };
   } finally {
+    await started?.stop();
     workspace.dispose();
   }
 }

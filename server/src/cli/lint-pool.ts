@@ -206,8 +206,33 @@ export function planScan(
 }
 
 /**
+ * Workers started before the check knows how much it has to lint: each reads the workspace itself, so
+ * started with the check they read it while the main thread does (a worker started after the main
+ * thread's scan began its own half a second later, on 16 MB). `take` hands them to `lintOnThreads`;
+ * `stop` ends those not taken (a check that turned out too small for workers).
+ */
+export class StartedWorkers {
+  private readonly idle: PooledWorker[];
+
+  constructor(count: number, setup: WorkerSetup) {
+    this.idle = Array.from({ length: Math.max(0, count) }, () => new PooledWorker(setup));
+  }
+
+  /** Up to `count` of the started workers; the pool terminates them when its run ends. */
+  take(count: number): PooledWorker[] {
+    return this.idle.splice(0, count);
+  }
+
+  /** Terminates the workers not taken. */
+  async stop(): Promise<void> {
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
+  }
+}
+
+/**
  * Lints `files` on `concurrency` threads: the main thread (working in `main`, the workspace the check
- * already built) and `concurrency - 1` workers started with `setup`; without `main`, on `concurrency` workers.
+ * already built) and `concurrency - 1` workers (those of `started` first, then new ones with `setup`);
+ * without `main`, on `concurrency` workers.
  * Three phases: crate jobs (planScan), then the shared index and the shared lint.
  */
 export async function lintOnThreads(
@@ -217,10 +242,13 @@ export async function lintOnThreads(
   main: LintThreadState | undefined,
   setup: WorkerSetup,
   layout: ScanLayout,
+  started?: StartedWorkers,
 ): Promise<Map<string, LintResult>> {
   const results = new Map<string, LintResult>();
   const threadCount = Math.max(1, Math.min(concurrency, files.length));
-  const workers = Array.from({ length: main ? threadCount - 1 : threadCount }, () => new PooledWorker(setup));
+  const workerCount = main ? threadCount - 1 : threadCount;
+  const workers = started?.take(workerCount) ?? [];
+  while (workers.length < workerCount) workers.push(new PooledWorker(setup));
   const threads: LintThread[] = main ? [new MainThreadShare(main), ...workers] : workers;
   const plan = planScan(files, rustFilesToIndex, threads.length, layout);
   try {
