@@ -12,7 +12,7 @@ import { countSyntaxErrors } from '../parsing/walk';
 import { DEFAULT_ANALYSIS_BUDGET_MS, type LintSettings } from '../settings';
 import { LineIndex } from '../text/line-index';
 import type { Workspace } from '../workspace/workspace';
-import { rustEnv, type UnitScan } from '../rust/env';
+import { FILE_NODE_TYPES, provideFileNodes, rustEnv, type UnitScan } from '../rust/env';
 import { detached } from '../text/detached';
 import { sameStrings } from '../workspace/rust-summary';
 import { trackedFileContext, type FileContext } from '../workspace/file-context';
@@ -226,7 +226,14 @@ export class Linter {
       // One search for every subscribed node type inside the tree-sitter runtime: far fewer JS↔wasm
       // crossings than a cursor step per node, in the same (pre-)order.
       const types = this.subscribedTypes(side, activeSet);
-      if (types.length > 0) visitAll(root.descendantsOfType(types), activeSet);
+      // Rules that analyse Rust functions read function facts and the file scan (rust/env.ts): the same
+      // search collects their nodes too, instead of one more search per function.
+      const forFacts = side === 'rust' && types.includes('function_item');
+      if (types.length > 0) {
+        const nodes = root.descendantsOfType(forFacts ? [...new Set([...types, ...FILE_NODE_TYPES])] : types);
+        if (forFacts) provideFileNodes(root, nodes);
+        visitAll(nodes, activeSet);
+      }
       flush(active);
     } else {
       // engine/incremental.ts: unit by unit, a rule either gets back what it left for an unchanged unit

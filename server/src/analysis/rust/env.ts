@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { readsWholeFile, trackFileReads, trackingFileReads } from '../engine/file-reads';
 import { untrackedFileContext, type FileContext } from '../workspace/file-context';
 import type { BuildMode, CrateIndex, CrateInfo, RustImport, StateRoot } from '../workspace/types';
-import { collectFunctionFacts, type FunctionFacts } from './facts';
+import { collectFunctionFacts, FILE_NODE_TYPES, type FunctionFacts } from './facts';
 import { isTestPath, TestCodeOracle } from './test-code';
 import { resetParentIndex } from './parents';
 import { typeBaseName } from './syntax';
@@ -75,6 +75,21 @@ export interface UnitScan {
 
 const ENVS = new WeakMap<Node, RustEnv>();
 
+/** Per lint run (keyed by its root): the file's nodes of FILE_NODE_TYPES and more, pre-order (provideFileNodes). */
+const FILE_NODES = new WeakMap<Node, readonly Node[]>();
+
+/** The node types `provideFileNodes` needs in its list. */
+export { FILE_NODE_TYPES };
+
+/**
+ * Hands the environment of the lint run under `root` the result of the Linter's search of the whole
+ * tree (pre-order, every node of FILE_NODE_TYPES among others): function facts and the file scan then
+ * filter it rather than search the tree again, function by function.
+ */
+export function provideFileNodes(root: Node, nodes: readonly Node[]): void {
+  FILE_NODES.set(root, nodes);
+}
+
 /** The environment of the file a rule is looking at (created on first use in a lint run). */
 export function rustEnv(tracked: FileContext): RustEnv {
   const ctx = untrackedFileContext(tracked);
@@ -103,7 +118,7 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
   // Each value remembers whether computing it read the whole file, so reusing it marks the reader too.
   const memos = new Map<string, { readonly value: unknown; readonly wholeFile: boolean }>();
   let fileScan: FileScan | undefined;
-  const scan = () => (fileScan ??= scanFile(root, text));
+  const scan = () => (fileScan ??= scanFile(root, text, FILE_NODES.get(root)));
   let globals: Map<string, StateRoot> | undefined;
   return {
     path,
@@ -144,7 +159,7 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
       return scan().wasmSafeClock;
     },
     facts(owner) {
-      return this.memo('facts', owner, () => collectFunctionFacts(owner));
+      return this.memo('facts', owner, () => collectFunctionFacts(owner, FILE_NODES.get(root)));
     },
     fileKey(units, previous) {
       // Unit by unit, reusing the scans of units the last run saw with the same text; the file scan is
@@ -202,8 +217,8 @@ function fingerprint(value: object): string {
 }
 
 /** Struct declarations (all of them, not only exported ones), function names, clock crates. */
-function scanFile(root: Node, text: string): FileScan {
-  return mergeScans([scanUnit([root])], usesWasmSafeClock(text));
+function scanFile(root: Node, text: string, fileNodes: readonly Node[] | undefined): FileScan {
+  return mergeScans([scanUnit([root], '', undefined, fileNodes)], usesWasmSafeClock(text));
 }
 
 interface FileScan {
@@ -227,13 +242,15 @@ function mergeScans(parts: readonly UnitScan[], wasmSafeClock: boolean): FileSca
   return { structs, functions, wasmSafeClock };
 }
 
-function scanUnit(nodes: readonly Node[], type = '', text?: string): UnitScan {
+/** `fileNodes` (scanning the whole file, `nodes` = [root]): the Linter's search, in place of one of our own. */
+function scanUnit(nodes: readonly Node[], type = '', text?: string, fileNodes?: readonly Node[]): UnitScan {
   const structs: [string, string, Map<string, string>][] = [];
   const functions: string[] = [];
   // One search inside the tree-sitter runtime instead of a cursor step (a JS↔wasm crossing) per node;
   // neither type nests in itself, in token trees, comments or strings, so this is what a walk finds.
-  for (const top of nodes) {
-    for (const node of top.descendantsOfType(['struct_item', 'function_item'])) {
+  const searches = fileNodes ? [fileNodes] : nodes.map((top) => top.descendantsOfType(['struct_item', 'function_item']));
+  for (const found of searches) {
+    for (const node of found) {
       if (!node) continue;
       if (node.type === 'struct_item') {
         const name = node.childForFieldName('name')?.text;
@@ -248,7 +265,7 @@ function scanUnit(nodes: readonly Node[], type = '', text?: string): UnitScan {
           }
           structs.push([name, typeBaseName(name), fields]);
         }
-      } else {
+      } else if (node.type === 'function_item') {
         const name = node.childForFieldName('name')?.text;
         if (name) functions.push(name);
       }

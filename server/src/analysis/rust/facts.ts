@@ -47,13 +47,55 @@ const FILED: Record<string, keyof Omit<FunctionFacts, 'owner'>> = {
  */
 const SKIPPED = new Set(['function_item', 'line_comment', 'block_comment', 'attribute_item', 'macro_definition', 'token_tree']);
 const WANTED = [...new Set([...Object.keys(FILED), ...SKIPPED])];
+const LIST_OF_TYPE = new Map(Object.entries(FILED));
 
-export function collectFunctionFacts(owner: Node): FunctionFacts {
+/**
+ * Node types a whole-file search must include for its list to serve `collectFunctionFacts` (and the
+ * file scan of env.ts: `struct_item`, `function_item`): the Linter's one search per file in scans.
+ */
+export const FILE_NODE_TYPES: readonly string[] = [...new Set([...WANTED, 'struct_item'])];
+
+/**
+ * `owner` and its descendants in `fileNodes` (the file's nodes of at least FILE_NODE_TYPES, pre-order,
+ * from one search of the whole tree): a slice, since pre-order puts a node's subtree right after it and
+ * nothing after the subtree starts before the node ends. Undefined when `owner` is not in the list or
+ * a zero-width node sits at its end (it may or may not be inside: the search of the owner decides).
+ */
+function subtreeIn(fileNodes: readonly Node[], owner: Node): readonly Node[] | undefined {
+  const start = owner.startIndex;
+  const end = owner.endIndex;
+  if (end <= start) return undefined;
+  let lo = 0;
+  let hi = fileNodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (fileNodes[mid].startIndex < start) lo = mid + 1;
+    else hi = mid;
+  }
+  let first = -1;
+  for (let i = lo; i < fileNodes.length && fileNodes[i].startIndex === start; i++) {
+    if (fileNodes[i].id === owner.id) {
+      first = i;
+      break;
+    }
+  }
+  if (first < 0) return undefined;
+  let last = first + 1;
+  while (last < fileNodes.length && fileNodes[last].startIndex < end) last++;
+  for (let i = last; i < fileNodes.length && fileNodes[i].startIndex === end; i++) if (fileNodes[i].endIndex === end) return undefined;
+  return fileNodes.slice(first, last);
+}
+
+/**
+ * `fileNodes`: the file's nodes of at least FILE_NODE_TYPES in pre-order (one search of the whole tree
+ * made by the Linter); the facts are then a filter of its slice for `owner`, with no search of its own.
+ */
+export function collectFunctionFacts(owner: Node, fileNodes?: readonly Node[]): FunctionFacts {
   const lists: Record<string, Node[]> = {};
   for (const key of Object.values(FILED)) lists[key] = [];
   // One search inside the tree-sitter runtime (pre-order, like a cursor walk) hands over only the
   // nodes of the types above: a cursor step and a type read per node cost far more crossings.
-  const found = owner.descendantsOfType(WANTED);
+  const found = (fileNodes && subtreeIn(fileNodes, owner)) ?? owner.descendantsOfType(WANTED);
   let skipEnd = -1;
   for (const node of found) {
     if (node.id === owner.id) continue; // the search includes its own root
@@ -63,7 +105,8 @@ export function collectFunctionFacts(owner: Node): FunctionFacts {
       skipEnd = node.endIndex;
       continue;
     }
-    lists[FILED[type]].push(node);
+    const list = LIST_OF_TYPE.get(type);
+    if (list) lists[list].push(node); // a file list also holds types the facts do not file
   }
   return { owner, ...(lists as unknown as Omit<FunctionFacts, 'owner'>) };
 }
