@@ -154,6 +154,7 @@ export interface MethodCall {
   readonly method: string;
   /** The `field_identifier` naming the method. */
   readonly methodNode: Node;
+  /** Read when needed (computed on first read): most callers only look at the method or the path. */
   readonly args: Node[];
 }
 
@@ -164,7 +165,31 @@ export interface PathCall {
   readonly segments: string[];
   readonly name: string;
   readonly calleeNode: Node;
+  /** Read when needed (computed on first read). */
   readonly args: Node[];
+}
+
+/** A call view whose arguments are listed on first read: listing them marshals every argument node. */
+class CallView {
+  private argumentNodes: Node[] | undefined;
+
+  constructor(readonly call: Node) {}
+
+  get args(): Node[] {
+    return (this.argumentNodes ??= callArguments(this.call));
+  }
+}
+
+class MethodCallView extends CallView implements MethodCall {
+  constructor(call: Node, readonly receiver: Node, readonly method: string, readonly methodNode: Node) {
+    super(call);
+  }
+}
+
+class PathCallView extends CallView implements PathCall {
+  constructor(call: Node, readonly segments: string[], readonly name: string, readonly calleeNode: Node) {
+    super(call);
+  }
 }
 
 export function callArguments(call: Node): Node[] {
@@ -186,17 +211,17 @@ export function asMethodCall(node: Node): MethodCall | undefined {
   const receiver = fn.childForFieldName('value');
   const field = fn.childForFieldName('field');
   if (!receiver || !field || field.type !== 'field_identifier') return undefined;
-  return { call: node, receiver, method: field.text, methodNode: field, args: callArguments(node) };
+  return new MethodCallView(node, receiver, field.text, field);
 }
 
 export function asPathCall(node: Node): PathCall | undefined {
   if (node.type !== 'call_expression') return undefined;
   const fn = calleeOf(node);
   if (!fn) return undefined;
-  if (fn.type === 'identifier') return { call: node, segments: [fn.text], name: fn.text, calleeNode: fn, args: callArguments(node) };
+  if (fn.type === 'identifier') return new PathCallView(node, [fn.text], fn.text, fn);
   if (fn.type === 'scoped_identifier') {
     const segments = pathSegments(fn);
-    return { call: node, segments, name: segments[segments.length - 1] ?? '', calleeNode: fn, args: callArguments(node) };
+    return new PathCallView(node, segments, segments[segments.length - 1] ?? '', fn);
   }
   return undefined;
 }
