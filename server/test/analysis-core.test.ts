@@ -215,6 +215,16 @@ describe('paths', () => {
     assert.equal(normalizePath('C:\\x\\y'), 'C:/x/y');
     assert.equal(relativePath('/a/b', '/a/c/d.ts'), '../c/d.ts');
   });
+
+  it('returns a path already in normal form as it is, and normalises every other form', () => {
+    const normal = ['/', '/a', '/a/b.rs', '/a/.hidden/b', '/a/..b/c', '/a/b./c', '/a/b c/d', 'C:/x/y'];
+    for (const p of normal) assert.equal(normalizePath(p), p, p);
+    const cases: [string, string][] = [
+      ['/a/', '/a'], ['//a//b', '/a/b'], ['/a/.', '/a'], ['/a/..', '/'], ['/a/./b', '/a/b'], ['/a/../b', '/b'], ['/a\\b', '/a/b'],
+      ['a/b', 'a/b'], ['./a', 'a'], ['../a', '../a'], ['', '.'], ['C:\\x\\..\\y', 'C:/y'],
+    ];
+    for (const [p, want] of cases) assert.equal(normalizePath(p), want, p);
+  });
 });
 
 describe('fixes', () => {

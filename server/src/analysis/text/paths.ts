@@ -1,7 +1,14 @@
 // Pure '/'-separated path helpers for the analysis layer, which may not import node's fs or path
 // (it must also run in a web worker). Hosts normalise OS paths to this form before handing them in.
 
+/** Absolute, '/'-separated, every segment non-empty and free of backslashes, no trailing '/'. */
+const ABSOLUTE_SEGMENTS = /^(?:\/[^/\\]+)+$/;
+/** A `.` or `..` segment. */
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
 export function normalizePath(p: string): string {
+  // Nearly every call gets a path that is already normal (the workspace's own keys): no new string.
+  if (ABSOLUTE_SEGMENTS.test(p) && !DOT_SEGMENT.test(p)) return p;
   let s = p.replace(/\\/g, '/');
   const absolute = s.startsWith('/');
   const drive = /^[A-Za-z]:\//.exec(s)?.[0] ?? '';
