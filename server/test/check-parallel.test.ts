@@ -5,6 +5,8 @@
 // build modes, glue, TS bindings); the workers run the tsc output's lint-worker.js.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCommandLine } from '../src/cli/args';
@@ -13,7 +15,7 @@ import type { CheckReport } from '../src/cli/report';
 import { inShard, parseShard } from '../src/cli/shard';
 import { planScan } from '../src/cli/lint-pool';
 import { DEFAULT_LINT_SETTINGS, Workspace } from '../src/analysis/index';
-import { scanIntoWorkspace, toWorkspacePath } from '../src/host/disk-workspace';
+import { scanIntoWorkspace, sourceBytesAtLeast, toWorkspacePath } from '../src/host/disk-workspace';
 import { loadGrammars } from '../src/host/wasm-files';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -126,6 +128,29 @@ describe('check --concurrency and --shard', () => {
     for (const argv of [['check', '--shard', '3/2'], ['check', '--concurrency', '0'], ['check', '--concurrency', 'two']]) {
       const parsed = parseCommandLine(argv);
       assert.equal(parsed.kind, 'usage-error', argv.join(' '));
+    }
+  });
+
+  it('looks at source sizes before the scan as the scan walks: skipped folders and other files do not count, links loop no further', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-probe-'));
+    try {
+      const write = (file: string, bytes: number): void => {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), 'x'.repeat(bytes));
+      };
+      write('crate/src/lib.rs', 600);
+      write('app/main.ts', 300);
+      write('app/notes.md', 5_000);
+      write('crate/target/debug/out.rs', 5_000);
+      write('app/node_modules/dep/index.js', 5_000);
+      write('.hidden/big.rs', 5_000);
+      fs.symlinkSync(dir, path.join(dir, 'crate', 'loop'));
+      assert.equal(sourceBytesAtLeast([dir], 900), true);
+      assert.equal(sourceBytesAtLeast([dir], 901), false);
+      assert.equal(sourceBytesAtLeast([path.join(dir, 'crate', 'src', 'lib.rs')], 600), true, 'a file argument counts itself');
+      assert.equal(sourceBytesAtLeast([path.join(dir, 'missing')], 1), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -27,7 +27,7 @@ import * as path from 'node:path';
 import {
   ALL_RULES, dirname, type Finding, type Grammars, isWithin, type InternalError, Linter, type LintResult, type Notice, type Rule, Workspace,
 } from '../analysis/index';
-import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
+import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, sourceBytesAtLeast, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
@@ -122,10 +122,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     faultInjection: options.faultInjection,
   };
   // Workers read the workspace themselves: started now, they do it while this thread does. Not with
-  // --fix, which changes files before the lint (a worker must read them after). Stopped unused when
-  // the check turns out too small for them.
-  const started = concurrency > 1 && allRegistered && !options.fix && targets.length > 0
-    ? new StartedWorkers(mainThreadWorks ? concurrency - 1 : concurrency, workerSetup) : undefined;
+  // --fix, which changes files before the lint (a worker must read them after); by default only when
+  // the checked paths hold enough source for workers (a look at file sizes, stopping at the limit).
+  // Stopped unused when the check turns out too small for them after all.
+  const wantWorkersEarly = concurrency > 1 && allRegistered && !options.fix && targets.length > 0
+    && (options.concurrency !== undefined || sourceBytesAtLeast(targets.map((t) => t.absolute), MIN_CHARS_FOR_WORKERS));
+  const started = wantWorkersEarly ? new StartedWorkers(mainThreadWorks ? concurrency - 1 : concurrency, workerSetup) : undefined;
   let grammars: Grammars;
   try {
     grammars = await loadGrammars();

@@ -146,6 +146,55 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
 }
 
 /**
+ * True when the Rust/TS/JS files under `roots` (walked as `scanIntoWorkspace` walks them, without
+ * reading any) add up to at least `limitBytes`; stops as soon as they do. A cheap look before the scan,
+ * for decisions that pay only on large workspaces (the CLI's early worker start).
+ */
+export function sourceBytesAtLeast(roots: readonly string[], limitBytes: number): boolean {
+  let total = 0;
+  const visitedDirs = new Set<string>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const entryPath = stack.pop()!;
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(entryPath);
+    } catch {
+      continue;
+    }
+    if (stat.isFile()) {
+      if (languageOfPath(entryPath)) total += stat.size;
+      if (total >= limitBytes) return true;
+      continue;
+    }
+    if (!stat.isDirectory()) continue;
+    let real: string;
+    try {
+      real = fs.realpathSync(entryPath);
+    } catch {
+      continue;
+    }
+    if (visitedDirs.has(real)) continue;
+    visitedDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(entryPath, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() || entry.isSymbolicLink()) {
+        if (SKIPPED_DIRS.has(entry.name) || (entry.name.startsWith('.') && entry.name !== '.cargo')) continue;
+        stack.push(path.join(entryPath, entry.name));
+      } else if (entry.isFile() && languageOfPath(entry.name)) {
+        stack.push(path.join(entryPath, entry.name));
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * Loads the config files above `dir` (Cargo.toml, .cargo/config.toml, package.json …) up to the
  * file-system root, so a check of one file or sub-folder still knows its crate and build mode.
  */
