@@ -114,7 +114,7 @@ function runPhase<T>(
   items: readonly T[],
   batchSize: number,
   send: (batch: T[]) => WorkRequest,
-  receive: (m: FromWorker) => void,
+  receive: (m: FromWorker, thread: LintThread) => void,
   prepare?: (thread: LintThread) => Promise<unknown>,
 ): Promise<void> {
   if (items.length === 0) return Promise.resolve();
@@ -129,7 +129,7 @@ function runPhase<T>(
         while (next < items.length) {
           const batch = items.slice(next, next + Math.max(1, Math.round(batchSize * thread.batchScale)));
           next += batch.length;
-          receive(await thread.request(send(batch)));
+          receive(await thread.request(send(batch)), thread);
           answered += batch.length;
           if (answered === items.length) resolve();
         }
@@ -252,28 +252,30 @@ export async function lintOnThreads(
   const threads: LintThread[] = main ? [new MainThreadShare(main), ...workers] : workers;
   const plan = planScan(files, rustFilesToIndex, threads.length, layout);
   try {
-    const summaries: RustFileSummary[] = [];
+    // The summaries each thread computed: before the shared lint, every thread adopts the others' (its own it has).
+    const summariesBy = new Map<LintThread, RustFileSummary[]>(threads.map((t) => [t, []]));
     if (plan.crateJobs.length > 0) {
       // Sent at once (a worker queues it behind its setup), so no thread waits for the main thread to dispatch.
       const claims = new SharedArrayBuffer(4);
       const answers = await Promise.all(threads.map((t) => t.request({ kind: 'crateJobs', jobs: plan.crateJobs, claims })));
-      for (const m of answers) {
-        if (m.kind !== 'crateResults') continue;
+      answers.forEach((m, i) => {
+        if (m.kind !== 'crateResults') return;
         for (const result of m.results) results.set(result.path, result);
-        summaries.push(...m.summaries);
-      }
+        summariesBy.get(threads[i])!.push(...m.summaries);
+      });
     }
 
     const indexBatch = Math.max(1, Math.min(32, Math.ceil(plan.sharedIndex.length / (threads.length * 8))));
-    await runPhase(threads, plan.sharedIndex, indexBatch, (batch) => ({ kind: 'summarize', files: batch }), (m) => {
-      if (m.kind === 'summaries') summaries.push(...m.summaries);
+    await runPhase(threads, plan.sharedIndex, indexBatch, (batch) => ({ kind: 'summarize', files: batch }), (m, thread) => {
+      if (m.kind === 'summaries') summariesBy.get(thread)!.push(...m.summaries);
     });
 
+    const othersOf = (thread: LintThread): RustFileSummary[] => [...summariesBy].flatMap(([t, list]) => (t === thread ? [] : list));
     // Batches small enough to balance the load, large enough to keep messaging cheap.
     const lintBatch = Math.max(1, Math.min(16, Math.ceil(plan.sharedLint.length / (threads.length * 8))));
     await runPhase(threads, plan.sharedLint, lintBatch, (batch) => ({ kind: 'lint', files: batch }), (m) => {
       if (m.kind === 'results') for (const result of m.results) results.set(result.path, result);
-    }, (thread) => thread.request({ kind: 'adopt', summaries }));
+    }, (thread) => thread.request({ kind: 'adopt', summaries: othersOf(thread) }));
   } finally {
     await Promise.all(threads.map((t) => t.terminate()));
   }
