@@ -164,6 +164,24 @@ describe('the split of an edited document', () => {
     return units.map((u) => [u.kind, u.start, u.end, u.key, u.type, u.context, u.nodes.map((n) => [n.startIndex, n.endIndex, n.type]), u.body ? [u.body.startIndex, u.body.endIndex] : null]);
   }
 
+  it('equals a split from scratch when error recovery turns a group after the edit into an ERROR of the same extent', () => {
+    // Found by the fuzz test (seed 800133): text typed into the first comment makes the file's last
+    // `impl` an ERROR node with the same range; only the first group after the edit used to be checked.
+    const original = fs.readFileSync(path.join(ROOT, 'test-fixtures', 'rust', 'abort-build-throw-inside-borrow.rs'), 'utf8');
+    const inserted = ']//\r\nawait thread_local! { static S: RefCell<u32> = RefCell::new(0); }\n*/>;';
+    const doc = new ParsedDocument(grammars, 'rust', original);
+    try {
+      splitIntoUnits(doc.tree.rootNode, original, doc);
+      const text = original.slice(0, 139) + inserted + original.slice(139);
+      doc.update(text, { start: 139, oldEnd: 139, newEnd: 139 + inserted.length });
+      const scratch = comparable(splitIntoUnits(doc.tree.rootNode, text));
+      assert.ok(scratch.some((u) => (u as unknown[])[4] === 'ERROR'), 'the edit leaves ERROR groups');
+      assert.deepEqual(comparable(splitIntoUnits(doc.tree.rootNode, text, doc)), scratch);
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('is derived from the previous version and equals a split from scratch, after random edits', () => {
     const texts = [largeRustModule(1500, 5), ...fs.readdirSync(path.join(ROOT, 'test-fixtures', 'rust')).filter((f) => f.endsWith('.rs')).sort().slice(0, 12)
       .map((f) => fs.readFileSync(path.join(ROOT, 'test-fixtures', 'rust', f), 'utf8'))];

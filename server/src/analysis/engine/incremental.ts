@@ -329,6 +329,11 @@ function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdat
       if (!above || ATTACHED_ABOVE.has(above.type)) return undefined;
     }
   }
+  // Every kept group must still be what its record says: error recovery can turn a group far from the
+  // edit into an ERROR node of the same extent (an `impl` at the end of the file, after a comment was
+  // broken open at its start). One marshal of the root's children, one of each kept `impl` body's.
+  const children = root.children;
+  if (!keptRecordsFit(records, 0, prefixEnd, 0, 0, children) || !keptRecordsFit(records, suffixFrom, records.length, delta, childDelta, children)) return undefined;
   const out: UnitRecord[] = records.slice(0, prefixEnd);
   // Keys of the old middle records can still be reused where the text did not change (an edit inside a
   // member leaves the other members of its impl as they were).
@@ -344,6 +349,42 @@ function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdat
     out.push({ ...r, start: r.start + delta, end: r.end + delta, first: r.kind === 'member' ? r.first : r.first + childDelta, parent: r.kind === 'member' ? r.parent + childDelta : -1 });
   }
   return out;
+}
+
+/**
+ * True when the records `from`..`to-1` of the previous split (whole groups: shells with their members),
+ * moved by `shift` characters and `childShift` root children, still describe the tree: each group
+ * starts and ends where the record says, an item has the recorded type, a shell is still an `impl`
+ * with a body whose named children are the recorded members (same extents and types).
+ */
+function keptRecordsFit(records: readonly UnitRecord[], from: number, to: number, shift: number, childShift: number, children: readonly (Node | null)[]): boolean {
+  let members: readonly (Node | null)[] | undefined;
+  let membersSeen = 0;
+  const membersComplete = (): boolean => members === undefined || membersSeen === members.length;
+  for (let i = from; i < to; i++) {
+    const r = records[i];
+    if (r.kind === 'member') {
+      const head = members?.[r.first];
+      const last = members?.[r.first + r.count - 1];
+      if (!head || !last || head.startIndex !== r.start + shift || last.endIndex !== r.end + shift || last.type !== r.type) return false;
+      membersSeen += r.count;
+      continue;
+    }
+    if (!membersComplete()) return false;
+    members = undefined;
+    membersSeen = 0;
+    const head = children[r.first + childShift];
+    const item = children[r.first + childShift + r.count - 1];
+    if (!head || !item || head.startIndex !== r.start + shift || item.endIndex !== r.end + shift) return false;
+    if (r.kind === 'item') {
+      if (item.type !== r.type) return false;
+    } else {
+      const body = implBody(item);
+      if (!body) return false;
+      members = body.namedChildren;
+    }
+  }
+  return membersComplete();
 }
 
 /** Units with equal text, type and context: their subtrees are equal. */
