@@ -5,7 +5,7 @@
 
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { applyEdits, DEFAULT_LINT_SETTINGS, type Finding, type Grammars, Linter, type Rule } from '../src/analysis/index';
+import { applyEdits, DEFAULT_LINT_SETTINGS, type Finding, type Grammars, type InternalError, Linter, type Rule } from '../src/analysis/index';
 import abortHandlerMisconfigured from '../src/analysis/rules/rust/abort-handler-misconfigured';
 import catchMisclassifies from '../src/analysis/rules/ts/catch-misclassifies';
 import cleanupMasksAbort from '../src/analysis/rules/ts/cleanup-masks-abort';
@@ -27,7 +27,7 @@ interface LintOptions {
   readonly glueExtra?: string;
 }
 
-function lint(rule: Rule, text: string, options: LintOptions = {}): { findings: Finding[]; casePath: string } {
+function lint(rule: Rule, text: string, options: LintOptions = {}): { findings: Finding[]; casePath: string; internalErrors: readonly InternalError[] } {
   const section: FixtureSection = { title: 'unit', buildMode: options.buildMode ?? 'abort', text, expectations: [], fileLine: 1 };
   const { workspace, casePath } = buildCaseWorkspace(grammars, rule, rule.side === 'rust' ? 'unit.rs' : 'unit.ts', section, 0);
   try {
@@ -35,7 +35,8 @@ function lint(rule: Rule, text: string, options: LintOptions = {}): { findings: 
       const glue = `/fixture/${rule.id}/case-1/pkg/fixture_case.js`;
       workspace.setFile(glue, (workspace.fileText(glue) ?? '') + options.glueExtra);
     }
-    return { findings: new Linter([rule], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true }).findings, casePath };
+    const result = new Linter([rule], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true });
+    return { findings: result.findings, casePath, internalErrors: result.internalErrors };
   } finally {
     workspace.dispose();
   }
@@ -301,15 +302,9 @@ fn on_abort() {
     ABORTED.store(true, Ordering::SeqCst);
 }
 `;
-    const section: FixtureSection = { title: 'unit', buildMode: 'unwind', text, expectations: [], fileLine: 1 };
-    const { workspace, casePath } = buildCaseWorkspace(grammars, abortHandlerMisconfigured, 'unit.rs', section, 0);
-    try {
-      const result = new Linter([abortHandlerMisconfigured], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true });
-      assert.equal(result.findings.length, 1);
-      assert.deepEqual(result.findings[0].fixes, []);
-      assert.deepEqual(result.internalErrors, [], 'no fix with overlapping edits was offered');
-    } finally {
-      workspace.dispose();
-    }
+    const { findings, internalErrors } = lint(abortHandlerMisconfigured, text, { buildMode: 'unwind' });
+    assert.equal(findings.length, 1);
+    assert.deepEqual(findings[0].fixes, []);
+    assert.deepEqual(internalErrors, [], 'no fix with overlapping edits was offered');
   });
 });

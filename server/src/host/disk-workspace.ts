@@ -31,6 +31,11 @@ export function toWorkspacePath(p: string): string {
   return normalizePath(path.resolve(p));
 }
 
+/** Folders a scan does not enter: build output, dependencies, VCS data, hidden folders (`.cargo` is read). */
+function isSkippedDirectory(name: string, skip: ReadonlySet<string>): boolean {
+  return skip.has(name) || (name.startsWith('.') && name !== '.cargo');
+}
+
 function isInteresting(name: string): 'text' | 'binary' | undefined {
   if (languageOfPath(name) || isCrateConfigFile(name)) return 'text';
   if (name.endsWith('.wasm')) return 'binary';
@@ -127,7 +132,7 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
           }
         }
         if (isDir) {
-          if (skip.has(entry.name) || (entry.name.startsWith('.') && entry.name !== '.cargo')) continue;
+          if (isSkippedDirectory(entry.name, skip)) continue;
           stack.push(full);
         } else if (isFile) {
           const kind = isInteresting(full); // full path: `.cargo/config.toml` is recognised by its directory
@@ -184,7 +189,7 @@ export function sourceBytesAtLeast(roots: readonly string[], limitBytes: number)
     }
     for (const entry of entries) {
       if (entry.isDirectory() || entry.isSymbolicLink()) {
-        if (SKIPPED_DIRS.has(entry.name) || (entry.name.startsWith('.') && entry.name !== '.cargo')) continue;
+        if (isSkippedDirectory(entry.name, SKIPPED_DIRS)) continue;
         stack.push(path.join(entryPath, entry.name));
       } else if (entry.isFile() && languageOfPath(entry.name)) {
         stack.push(path.join(entryPath, entry.name));

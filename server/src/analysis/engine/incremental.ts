@@ -313,27 +313,18 @@ function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdat
   const middleFrom = lastPrefix ? lastPrefix.first + lastPrefix.count : 0;
   const middleTo = firstSuffix ? firstSuffix.first + childDelta : childCount;
   if (middleTo < middleFrom) return undefined;
-  // The borders: the last kept item ends where it did, the first moved group starts where it moved to,
-  // and nothing attached (an attribute, a comment) sits right above it.
-  if (lastPrefix) {
-    const item = root.child(lastPrefix.first + lastPrefix.count - 1);
-    if (!item || item.endIndex !== lastPrefix.end || (lastPrefix.kind === 'item' && item.type !== lastPrefix.type) || (lastPrefix.kind === 'shell' && item.type !== 'impl_item')) return undefined;
-  }
-  if (firstSuffix) {
-    const head = root.child(middleTo);
-    if (!head || head.startIndex !== firstSuffix.start + delta) return undefined;
-    const item = root.child(middleTo + firstSuffix.count - 1);
-    if (!item || item.endIndex !== firstSuffix.end + delta || (firstSuffix.kind === 'item' && item.type !== firstSuffix.type) || (firstSuffix.kind === 'shell' && item.type !== 'impl_item')) return undefined;
-    if (middleTo > middleFrom) {
-      const above = root.child(middleTo - 1);
-      if (!above || ATTACHED_ABOVE.has(above.type)) return undefined;
-    }
-  }
-  // Every kept group must still be what its record says: error recovery can turn a group far from the
-  // edit into an ERROR node of the same extent (an `impl` at the end of the file, after a comment was
-  // broken open at its start). One marshal of the root's children, one of each kept `impl` body's.
+  // Every kept group must still be what its record says — the borders above all (the last kept group
+  // ends where it did, the first moved one starts where it moved to), but error recovery can also turn
+  // a group far from the edit into an ERROR node of the same extent (an `impl` at the end of the file,
+  // after a comment was broken open at its start). One marshal of the root's children, one of each
+  // kept `impl` body's. And nothing attached (an attribute, a comment) may sit right above the first
+  // moved group: it would belong to it.
   const children = root.children;
   if (!keptRecordsFit(records, 0, prefixEnd, 0, 0, children) || !keptRecordsFit(records, suffixFrom, records.length, delta, childDelta, children)) return undefined;
+  if (firstSuffix && middleTo > middleFrom) {
+    const above = children[middleTo - 1];
+    if (!above || ATTACHED_ABOVE.has(above.type)) return undefined;
+  }
   const out: UnitRecord[] = records.slice(0, prefixEnd);
   // Keys of the old middle records can still be reused where the text did not change (an edit inside a
   // member leaves the other members of its impl as they were).

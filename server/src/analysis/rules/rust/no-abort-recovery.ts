@@ -14,7 +14,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, TextRange } from '../../model';
-import { functionItemAt } from '../../rust/index';
+import { functionItemAt, indentationAt } from '../../rust/index';
 import { isWithin } from '../../text/paths';
 import { wasmBindgenVersionAtLeast } from '../../workspace/crate-config';
 import { buildModeLocation, crateAnchorRange, crateManifest, crateRootFile, crateTypes, dependsOn } from '../../workspace/crate-project';
@@ -139,13 +139,13 @@ function fixes(root: Node, ctx: RuleContext, start: RustExport | undefined): Fix
     const fn = functionItemAt(root, start.range);
     const body = fn?.childForFieldName('body');
     if (!fn || !body || body.type !== 'block') return [];
-    const indent = `${lineIndent(text, fn.startIndex)}    `;
+    const indent = `${indentationAt(text, fn.startIndex)}    `;
     return [{
       title: `Register an abort handler that schedules a reinit in \`${start.name}\``,
       safety: 'unsafe',
       edits: [
         { range: { start: body.startIndex + 1, end: body.startIndex + 1 }, newText: `\n${indent}wasm_bindgen::handler::set_on_abort(${handler});` },
-        { range: { start: fn.endIndex, end: fn.endIndex }, newText: `\n\n${indentLines(handlerFn, lineIndent(text, fn.startIndex)).trimEnd()}` },
+        { range: { start: fn.endIndex, end: fn.endIndex }, newText: `\n\n${indentLines(handlerFn, indentationAt(text, fn.startIndex)).trimEnd()}` },
       ],
     }];
   }
@@ -166,11 +166,6 @@ function fixes(root: Node, ctx: RuleContext, start: RustExport | undefined): Fix
 
 function freshName(text: string, candidates: readonly string[]): string | undefined {
   return candidates.find((name) => !new RegExp(`\\b(fn|static|const)\\s+${name}\\b`).test(text));
-}
-
-function lineIndent(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
 }
 
 function indentLines(block: string, indent: string): string {
