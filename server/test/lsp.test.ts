@@ -358,6 +358,27 @@ describe('language server over stdio', () => {
     assert.deepEqual(again ?? [], []);
   });
 
+  it('scans a workspace folder added after start, and forgets it when it is removed', async () => {
+    const added = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-lsp-added-'));
+    try {
+      fs.mkdirSync(path.join(added, 'src'));
+      fs.writeFileSync(path.join(added, 'Cargo.toml'), CARGO_TOML);
+      fs.writeFileSync(path.join(added, 'src', 'lib.rs'), 'mod scanned;\n');
+      fs.writeFileSync(path.join(added, 'src', 'scanned.rs'), SCANNED_RS);
+      const addedScanned = fileUri(path.join(added, 'src', 'scanned.rs'));
+      const folder = { uri: fileUri(added), name: path.basename(added) };
+      await client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      // Never opened: only a scan of the new folder can find it.
+      const found = await client.waitForDiagnostics(addedScanned, `a ${RULE_ID} finding in the added folder`, (p) => findingsOf(p).length > 0);
+      assert.equal(findingsOf(found)[0].range.start.line, lineOf(SCANNED_RS, 'notify_js(n);'));
+      const since = client.published.length;
+      await client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+      await client.waitForDiagnostics(addedScanned, 'the removed folder\'s diagnostics cleared', (p) => p.diagnostics.length === 0, { since });
+    } finally {
+      fs.rmSync(added, { recursive: true, force: true });
+    }
+  });
+
   it('shuts down and exits with code 0', async () => {
     assert.equal(await client.shutdown(), 0);
   });

@@ -1,6 +1,6 @@
 // Whole-workspace work that runs behind the editor: the start-up scan (read every Rust/TS/JS file and
 // config of the workspace folders, then lint each file that is not open and publish the ones with
-// findings, with work-done progress) and later re-lints of the files that are not open (after a
+// findings, with work-done progress; the same for folders added later) and later re-lints of the files that are not open (after a
 // dependency-relevant save, file events or a settings change). One pass runs at a time; a newer
 // re-lint request cancels a running re-lint; every pass yields to the event loop between files so
 // didChange, debounced lints and code actions stay responsive.
@@ -9,7 +9,7 @@ import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { Workspace } from '../analysis/index';
 import { scanIntoWorkspace } from '../host/disk-workspace';
 import type { DiagnosticsPublisher } from './diagnostics';
-import type { Session } from './session';
+import type { Session, WorkspaceFolder } from './session';
 
 /** Quiet time before a requested re-lint starts, so a burst of file events (a checkout) becomes one pass. */
 const RELINT_DELAY_MS = 300;
@@ -26,7 +26,15 @@ export class BackgroundLinter {
 
   /** Queues the start-up scan of the workspace folders. */
   scanWorkspaceFolders(): Promise<void> {
-    return this.enqueue('workspace scan', () => this.scan());
+    return this.enqueue('workspace scan', () => this.scan(this.session.folders));
+  }
+
+  /**
+   * Queues the scan of folders added to the workspace later: like the start-up scan, it ends with a
+   * lint of every file that is not open, since files of the other folders may import the new ones.
+   */
+  scanAddedFolders(folders: readonly WorkspaceFolder[]): Promise<void> {
+    return this.enqueue('workspace folder scan', () => this.scan(folders));
   }
 
   /** Queues a re-lint of every file that is not open (coalesced; cancels a re-lint in progress). */
@@ -47,9 +55,9 @@ export class BackgroundLinter {
     return this.queue;
   }
 
-  private async scan(): Promise<void> {
+  private async scan(folders: readonly WorkspaceFolder[]): Promise<void> {
     const { session } = this;
-    if (session.folders.length === 0) return;
+    if (folders.length === 0) return;
     const progress = await session.connection.window.createWorkDoneProgress();
     progress.begin('wasm-safety', 0, 'reading workspace files', true);
     const cancelled = (): boolean => session.isShutDown || progress.token.isCancellationRequested;
@@ -57,13 +65,14 @@ export class BackgroundLinter {
       const started = Date.now();
       const maxFileBytes = session.settings.peek(undefined).lint.analysis.maxFileSize;
       const target = skippingOpenDocuments(session.workspace, (path) => session.documents.isOpen(path));
-      for (const folder of session.folders) {
+      for (const folder of folders) {
+        if (!session.folders.includes(folder)) continue; // removed again while waiting for its turn
         try {
           const result = await scanIntoWorkspace(target, [folder.path], {
             maxFileBytes,
             onProgress: (files) => {
               progress.report(`reading workspace files (${files})`);
-              return !cancelled();
+              return !cancelled() && session.folders.includes(folder);
             },
           });
           session.log.notices(result.notices);

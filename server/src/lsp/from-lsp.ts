@@ -68,6 +68,8 @@ export interface ClientFeatures {
   /** WorkspaceEdit may create files (fixes that add a module). */
   readonly createFiles: boolean;
   readonly relatedInformation: boolean;
+  /** Has workspace folders, and sends `workspace/didChangeWorkspaceFolders` when they change. */
+  readonly workspaceFolders: boolean;
 }
 
 export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
@@ -79,6 +81,7 @@ export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures
     documentChanges,
     createFiles: documentChanges && (workspaceEdit?.resourceOperations ?? []).includes('create'),
     relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
+    workspaceFolders: capabilities.workspace?.workspaceFolders === true,
   };
 }
 

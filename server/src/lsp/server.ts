@@ -6,7 +6,7 @@
 
 import {
   type Connection, ErrorCodes, FileChangeType, type InitializeParams, type InitializeResult, ResponseError,
-  TextDocumentSyncKind,
+  TextDocumentSyncKind, type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
 import { loadGrammars } from '../host/wasm-files';
@@ -77,6 +77,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
           codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
           executeCommandProvider: { commands: [FIX_ALL_COMMAND, ...docs.serverCommands()] },
           ...docs.capabilities(),
+          // Folders added later are scanned, removed ones forgotten (multi-root workspaces).
+          ...(client.workspaceFolders ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
         },
         serverInfo: { name: 'wasm-safety' },
       };
@@ -90,8 +92,27 @@ export function startServer(connection: Connection, options: StartServerOptions 
       session.log.info(`wasm-safety: ${rules.length} rules; workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
       if (testHooks) session.log.warn(`test hooks are on (WASM_SAFETY_TEST_HOOKS=1)${testHooks.faultInjection ? `; rule ${testHooks.faultInjection} is made to throw` : ''}`);
       scanDone = services.background.scanWorkspaceFolders();
+      if (session.client.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(log.guard('didChangeWorkspaceFolders', onFoldersChanged));
     }),
   );
+
+  const onFoldersChanged = (event: WorkspaceFoldersChangeEvent): void => {
+    if (!services) return;
+    const { session, diagnostics, background } = services;
+    const folderOf = (uri: string): WorkspaceFolder | undefined => {
+      const path = filePath(uri);
+      return path === undefined ? undefined : { path, uri };
+    };
+    const added = event.added.map((f) => folderOf(f.uri)).filter((f): f is WorkspaceFolder => f !== undefined);
+    const removed = event.removed.map((f) => folderOf(f.uri)?.path).filter((p): p is string => p !== undefined);
+    const change = session.changeFolders(added, removed);
+    session.log.info(`workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
+    for (const path of change.dropped) diagnostics.clear(path);
+    // The other files' findings may depend on what came or went (crates, imported glue, config files).
+    diagnostics.relintOpenDocuments();
+    if (change.added.length > 0) void background.scanAddedFolders(change.added);
+    else if (removed.length > 0) background.requestRelint();
+  };
 
   documents.listen(
     connection,

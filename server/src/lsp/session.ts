@@ -44,6 +44,7 @@ export class Session implements FileLocator {
   readonly config: WorkspaceConfig;
   private currentRevision = 0;
   private closed = false;
+  private folderList: readonly WorkspaceFolder[];
 
   constructor(
     readonly connection: Connection,
@@ -51,12 +52,13 @@ export class Session implements FileLocator {
     readonly client: ClientFeatures,
     readonly documents: OpenDocuments,
     readonly settings: SettingsStore,
-    readonly folders: readonly WorkspaceFolder[],
+    folders: readonly WorkspaceFolder[],
     grammars: Grammars,
     rules: readonly Rule[],
     /** Test-only (test-hooks.ts): the rule made to throw on every lint. */
     faultInjection?: string,
   ) {
+    this.folderList = folders;
     // The parse budget applies to every parse, also of open documents (a pathological buffer must not hang the server).
     this.workspace = new Workspace(grammars, { roots: folders.map((f) => f.path), parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs });
     this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars, { incremental: true });
@@ -65,6 +67,38 @@ export class Session implements FileLocator {
     this.config = new WorkspaceConfig(rules, () => this.folders.map((f) => f.path), log, (configPath, problems) => {
       void connection.sendDiagnostics({ uri: fileUri(configPath), diagnostics: problems.map(configProblemDiagnostic) });
     });
+  }
+
+  /** The workspace folders, as of the latest `workspace/didChangeWorkspaceFolders`. */
+  get folders(): readonly WorkspaceFolder[] {
+    return this.folderList;
+  }
+
+  /**
+   * Applies a change of the workspace folders. Files that were only known through a removed folder
+   * (not open, not within a folder that stays) leave the Workspace; their paths are returned, so their
+   * diagnostics can be cleared. Returns the folders that are new (to be scanned).
+   */
+  changeFolders(added: readonly WorkspaceFolder[], removedPaths: readonly string[]): { added: WorkspaceFolder[]; dropped: string[] } {
+    const kept = this.folderList.filter((f) => !removedPaths.includes(f.path));
+    const fresh = added.filter((f, i) => !kept.some((k) => k.path === f.path) && added.findIndex((g) => g.path === f.path) === i);
+    const removed = this.folderList.filter((f) => !kept.includes(f));
+    this.folderList = [...kept, ...fresh];
+    const dropped: string[] = [];
+    if (removed.length > 0) {
+      for (const path of this.workspace.paths()) {
+        if (!removed.some((f) => isWithin(f.path, path)) || kept.some((f) => isWithin(f.path, path)) || this.documents.isOpen(path)) continue;
+        this.workspace.removeFile(path);
+        this.linter.forgetRuns(path);
+        dropped.push(path);
+      }
+    }
+    if (removed.length > 0 || fresh.length > 0) {
+      this.workspace.setRoots(this.folderList.map((f) => f.path));
+      this.config.changed(); // a config file is looked up to its innermost folder, which may have changed
+      this.currentRevision++;
+    }
+    return { added: fresh, dropped };
   }
 
   /** Changes whenever any file's text (or the settings) changes. */

@@ -66,6 +66,7 @@ export const FULL_CLIENT_CAPABILITIES: ClientCapabilities = {
     configuration: true,
     workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
     didChangeConfiguration: { dynamicRegistration: false },
+    workspaceFolders: true,
   },
   window: { workDoneProgress: true },
   textDocument: {

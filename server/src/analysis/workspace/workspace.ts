@@ -51,7 +51,7 @@ interface CrateCache {
 }
 
 export class Workspace implements WorkspaceQueries {
-  readonly roots: readonly string[];
+  private currentRoots: readonly string[];
   private readonly files = new Map<string, FileEntry>();
   /** Bumped whenever the set of files, a config file or a possible glue file changes. */
   private structureGeneration = 0;
@@ -72,7 +72,21 @@ export class Workspace implements WorkspaceQueries {
   private bindingModuleMatcher: PathMatcher = () => false;
 
   constructor(private readonly grammars: Grammars, private readonly options: WorkspaceOptions) {
-    this.roots = options.roots.map(normalizePath);
+    this.currentRoots = options.roots.map(normalizePath);
+  }
+
+  /** The workspace folders (absolute, normalised). */
+  get roots(): readonly string[] {
+    return this.currentRoots;
+  }
+
+  /**
+   * Replaces the workspace folders (the editor added or removed one). Rules that place crates within
+   * their folder read the roots, so everything derived from the set of files is dropped too.
+   */
+  setRoots(roots: readonly string[]): void {
+    this.currentRoots = roots.map(normalizePath);
+    this.structureChanged();
   }
 
   /**
@@ -147,6 +161,11 @@ export class Workspace implements WorkspaceQueries {
     this.files.delete(path);
     this.invalidate(path, entry);
     this.structureChanged();
+  }
+
+  /** Paths of every known file (with or without text), sorted. */
+  paths(): string[] {
+    return [...this.files.keys()].sort();
   }
 
   /** Paths of every file with text that the linter analyses (Rust, TS, TSX, JS). */
