@@ -49,21 +49,25 @@ function cliRows(root: string): string[] {
   return doc.findings.filter((f) => !f.suppression).map((f) => `${f.path} ${f.line}:${f.column} ${f.ruleId} ${f.severity}`).sort();
 }
 
+/** The same rows from the latest diagnostics the server published for each file under `root`. */
+function publishedRows(client: LspTestClient, root: string): string[] {
+  const latest = new Map<string, PublishDiagnosticsParams>();
+  for (const p of client.published) latest.set(p.uri, p);
+  const rows: string[] = [];
+  for (const [uri, p] of latest) {
+    const rel = path.relative(root, new URL(uri).pathname).split(path.sep).join('/');
+    for (const d of p.diagnostics) rows.push(`${rel} ${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.code)} ${SEVERITY_NAMES[d.severity ?? 1]}`);
+  }
+  return rows.sort();
+}
+
+const scanEnded = (client: LspTestClient): boolean => client.progress.some((p) => (p as { value?: { kind?: string } }).value?.kind === 'end');
+
 describe('one configuration for the editor and the CLI', () => {
   let root: string;
   let client: LspTestClient;
 
-  /** The same rows from the latest diagnostics the server published for each file. */
-  function editorRows(): string[] {
-    const latest = new Map<string, PublishDiagnosticsParams>();
-    for (const p of client.published) latest.set(p.uri, p);
-    const rows: string[] = [];
-    for (const [uri, p] of latest) {
-      const rel = path.relative(root, new URL(uri).pathname).split(path.sep).join('/');
-      for (const d of p.diagnostics) rows.push(`${rel} ${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.code)} ${SEVERITY_NAMES[d.severity ?? 1]}`);
-    }
-    return rows.sort();
-  }
+  const editorRows = (): string[] => publishedRows(client, root);
 
   const latestFor = (rel: string): PublishDiagnosticsParams | undefined => {
     const uri = fileUri(path.join(root, rel));
@@ -83,7 +87,7 @@ describe('one configuration for the editor and the CLI', () => {
     // What the VS Code client sends when the user set nothing that the config file decides.
     client.settings = { enable: true, debounceMs: 50 };
     await client.initialize(root);
-    await client.waitFor('the end of the workspace scan', () => client.progress.some((p) => (p as { value?: { kind?: string } }).value?.kind === 'end'), 60_000);
+    await client.waitFor('the end of the workspace scan', () => scanEnded(client), 60_000);
   });
 
   after(() => {
@@ -170,5 +174,45 @@ describe('one configuration for the editor and the CLI', () => {
     fs.writeFileSync(configPath, JSON.stringify({ rules: { [R01]: 'warning' } }));
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
     await client.waitForDiagnostics(configUri, 'the config problems cleared once fixed', (p) => p.diagnostics.length === 0, { since });
+  });
+});
+
+// Files that are not open are linted by the scan Linter (text gates, no incremental bookkeeping), open
+// ones by the incremental Linter: over every rule fixture (each rule's bad and good cases), the
+// editor's start-up scan publishes exactly what `check` reports.
+describe('the editor\'s start-up scan and `check` agree on every rule fixture', () => {
+  let root: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-agree-'));
+    fs.cpSync(path.join(REPO_ROOT, 'test-fixtures'), root, { recursive: true });
+    client = LspTestClient.start();
+    client.settings = { enable: true, debounceMs: 50 };
+    await client.initialize(root);
+    await client.waitFor('the end of the workspace scan', () => scanEnded(client), 120_000);
+  });
+
+  after(() => {
+    client?.dispose();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('publishes the findings `check` reports, file by file', () => {
+    const cli = cliRows(root);
+    assert.ok(cli.length > 100, `the fixtures have findings (${cli.length})`);
+    assert.deepEqual(publishedRows(client, root), cli);
+  });
+
+  it('an opened file (incremental Linter) keeps the findings of the scan', async () => {
+    const rel = 'rust/borrow-held-across-js-call.rs';
+    const file = path.join(root, rel);
+    const uri = fileUri(file);
+    const scanned = publishedRows(client, root).filter((r) => r.startsWith(`${rel} `));
+    assert.ok(scanned.length > 0, `${rel} has findings`);
+    const since = client.published.length;
+    await client.open(uri, 'rust', 1, fs.readFileSync(file, 'utf8'));
+    await client.waitForDiagnostics(uri, 'the opened file linted', (p) => p.version === 1, { since });
+    assert.deepEqual(publishedRows(client, root).filter((r) => r.startsWith(`${rel} `)), scanned);
   });
 });

@@ -14,6 +14,13 @@ import type { Session, WorkspaceFolder } from './session';
 /** Quiet time before a requested re-lint starts, so a burst of file events (a checkout) becomes one pass. */
 const RELINT_DELAY_MS = 300;
 
+/**
+ * Source characters whose summary trees a pass keeps for the lint that follows (Workspace.keepSummaryTrees;
+ * about 45 bytes of wasm memory per character). Half of `check`'s budget: the server lives on, and the
+ * wasm memory a pass grows is not given back.
+ */
+const SUMMARY_TREE_BUDGET_CHARS = 1_000_000;
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,7 +101,18 @@ export class BackgroundLinter {
 
   /** Lints every lintable file that is not open, yielding between files. Returns how many were linted. */
   private async lintClosedFiles(cancelled: () => boolean, progress?: WorkDoneProgressServerReporter): Promise<number> {
-    const paths = this.session.workspace.lintablePaths();
+    const { workspace } = this.session;
+    // A crate's index parses all its files when the first is linted; their trees wait for their own lint
+    // (in path order, so a crate's files follow each other) instead of each file being parsed twice.
+    workspace.keepSummaryTrees(SUMMARY_TREE_BUDGET_CHARS);
+    try {
+      return await this.lintEach(workspace.lintablePaths(), cancelled, progress);
+    } finally {
+      workspace.keepSummaryTrees(0);
+    }
+  }
+
+  private async lintEach(paths: readonly string[], cancelled: () => boolean, progress?: WorkDoneProgressServerReporter): Promise<number> {
     let linted = 0;
     let lastReport = 0;
     for (const path of paths) {

@@ -110,7 +110,7 @@ export class DiagnosticsPublisher {
       this.clear(path);
       return;
     }
-    const result = session.linter.lintFile(session.workspace, path, { settings: settings.lint });
+    const result = session.closedFileLinter.lintFile(session.workspace, path, { settings: settings.lint });
     this.logResult(result);
     const text = session.workspace.fileText(path) ?? '';
     const file = { uri: session.uriOf(path), lines: new LineIndex(text) };

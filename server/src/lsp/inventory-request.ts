@@ -49,7 +49,7 @@ export async function failureClassReport(session: Session, folderUri?: string): 
     if (session.isShutDown) break;
     if (!fileSettings.enable) continue;
     settings.set(path, fileSettings.lint);
-    const result = session.linter.lintFile(session.workspace, path, { settings: fileSettings.lint });
+    const result = session.linterFor(path).lintFile(session.workspace, path, { settings: fileSettings.lint });
     for (const f of result.findings) findings.push({ ruleId: f.ruleId, family: f.family, severity: f.severity, suppressed: f.suppression !== undefined });
   }
   const inventory = buildInventory({

@@ -21,8 +21,8 @@ const LINE_INDEX_CACHE_SIZE = 32;
 
 /** A Linter whose every run makes one rule throw (the Linter's `faultInjection` option), for fault-isolation tests. */
 class FaultInjectingLinter extends Linter {
-  constructor(rules: readonly Rule[], grammars: Grammars, private readonly faultyRule: string) {
-    super(rules, grammars, { incremental: true });
+  constructor(rules: readonly Rule[], grammars: Grammars, private readonly faultyRule: string, incremental: boolean) {
+    super(rules, grammars, { incremental });
   }
 
   override lintFile(workspace: Workspace, path: string, options: LintOptions): LintResult {
@@ -37,7 +37,14 @@ export interface WorkspaceFolder {
 
 export class Session implements FileLocator {
   readonly workspace: Workspace;
+  /** Lints open documents, incrementally (engine/incremental.ts): they are re-linted as they are typed. */
   readonly linter: Linter;
+  /**
+   * Lints the files that are not open (the start-up scan, re-lints after file events, the report): the
+   * Linter `check` uses — text gates skip the files no rule can report in, no run is kept for files
+   * nobody edits — so the editor's scan costs what `check` costs and finds what it finds.
+   */
+  readonly closedFileLinter: Linter;
   readonly rules: ReadonlyMap<string, RuleMeta>;
   readonly diagnosticOptions: DiagnosticOptions;
   /** Config files (`wasm-safety.json`) and baselines. */
@@ -61,7 +68,9 @@ export class Session implements FileLocator {
     this.folderList = folders;
     // The parse budget applies to every parse, also of open documents (a pathological buffer must not hang the server).
     this.workspace = new Workspace(grammars, { roots: folders.map((f) => f.path), parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs });
-    this.linter = faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection) : new Linter(rules, grammars, { incremental: true });
+    const linter = (incremental: boolean): Linter => faultInjection ? new FaultInjectingLinter(rules, grammars, faultInjection, incremental) : new Linter(rules, grammars, { incremental });
+    this.linter = linter(true);
+    this.closedFileLinter = linter(false);
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.diagnosticOptions = { rules: this.rules, relatedInformation: client.relatedInformation, files: this };
     this.config = new WorkspaceConfig(rules, () => this.folders.map((f) => f.path), log, (configPath, problems) => {
@@ -99,6 +108,11 @@ export class Session implements FileLocator {
       this.currentRevision++;
     }
     return { added: fresh, dropped };
+  }
+
+  /** The Linter for `path`: the incremental one while it is open, else the scan Linter. */
+  linterFor(path: string): Linter {
+    return this.documents.isOpen(path) ? this.linter : this.closedFileLinter;
   }
 
   /** Changes whenever any file's text (or the settings) changes. */
