@@ -53,8 +53,8 @@ export class BenchLspClient {
     return this.stderr;
   }
 
-  /** initialize + initialized; resolves when the start-up workspace scan reported its end. */
-  async start(rootPath: string): Promise<void> {
+  /** initialize + initialized; resolves when the start-up workspace scan reported its end (true), or after `timeoutMs` (false). */
+  async start(rootPath: string, timeoutMs = 60_000): Promise<boolean> {
     const uri = `file://${rootPath}`;
     const scanned = new Promise<void>((resolve) => {
       this.progressDone = resolve;
@@ -70,7 +70,7 @@ export class BenchLspClient {
       },
     });
     await this.connection.sendNotification('initialized', {});
-    await Promise.race([scanned, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    return Promise.race([scanned.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs))]);
   }
 
   /** Resolves with the first publish for `uri` whose version is at least `version`. */

@@ -38,11 +38,12 @@ interface Flags {
   out: string;
   rustLines: number;
   tsLines: number;
+  tsEdits: number;
 }
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --quick                 small sizes (scan 4 MB; growth 1,4 MB; 100 edits; 1,000 memory edits; 100 documents)
+  --quick                 small sizes (scan 4 MB; growth 1,4 MB; 100 edits; 30 TS edits; 1,000 memory edits; 100 documents)
   --scan-mb <n>           MB of generated Rust for the scan section (default 16)
   --sizes <a,b,...>       corpus sizes in MB for the growth section (default 1,4,16,64)
   --edits <n>             edits timed for latency (default 500)
@@ -52,6 +53,7 @@ const HELP = `Usage: npm run bench -- [options]
   --documents <n>         documents opened and closed (default 1000)
   --rust-lines <n>        lines of the edited Rust document (default 10000)
   --ts-lines <n>          lines of the open TS document (default 5000)
+  --ts-edits <n>          edits of the TS document timed before the Rust ones (information; default 100)
   --concurrency <n>       passed to \`wasm-safety check --concurrency\` (default: the CLI's default)
   --dir <path>            scan this directory instead of the generated corpus (scan section only)
   --only <a,b,...>        sections to run: scan, growth, edit, memory (default all)
@@ -63,7 +65,7 @@ function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = {
     scanMb: 16, sizes: [1, 4, 16, 64], edits: 500, memoryEdits: 10_000, memoryBurst: 250, editSeconds: 240, documents: 1000, seed: 1,
     sections: new Set(['scan', 'growth', 'edit', 'memory']), out: path.join(ROOT, 'bench-output', 'bench.json'),
-    rustLines: 10_000, tsLines: 5_000,
+    rustLines: 10_000, tsLines: 5_000, tsEdits: 100,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -74,7 +76,7 @@ function parseFlags(argv: readonly string[]): Flags {
     };
     switch (arg) {
       case '--help': case '-h': process.stdout.write(HELP); process.exit(0); break;
-      case '--quick': Object.assign(flags, { scanMb: 4, sizes: [1, 4], edits: 100, memoryEdits: 1000, documents: 100 }); break;
+      case '--quick': Object.assign(flags, { scanMb: 4, sizes: [1, 4], edits: 100, tsEdits: 30, memoryEdits: 1000, documents: 100 }); break;
       case '--scan-mb': flags.scanMb = Number(value()); break;
       case '--sizes': flags.sizes = value().split(',').map(Number); break;
       case '--edits': flags.edits = Number(value()); break;
@@ -84,6 +86,7 @@ function parseFlags(argv: readonly string[]): Flags {
       case '--edit-seconds': flags.editSeconds = Number(value()); break;
       case '--rust-lines': flags.rustLines = Number(value()); break;
       case '--ts-lines': flags.tsLines = Number(value()); break;
+      case '--ts-edits': flags.tsEdits = Number(value()); break;
       case '--concurrency': flags.concurrency = value(); break;
       case '--dir': flags.dir = path.resolve(value()); break;
       case '--only': flags.sections = new Set(value().split(',')); break;
@@ -214,6 +217,11 @@ async function main(): Promise<void> {
     row('parse-only floor, one thread', `${floor.seconds.toFixed(2)} s${cpu(floor.cpuSeconds)}, ${(floor.bytes / MB / floor.seconds).toFixed(2)} MB/s`);
     row('scan / floor (wall)', ratio.toFixed(2), 'target ≤ 0.60');
     if (scan.cpuSeconds !== undefined) row('scan CPU / floor CPU (all threads)', (scan.cpuSeconds / floor.cpuSeconds).toFixed(2), 'with 2 busy cores the wall target needs ≤ 1.2');
+    const editor = await editorStartupScan(target.dir);
+    (results.scan as Record<string, unknown>).editorStartupScan = editor;
+    row('editor start-up scan of the same folder (language server, one thread)', editor.ended
+      ? `${editor.seconds.toFixed(2)} s until the scan's progress ends, RSS then ${(editor.rss / MB).toFixed(0)} MB`
+      : `did not end within ${EDITOR_SCAN_TIMEOUT_S} s`, 'information');
   }
 
   if (flags.sections.has('growth')) {
@@ -257,6 +265,48 @@ async function main(): Promise<void> {
   console.log('\n| measurement | value | target |\n|---|---|---|');
   for (const [what, value, target] of table) console.log(`| ${what} | ${value} | ${target} |`);
   console.log(`\nwrote ${path.relative(process.cwd(), flags.out)}`);
+}
+
+const EDITOR_SCAN_TIMEOUT_S = 600;
+
+/**
+ * What opening the folder in an editor costs: the language server started as the extension starts it,
+ * from `initialize` to the end of its start-up scan (every file read, every file that is not open linted
+ * and published), with the server's RSS right after.
+ */
+async function editorStartupScan(dir: string): Promise<{ ended: boolean; seconds: number; rss: number }> {
+  const client = new BenchLspClient(CLI, [...SERVER_NODE_FLAGS]);
+  try {
+    const started = process.hrtime.bigint();
+    const ended = await client.start(dir, EDITOR_SCAN_TIMEOUT_S * 1000);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { ended, seconds, rss: client.rss() };
+  } finally {
+    await client.stop();
+  }
+}
+
+/** Single-character edits of `text`: a space inserted at the start of a random line, then removed again. */
+function spaceEdits(initial: string, seed: number): { next: () => unknown } {
+  let text = initial;
+  const lineStarts: number[] = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let state = seed;
+  let pendingLine: number | undefined;
+  return {
+    next: (): unknown => {
+      if (pendingLine === undefined) {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        pendingLine = state % (lineStarts.length - 1);
+        text = text.slice(0, lineStarts[pendingLine]) + ' ' + text.slice(lineStarts[pendingLine]);
+        return { range: { start: { line: pendingLine, character: 0 }, end: { line: pendingLine, character: 0 } }, text: ' ' };
+      }
+      const line = pendingLine;
+      pendingLine = undefined;
+      text = text.slice(0, lineStarts[line]) + text.slice(lineStarts[line] + 1);
+      return { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+    },
+  };
 }
 
 async function lspSections(flags: Flags, results: Record<string, unknown>, row: (what: string, value: string, target?: string) => void): Promise<void> {
@@ -314,27 +364,11 @@ async function lspSections(flags: Flags, results: Record<string, unknown>, row: 
     await sleep(500);
 
     let version = 1;
-    let text = rustText;
-    const lineStarts: number[] = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    let state = 12345;
-    const nextLine = (): number => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state % (lineStarts.length - 1);
-    };
-    /** The next single-character edit: inserts a space at the start of a line, the one after removes it. */
-    let pendingLine: number | undefined;
+    const rustEdits = spaceEdits(rustText, 12345);
+    /** The next single-character edit of the Rust document (a space inserted, the one after removes it). */
     const nextChange = (): unknown => {
       version++;
-      if (pendingLine === undefined) {
-        pendingLine = nextLine();
-        text = text.slice(0, lineStarts[pendingLine]) + ' ' + text.slice(lineStarts[pendingLine]);
-        return { range: { start: { line: pendingLine, character: 0 }, end: { line: pendingLine, character: 0 } }, text: ' ' };
-      }
-      const line = pendingLine;
-      pendingLine = undefined;
-      text = text.slice(0, lineStarts[line]) + text.slice(lineStarts[line] + 1);
-      return { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+      return rustEdits.next();
     };
     /** One edit, then waits for the diagnostics of its version; returns the latency in ms. */
     const edit = async (): Promise<number> => {
@@ -346,6 +380,29 @@ async function lspSections(flags: Flags, results: Record<string, unknown>, row: 
       if (p.version !== version) throw new Error(`diagnostics for version ${p.version}, expected ${version}`);
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
+
+    // The TS document first (information: the targets are on the Rust one), timed the same way, so the
+    // memory readings below, which all follow, see the same documents.
+    if (flags.sections.has('edit') && flags.tsEdits > 0) {
+      const tsEdits = spaceEdits(tsText, 54321);
+      let tsVersion = 1;
+      const tsLatencies: number[] = [];
+      for (let i = 0; i < flags.tsEdits; i++) {
+        const change = tsEdits.next();
+        tsVersion++;
+        const published = client.diagnosticsFor(tsUri, tsVersion);
+        const started = process.hrtime.bigint();
+        await client.change(tsUri, tsVersion, [change]);
+        const p = await published;
+        if (p.version !== tsVersion) throw new Error(`TS diagnostics for version ${p.version}, expected ${tsVersion}`);
+        tsLatencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        await sleep(60);
+      }
+      const sorted = [...tsLatencies].sort((a, b) => a - b);
+      const [p50, p95, max] = [percentile(sorted, 50), percentile(sorted, 95), sorted[sorted.length - 1]];
+      results.tsEdit = { tsLines: tsText.split('\n').length, edits: tsLatencies.length, p50Ms: p50, p95Ms: p95, maxMs: max, latenciesMs: tsLatencies };
+      row(`edit → diagnostics, ${tsText.split('\n').length}-line TS file, ${tsLatencies.length} edits`, `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms`, 'information');
+    }
 
     // Timed edits (the latency figures), one at a time: each waits for its own diagnostics, then a
     // typist's pause (fast typing, ~15 characters per second) so the re-lint of dependent open
