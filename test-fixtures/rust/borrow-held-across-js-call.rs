@@ -107,6 +107,51 @@ impl Editor {
     }
 }
 
+// ### not reported: a RefCell the exported object owns, borrowed in a `&mut self` method (JS re-entering the object fails on wasm-bindgen's own borrow first: exported-method-calls-back-into-js reports that)
+#[wasm_bindgen]
+pub struct Timeline {
+    listeners: RefCell<Vec<js_sys::Function>>,
+    frames: Vec<u32>,
+}
+
+#[wasm_bindgen]
+impl Timeline {
+    pub fn push_frame(&mut self, frame: u32) {
+        self.frames.push(frame);
+        for l in self.listeners.borrow().iter() {
+            let _ = l.call1(&JsValue::NULL, &JsValue::from(frame));
+        }
+    }
+    pub fn add_listener(&self, f: js_sys::Function) {
+        self.listeners.borrow_mut().push(f);
+    }
+}
+
+// ### reported: the same shape with the cell shared (an Rc other code also holds), or a global cell, under `&mut self`
+#[wasm_bindgen]
+pub struct Channel {
+    subscribers: Rc<RefCell<Vec<js_sys::Function>>>,
+    sent: u32,
+}
+
+#[wasm_bindgen]
+impl Channel {
+    pub fn send(&mut self, value: u32) {
+        self.sent += 1;
+        for s in self.subscribers.borrow().iter() {
+            let _ = s.call1(&JsValue::NULL, &JsValue::from(value));
+                  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+        }
+    }
+    pub fn record(&mut self, id: u32) {
+        STORE.with_borrow_mut(|s| {
+            s.version += 1;
+            on_change(id);
+          //^^^^^^^^^^^^^ borrow-held-across-js-call
+        });
+    }
+}
+
 // ### reported: a match scrutinee keeps its temporary guard through the arms
 #[wasm_bindgen]
 pub fn notify_first() {

@@ -11,9 +11,10 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import {
   asMethodCall, borrowScopesIn, GUARD_CALL, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf,
-  parentOf, returnsResultOfJsError, rustEnv, stateResolverFor, suspendedContextOf, typedJsCallPointOf, yieldPointRange,
-  type BorrowScope, type JsCallPoint, type RustEnv, type StateResolver,
+  parentOf, returnsResultOfJsError, runsSynchronouslyWithin, rustEnv, stateResolverFor, suspendedContextOf, typedJsCallPointOf, yieldPointRange,
+  type BorrowScope, type JsCallPoint, type ObjectBorrow, type RustEnv, type StateOrigin, type StateResolver,
 } from '../../rust/index';
+import { heldObjectBorrows } from '../../rust/object-reentry';
 import type { BuildMode } from '../../workspace/types';
 
 export default defineRule({
@@ -41,6 +42,7 @@ export default defineRule({
     if (!resolver) return;
     const facts = env.facts(node);
     const includeIndirect = ctx.options.indirectJsCalls === true;
+    const exclusiveSelf = heldObjectBorrows(node, env).find((b) => b.kind === 'receiver' && b.mode === 'mutable');
 
     // Awaits first: `js_async_fn().await` under a guard is reported once, at the `.await`.
     const reportedAwaits = new Set<number>();
@@ -49,6 +51,7 @@ export default defineRule({
       const scope = pickScope(scopes, (s) => suspended !== null && suspended.id === s.context.id && s.start < awaitNode.endIndex && awaitNode.endIndex <= s.end);
       if (!scope) continue;
       reportedAwaits.add(awaitNode.id);
+      if (exclusiveSelf?.acrossAwaits && suspended?.id === node.id && isOwnedFieldOf(scope.acquisition.origin, exclusiveSelf)) continue;
       report(ctx, env, resolver, scope, { kind: 'await', node: awaitNode });
     }
     for (const call of facts.calls) {
@@ -59,12 +62,27 @@ export default defineRule({
       if (callParent?.type === 'await_expression' && reportedAwaits.has(callParent.id)) continue;
       const scope = pickScope(scopes, (s) => isHeldAt(s, call));
       if (!scope) continue;
+      if (exclusiveSelf && isOwnedFieldOf(scope.acquisition.origin, exclusiveSelf) && runsSynchronouslyWithin(call, node)) continue;
       report(ctx, env, resolver, scope, { kind: 'call', node: call, js });
     }
   },
 });
 
 type Point = { readonly kind: 'call'; readonly node: Node; readonly js: JsCallPoint } | { readonly kind: 'await'; readonly node: Node };
+
+/**
+ * A cell the exported object owns (a `RefCell`/`Mutex`/`RwLock` field of its struct, not an `Rc`/`Arc`
+ * shared with anything else), guarded in a method during which wasm-bindgen holds the exclusive borrow
+ * of that object: JS reaches the field only through the object, and every such call fails on the
+ * object's borrow first ("recursive use of an object"), never on the field's. That failure is reported
+ * by exported-method-calls-back-into-js (R02) or, across `.await`s, async-export-holds-self-borrow (R03);
+ * reporting `RefCell already borrowed` as well would name a failure that cannot happen.
+ */
+function isOwnedFieldOf(origin: StateOrigin, object: ObjectBorrow): boolean {
+  return origin.kind === 'struct_field' && origin.key.startsWith(`field:${object.type}.`) && OWNED_CELL_TYPE.test(origin.type ?? '');
+}
+
+const OWNED_CELL_TYPE = /^\s*(?:(?:std|core)::(?:cell|sync)::)?(?:RefCell|Mutex|RwLock)\s*</;
 
 /** Prefer exclusive guards, then the innermost (latest) one. */
 function pickScope(scopes: readonly BorrowScope[], holds: (s: BorrowScope) => boolean): BorrowScope | undefined {
