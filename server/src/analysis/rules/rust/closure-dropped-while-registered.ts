@@ -190,15 +190,24 @@ function lastStatementUsing(block: Node, uses: readonly ClosureUse[]): Node | un
  * keeps that value: `let registered = EXPR; statement registered`.
  */
 function keepAlive(env: RustEnv, block: Node, last: Node, statement: string): FileEdit[] | undefined {
+  // Broken code around the last use (a statement cut short, junk after it): where a new statement may go
+  // cannot be told, and an insertion there can turn one syntax error into several.
+  if (last.hasError || last.nextSibling?.type === 'ERROR') return undefined;
   const indent = indentationAt(env.text, last.startIndex);
   const isTail = last.type !== 'expression_statement' && last.type !== 'let_declaration' && !/;\s*$/.test(last.text) && lastCodeChild(block)?.id === last.id;
-  if (!isTail) return [{ range: { start: last.endIndex, end: last.endIndex }, newText: `\n${indent}${statement}` }];
+  if (!isTail) {
+    // A statement follows only a complete one: `…;` or a block-like expression statement (`if … { }`).
+    if (!/;\s*$/.test(last.text) && !(last.type === 'expression_statement' && BLOCK_LIKE.test(last.namedChild(0)?.type ?? ''))) return undefined;
+    return [{ range: { start: last.endIndex, end: last.endIndex }, newText: `\n${indent}${statement}` }];
+  }
   if (last.type === 'expression_statement' || /^(if|match|loop|while|for)_expression$/.test(last.type)) return undefined;
   return [
     { range: { start: last.startIndex, end: last.startIndex }, newText: 'let registered = ' },
     { range: { start: last.endIndex, end: last.endIndex }, newText: `;\n${indent}${statement}\n${indent}registered` },
   ];
 }
+
+const BLOCK_LIKE = /^(?:if_expression|match_expression|loop_expression|while_expression|for_expression|block|unsafe_block|async_block)$/;
 
 function lastCodeChild(block: Node): Node | null {
   for (let i = block.namedChildCount - 1; i >= 0; i--) {
