@@ -293,6 +293,27 @@ describe('engine', () => {
     }
   });
 
+  it('logs a fix that would add a syntax error as an internal error only when the item it edits parses', () => {
+    const workspace = new Workspace(grammars, { roots: ['/w'] });
+    try {
+      const linter = new Linter([reporting], grammars);
+      const dropped = (text: string): string[] => {
+        workspace.setFile('/w/src/lib.rs', text);
+        const result = linter.lintFile(workspace, '/w/src/lib.rs', { settings: DEFAULT_LINT_SETTINGS, withFixes: true });
+        for (const f of result.findings) assert.deepEqual(f.fixes.map((x) => x.title), ['rename'], 'the breaking fix is dropped either way');
+        return result.internalErrors.map((e) => e.message);
+      };
+      // Valid code: a rule bug, logged.
+      assert.deepEqual(dropped('fn a() {}\n'), ['fix "break the file" would add a syntax error; dropped']);
+      // The same fix in a function that is already broken (half-typed): dropped without a log line; the
+      // valid function next to it still logs.
+      assert.deepEqual(dropped('fn a() { let x = ; }\n'), []);
+      assert.deepEqual(dropped('fn a() { let x = ; }\nfn b() {}\n'), ['fix "break the file" would add a syntax error; dropped']);
+    } finally {
+      workspace.dispose();
+    }
+  });
+
   it('applies configured severities and turns rules off', () => {
     const workspace = new Workspace(grammars, { roots: ['/w'] });
     try {

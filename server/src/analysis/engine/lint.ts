@@ -1,7 +1,7 @@
 // The engine: one traversal per file that dispatches each node to the rules subscribed to its type,
 // isolates rule crashes (logged as internal errors, other rules still report), applies configured
 // severities, and (on request) computes fixes, checking them against the rule's metadata and dropping
-// any that would add a syntax error.
+// any that would add a syntax error (logged when the code they edit parsed: then it is a rule bug).
 
 import type { Node } from 'web-tree-sitter';
 import type { Finding, Fix, InternalError, Notice, RelatedLocation, Severity, TextRange } from '../model';
@@ -393,7 +393,11 @@ export class Linter {
         continue;
       }
       if (this.addsSyntaxError(doc, fixed.text, baselineErrors)) {
-        result.internalErrors.push({ path, ruleId: rule.id, message: `fix "${fix.title}" would add a syntax error; dropped` });
+        // Dropped either way. A rule bug when the code it edits parses; in an item that is already broken
+        // (half-typed code) where a statement may go cannot always be told: not worth an error in the log.
+        if (!editsBrokenItem(doc.tree.rootNode, editsForFile(fix, path))) {
+          result.internalErrors.push({ path, ruleId: rule.id, message: `fix "${fix.title}" would add a syntax error; dropped` });
+        }
         continue;
       }
       out.push(fix);
@@ -521,6 +525,20 @@ function isCrateRootFile(workspace: Workspace, path: string): boolean {
 /** wasm-bindgen output (glue JS and declaration files) is generated code: never linted. */
 function isGeneratedGlue(workspace: Workspace, path: string): boolean {
   return path.endsWith('.d.ts') || path.endsWith('_bg.js') || workspace.wasmModule(path) !== undefined;
+}
+
+/** True when an edit lands in (or at the edge of) a top-level item that already contains a syntax error. */
+function editsBrokenItem(root: Node, edits: readonly { readonly range: TextRange }[]): boolean {
+  for (const edit of edits) {
+    for (const at of [edit.range.start, Math.max(edit.range.start, edit.range.end - 1)]) {
+      const item = root.firstChildForIndex(at);
+      if (item?.hasError) return true;
+      // An insertion at an item's end: the item before it counts too.
+      const before = at > 0 ? root.firstChildForIndex(at - 1) : null;
+      if (before?.hasError) return true;
+    }
+  }
+  return false;
 }
 
 function errorMessage(e: unknown): string {
