@@ -61,7 +61,14 @@ function publishedRows(client: LspTestClient, root: string): string[] {
   return rows.sort();
 }
 
-const scanEnded = (client: LspTestClient): boolean => client.progress.some((p) => (p as { value?: { kind?: string } }).value?.kind === 'end');
+/** A server on `root` with the settings the VS Code client sends when the user set nothing, after its start-up scan. */
+async function startScanned(root: string, timeoutMs: number): Promise<LspTestClient> {
+  const client = LspTestClient.start();
+  client.settings = { enable: true, debounceMs: 50 };
+  await client.initialize(root);
+  await client.waitFor('the end of the workspace scan', () => client.progress.some((p) => (p as { value?: { kind?: string } }).value?.kind === 'end'), timeoutMs);
+  return client;
+}
 
 describe('one configuration for the editor and the CLI', () => {
   let root: string;
@@ -83,11 +90,7 @@ describe('one configuration for the editor and the CLI', () => {
     fs.writeFileSync(path.join(root, 'web', 'save.ts'), SAVE_TS);
     fs.writeFileSync(path.join(root, 'wasm-safety.json'), JSON.stringify(ROOT_CONFIG));
     fs.writeFileSync(path.join(root, 'store', 'wasm-safety.json'), JSON.stringify({ rules: { [R01]: 'warning' } }));
-    client = LspTestClient.start();
-    // What the VS Code client sends when the user set nothing that the config file decides.
-    client.settings = { enable: true, debounceMs: 50 };
-    await client.initialize(root);
-    await client.waitFor('the end of the workspace scan', () => scanEnded(client), 60_000);
+    client = await startScanned(root, 60_000);
   });
 
   after(() => {
@@ -187,10 +190,7 @@ describe('the editor\'s start-up scan and `check` agree on every rule fixture', 
   before(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-agree-'));
     fs.cpSync(path.join(REPO_ROOT, 'test-fixtures'), root, { recursive: true });
-    client = LspTestClient.start();
-    client.settings = { enable: true, debounceMs: 50 };
-    await client.initialize(root);
-    await client.waitFor('the end of the workspace scan', () => scanEnded(client), 120_000);
+    client = await startScanned(root, 120_000);
   });
 
   after(() => {

@@ -1,9 +1,9 @@
 // Whole-workspace work that runs behind the editor: the start-up scan (read every Rust/TS/JS file and
 // config of the workspace folders, then lint each file that is not open and publish the ones with
-// findings, with work-done progress; the same for folders added later) and later re-lints of the files that are not open (after a
-// dependency-relevant save, file events or a settings change). One pass runs at a time; a newer
-// re-lint request cancels a running re-lint; every pass yields to the event loop between files so
-// didChange, debounced lints and code actions stay responsive.
+// findings, with work-done progress; the same for folders added later) and later re-lints of the
+// files that are not open (after a dependency-relevant save, file events or a settings change). One
+// pass runs at a time; a newer re-lint request cancels a running re-lint; every pass yields to the
+// event loop between files so didChange, debounced lints and code actions stay responsive.
 
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { Workspace } from '../analysis/index';
