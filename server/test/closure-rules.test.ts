@@ -1,7 +1,10 @@
 // Unit tests for closure-dropped-while-registered (R06) beyond its fixture: the exact text of the
 // "leak it with `forget()`" fix after a complete statement, and no fix (and no dropped-fix internal
 // error) when the statement with the closure's last use is broken — the fuzz test's seed 950088 found
-// the fix inserting `frame.forget();` between a call cut short and the junk typed after it.
+// the fix inserting `frame.forget();` between a call cut short and the junk typed after it. Two guards
+// make the broken cases pass: the rule no longer offers the fix there, and the engine drops a fix that
+// breaks an already broken item without logging it (analysis-core.test.ts tests that part alone);
+// with neither (the rule and engine before f69b475) both cases fail.
 
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';

@@ -99,12 +99,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const onFoldersChanged = (event: WorkspaceFoldersChangeEvent): void => {
     if (!services) return;
     const { session, diagnostics, background } = services;
-    const folderOf = (uri: string): WorkspaceFolder | undefined => {
-      const path = filePath(uri);
-      return path === undefined ? undefined : { path, uri };
-    };
-    const added = event.added.map((f) => folderOf(f.uri)).filter((f): f is WorkspaceFolder => f !== undefined);
-    const removed = event.removed.map((f) => folderOf(f.uri)?.path).filter((p): p is string => p !== undefined);
+    const added = event.added.map((f) => folderOfUri(f.uri)).filter((f): f is WorkspaceFolder => f !== undefined);
+    const removed = event.removed.map((f) => folderOfUri(f.uri)?.path).filter((p): p is string => p !== undefined);
     const change = session.changeFolders(added, removed);
     session.log.info(`workspace folders: ${session.folders.map((f) => f.path).join(', ') || '(none)'}`);
     for (const path of change.dropped) diagnostics.clear(path);
@@ -237,11 +233,17 @@ function snippetCommandOf(initializationOptions: unknown): string | undefined {
   return typeof command === 'string' && command.length > 0 ? command : undefined;
 }
 
+/** A workspace folder from its URI; undefined for URIs that are not `file:` (virtual workspaces). */
+function folderOfUri(uri: string): WorkspaceFolder | undefined {
+  const path = filePath(uri);
+  return path === undefined ? undefined : { path, uri };
+}
+
 function workspaceFolders(params: InitializeParams): WorkspaceFolder[] {
   const folders: WorkspaceFolder[] = [];
   const add = (uri: string): void => {
-    const path = filePath(uri);
-    if (path !== undefined && !folders.some((f) => f.path === path)) folders.push({ path, uri });
+    const folder = folderOfUri(uri);
+    if (folder && !folders.some((f) => f.path === folder.path)) folders.push(folder);
   };
   if (params.workspaceFolders) for (const folder of params.workspaceFolders) add(folder.uri);
   else if (params.rootUri) add(params.rootUri);
