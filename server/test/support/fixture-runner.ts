@@ -268,6 +268,27 @@ function checkFix(
   return problems;
 }
 
+/**
+ * Rules are independent: a rule's findings in a section, with every rule of its side enabled, must be what
+ * it finds alone (`alone`, from checkSection). Rules share per-run facts (rust/env.ts, ts/wasm-calls.ts);
+ * a shared fact that depended on which rules ran would show here. Returns the differences.
+ */
+export function checkWithAllRules(grammars: Grammars, rule: Rule, fixtureFile: string, section: FixtureSection, index: number, alone: readonly Finding[]): string[] {
+  if (rule.side === 'both') return [];
+  const { workspace, casePath } = buildCaseWorkspace(grammars, rule, fixtureFile, section, index);
+  try {
+    const all = new Linter(ALL_RULES.filter((r) => r.side === rule.side), grammars).lintFile(workspace, casePath, { settings: FIXTURE_SETTINGS });
+    const show = (fs: readonly Finding[]): string[] => fs.map((f) => `${f.range.start}-${f.range.end} ${f.severity} ${f.message}`);
+    const together = show(all.findings.filter((f) => f.ruleId === rule.id));
+    const byItself = show(alone);
+    const where = `${path.relative(REPO_ROOT, fixtureFile)}:${section.fileLine} "${section.title}"`;
+    if (JSON.stringify(together) === JSON.stringify(byItself)) return [];
+    return [`${where}: with all rules enabled, ${rule.id} finds\n  ${together.join('\n  ')}\nbut alone\n  ${byItself.join('\n  ')}`];
+  } finally {
+    workspace.dispose();
+  }
+}
+
 /** The side whose support files and case path a fixture uses: a `both` rule's by the file extension. */
 function sideOfFixture(rule: Rule, fixtureFile: string): 'rust' | 'ts' {
   if (rule.side !== 'both') return rule.side;

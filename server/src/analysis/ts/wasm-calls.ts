@@ -5,13 +5,15 @@
 // same-file helper function that itself enters wasm.
 //
 // Facts are gathered from the engine's single traversal (`collect` for WASM_FACT_NODE_TYPES) and used
-// afterwards, within the same lint run; nothing here outlives it.
+// afterwards, within the same lint run; nothing here outlives it. The rules that feed the traversal share
+// one WasmCallFacts per run (`wasmCallFactsOf`): the facts, and the memoised helper answers, are the
+// file's, not a rule's.
 
 import type { Node } from 'web-tree-sitter';
 import type { TextRange } from '../model';
 import { walkTree } from '../parsing/walk';
 import { handlerRethrows } from './catch-analysis';
-import type { FileContext } from '../workspace/file-context';
+import { untrackedFileContext, type FileContext } from '../workspace/file-context';
 import type { WasmBinding, WasmModule, WasmModuleExport } from '../workspace/types';
 
 /** Functions: code that runs when called, not where it is written. */
@@ -115,7 +117,25 @@ function typeName(type: string): string {
   return type.trim().replace(/^Promise\s*<(.*)>$/s, '$1').trim();
 }
 
+/** Per lint run (the engine builds a FileContext for each run), so a second run over the same tree starts afresh. */
+const FACTS_OF_RUN = new WeakMap<FileContext, WasmCallFacts>();
+
+/**
+ * The WasmCallFacts of the lint run `ctx` belongs to, shared by the rules that feed it: each subscribes to
+ * every WASM_FACT_NODE_TYPES type and passes each node it visits to `collect` first, so the shared facts
+ * are the same whichever of those rules are enabled, and a node the engine hands to several rules is
+ * collected once (nine rules collected the same facts, each their own, before: a third of a TS file's lint).
+ */
+export function wasmCallFactsOf(ctx: FileContext): WasmCallFacts {
+  const file = untrackedFileContext(ctx);
+  let facts = FACTS_OF_RUN.get(file);
+  if (!facts) FACTS_OF_RUN.set(file, (facts = new WasmCallFacts(file)));
+  return facts;
+}
+
 export class WasmCallFacts {
+  /** The node `collect` took last: the engine passes the same node object to each subscribed rule in turn. */
+  private lastCollected: Node | undefined;
   private readonly bindings: ReadonlyMap<string, WasmBinding>;
   private readonly instances = new Map<string, Instance[]>();
   private readonly helpers = new Map<string, Helper[]>();
@@ -146,6 +166,12 @@ export class WasmCallFacts {
    * passed: that keeps the function stack current for `enclosingFunction`/`outermostFunction`.
    */
   collect(node: Node): void {
+    if (node === this.lastCollected) return; // another rule's visit of the same node fed it already
+    this.collectNode(node);
+    this.lastCollected = node;
+  }
+
+  private collectNode(node: Node): void {
     while (this.open.length > 0 && this.open[this.open.length - 1].node.endIndex <= node.startIndex) this.open.pop();
     switch (node.type) {
       case 'variable_declarator': {

@@ -22,7 +22,7 @@ import {
   RECOVERABLE_CLASSIFIER, sourceStyleOf, type SourceStyle,
 } from '../../ts/classifier-module';
 import { buildModeOfModule, classifierCallPredicate, panicErrorNameMinifiable, TEST_FILE } from '../../ts/failure-context';
-import { describeCall, FUNCTION_TYPES, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { describeCall, FUNCTION_TYPES, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 import type { BuildMode } from '../../workspace/types';
 
 interface FileState {
@@ -54,7 +54,7 @@ export default defineRule({
   visit(node, ctx) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), tries: [], handlerCalls: [] };
+      state = { facts: wasmCallFactsOf(ctx), tries: [], handlerCalls: [] };
       states.set(ctx, state);
     }
     if (!state.facts.active) return;

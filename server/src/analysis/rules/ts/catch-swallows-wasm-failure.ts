@@ -16,7 +16,7 @@ import {
   guardPromiseHandler, importClassifier, insertAtBlockStart, RECOVERABLE_CLASSIFIER, sourceStyleOf,
 } from '../../ts/classifier-module';
 import { buildModeOfModule, retryLoopOf, selfCallIn, TEST_FILE } from '../../ts/failure-context';
-import { describeCall, FUNCTION_TYPES, outermostChain, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { describeCall, FUNCTION_TYPES, outermostChain, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 
 /** A node to check, with the functions around it (recorded during the traversal, where they are cheap). */
 interface Candidate {
@@ -51,7 +51,7 @@ export default defineRule({
   visit(node, ctx) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), tries: [], handlerCalls: [], settled: [] };
+      state = { facts: wasmCallFactsOf(ctx), tries: [], handlerCalls: [], settled: [] };
       states.set(ctx, state);
     }
     const { facts } = state;

@@ -12,7 +12,7 @@ import {
   CLASSIFY_FUNCTION, classifierModulePath, displayModulePath, importClassifier, lineIndentAt, sourceStyleOf,
 } from '../../ts/classifier-module';
 import { buildModeOfModule } from '../../ts/failure-context';
-import { describeCall, FUNCTION_TYPES, WASM_FACT_NODE_TYPES, WasmCallFacts } from '../../ts/wasm-calls';
+import { describeCall, FUNCTION_TYPES, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts } from '../../ts/wasm-calls';
 import type { BuildMode } from '../../workspace/types';
 
 interface FileState {
@@ -37,7 +37,7 @@ export default defineRule({
   visit(node, ctx) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), finallies: [], usings: [] };
+      state = { facts: wasmCallFactsOf(ctx), finallies: [], usings: [] };
       states.set(ctx, state);
     }
     if (!state.facts.active) return;

@@ -17,7 +17,7 @@ import { walkTree } from '../../parsing/walk';
 import { promiseRejectionHandler } from '../../ts/catch-analysis';
 import { buildModeOfModule, TEST_FILE } from '../../ts/failure-context';
 import { glueExportsResetState } from '../../ts/reinit-glue';
-import { describeCall, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { describeCall, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 import type { BuildMode, WasmBinding } from '../../workspace/types';
 
 const INIT_NAMES = new Set(['default', 'initSync', '__wbg_init']);
@@ -54,7 +54,7 @@ export default defineRule({
   visit(node, ctx) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), tries: [], handlerCalls: [] };
+      state = { facts: wasmCallFactsOf(ctx), tries: [], handlerCalls: [] };
       states.set(ctx, state);
     }
     if (!state.facts.active || TEST_FILE.test(ctx.path)) return;

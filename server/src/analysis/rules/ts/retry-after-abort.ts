@@ -15,7 +15,7 @@ import {
   guardPromiseHandler, importClassifier, insertAtBlockStart, sourceStyleOf,
 } from '../../ts/classifier-module';
 import { buildModeOfModule, classifierCallPredicate, handlerRecovers, retryLoopOf, selfCallIn, TEST_FILE } from '../../ts/failure-context';
-import { describeCall, FUNCTION_TYPES, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { describeCall, FUNCTION_TYPES, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 
 interface Candidate {
   readonly node: Node;
@@ -50,7 +50,7 @@ export default defineRule({
   visit(node, ctx) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), tries: [], calls: [] };
+      state = { facts: wasmCallFactsOf(ctx), tries: [], calls: [] };
       states.set(ctx, state);
     }
     const { facts } = state;

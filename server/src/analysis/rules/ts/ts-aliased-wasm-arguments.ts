@@ -13,7 +13,7 @@ import { resetParentIndex } from '../../rust/parents';
 import type { Fix } from '../../model';
 import { type Borrow, borrowOfParam, borrowOfReceiver, buildModeOf, callText, keyOf, RECURSIVE_USE } from '../../ts/object-borrows';
 import { borrowOfType, crateIndexOfModule, rustExportOfCall, rustLocation, rustMethodsOfClass, rustRelated, rustSignature } from '../../ts/rust-join';
-import { WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 import type { RustExport } from '../../workspace/types';
 
 interface FileState {
@@ -37,7 +37,7 @@ export default defineRule({
   visit(node: Node, ctx: RuleContext) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), calls: [] };
+      state = { facts: wasmCallFactsOf(ctx), calls: [] };
       states.set(ctx, state);
       resetParentIndex(ctx.root); // parent look-ups (rust/parents.ts) keep no nodes of an earlier run
     }

@@ -19,7 +19,7 @@ import {
   parameterNames, type Touch, touchesOf,
 } from '../../ts/object-borrows';
 import { crateIndexOfModule, rustExportOfCall, rustLocation, rustMethodsOfClass, rustRelated, rustSignature } from '../../ts/rust-join';
-import { FUNCTION_TYPES, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { FUNCTION_TYPES, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 import type { RustExport } from '../../workspace/types';
 
 interface FileState {
@@ -50,7 +50,7 @@ export default defineRule({
   visit(node: Node, ctx: RuleContext) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), calls: [] };
+      state = { facts: wasmCallFactsOf(ctx), calls: [] };
       states.set(ctx, state);
       resetParentIndex(ctx.root); // parent look-ups (rust/parents.ts) keep no nodes of an earlier run
     }

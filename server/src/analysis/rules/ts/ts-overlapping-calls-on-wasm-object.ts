@@ -18,7 +18,7 @@ import { walkTree } from '../../parsing/walk';
 import { parentOf, resetParentIndex } from '../../rust/parents';
 import { type Borrow, borrowOfReceiver, buildModeOf, callText, conflicts, keyOf, RECURSIVE_USE, runsSynchronously } from '../../ts/object-borrows';
 import { rustExportOfCall, rustLocation, rustRelated, rustSignature } from '../../ts/rust-join';
-import { FUNCTION_TYPES, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { FUNCTION_TYPES, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 import type { BuildMode, RustExport } from '../../workspace/types';
 
 interface FileState {
@@ -48,7 +48,7 @@ export default defineRule({
   visit(node: Node, ctx: RuleContext) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), promiseCombinators: [], memberCalls: [] };
+      state = { facts: wasmCallFactsOf(ctx), promiseCombinators: [], memberCalls: [] };
       states.set(ctx, state);
       resetParentIndex(ctx.root); // parent look-ups (rust/parents.ts) keep no nodes of an earlier run
     }

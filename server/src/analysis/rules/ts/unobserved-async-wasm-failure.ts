@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import { TEST_FILE, buildModeOfModule } from '../../ts/failure-context';
-import { describeCall, WASM_FACT_NODE_TYPES, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { describeCall, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 
 interface Candidate {
   readonly statement: Node;
@@ -41,7 +41,7 @@ export default defineRule({
   visit(node, ctx) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: new WasmCallFacts(ctx), statements: [] };
+      state = { facts: wasmCallFactsOf(ctx), statements: [] };
       states.set(ctx, state);
     }
     if (!state.facts.active) return;
