@@ -12,7 +12,7 @@ import { advanceCursor, walkTree } from '../src/analysis/parsing/walk';
 import { collectFunctionFacts, FILE_NODE_TYPES } from '../src/analysis/rust/facts';
 import {
   borrowScopesIn, callbackKindOf, cfgExcludesWasm, cfgMentionsTest, createRustEnv, exportedObjectBorrows, exportOfFunction, guardedType, isBoundsChecked,
-  jsCallPointOf, mutationOf, panicPointOf, returnsResultOfJsError, runsSynchronouslyWithin, stateResolverFor,
+  jsCallPointOf, mutationOf, panicPointOf, quotedExpression, returnsResultOfJsError, runsSynchronouslyWithin, stateResolverFor,
   type RustEnv,
 } from '../src/analysis/rust/index';
 import { summarizeRustFile } from '../src/analysis/workspace/rust-summary';
@@ -731,5 +731,33 @@ describe('function facts', () => {
       }
     }
     assert.ok(owners > 500, `${owners} functions compared`);
+  });
+});
+
+describe('quotedExpression (how messages quote a panic point)', () => {
+  it('keeps short text as it is, on one line', () => {
+    assert.equal(quotedExpression('map\n    .get(&id)'), 'map.get(&id)');
+  });
+
+  it('shrinks the arguments of a long call before cutting anything', () => {
+    assert.equal(quotedExpression('js_set(&result, "numChanges", JsValue::from(stats.num_changes as u32))', 'end'), 'js_set(..)');
+    assert.equal(quotedExpression('img.write_to(&mut Cursor::new(&mut buffer), ImageOutputFormat::Png)', 'end'), 'img.write_to(..)');
+    // A `)` inside a string does not end the argument list.
+    assert.equal(quotedExpression('format_value(&values, ") closing paren in a string", options.precision.unwrap_or(2))'), 'format_value(..)');
+  });
+
+  it('keeps grouping parentheses (only argument lists shrink)', () => {
+    const text = 'image_buffer[(i * 4 * img_width as usize)..((i + 1) * 4 * img_width as usize)]';
+    assert.equal(quotedExpression(text), `${text.slice(0, 45)}…`);
+  });
+
+  it("drops whole leading links of a long chain when the end is what counts (a method call's receiver)", () => {
+    const chain = 'len.split(\'\\n\').filter(|n| !n.is_empty()).next_back().expect("expected at least one non-empty value").parse::<usize>()';
+    assert.equal(quotedExpression(chain, 'end'), '….next_back().expect(..).parse::<usize>()');
+    assert.equal(quotedExpression(chain), `${'len.split(..).filter(..).next_back().expect(..).parse::<usize>()'.slice(0, 45)}…`);
+  });
+
+  it('tolerates broken text (an argument list that never closes)', () => {
+    assert.equal(quotedExpression('compute_something_long(first_argument, second_argument, third'), 'compute_something_long(..');
   });
 });

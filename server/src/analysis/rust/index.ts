@@ -16,7 +16,7 @@ export {
   type JsCallPoint, type JsCallKind,
 } from './js-calls';
 export {
-  panicPointOf, panicPointsIn, isBoundsChecked, PANIC_NODE_TYPES,
+  panicPointOf, panicPointsIn, isBoundsChecked, quotedExpression, PANIC_NODE_TYPES,
   type PanicPoint, type PanicKind, type FailureClass, type PanicPointOptions,
 } from './panic-points';
 export { mutationOf, mutationsIn, placeOrigin, MUTATING_METHODS, MUTATION_NODE_TYPES, type Mutation, type MutationOptions } from './mutations';

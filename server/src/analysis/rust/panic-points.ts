@@ -127,7 +127,7 @@ function callPanic(node: Node, env: RustEnv, options: PanicPointOptions): PanicP
   const m = asMethodCall(node);
   if (m) {
     // Built only for a call that is a point (most calls are not).
-    const display = (): string => `${short(m.receiver.text)}.${m.method}(${m.args.length > 0 ? '..' : ''})`;
+    const display = (): string => `${quotedExpression(m.receiver.text, 'end')}.${m.method}(${m.args.length > 0 ? '..' : ''})`;
     const position = m.methodNode.startIndex;
     if (UNWRAP_METHODS.has(m.method) && m.args.length <= 1) return { node, kind: 'unwrap', failure: 'panic', display: display(), position };
     if (THROW_METHODS.has(m.method) && options.throws !== false) return { node, kind: 'throw', failure: 'throw', display: display(), position };
@@ -167,7 +167,7 @@ function indexPanic(node: Node, options: PanicPointOptions): PanicPoint | undefi
   if (!index) return undefined;
   if (index.type === 'range_expression' && index.namedChildCount === 0) return undefined; // `v[..]` never panics
   if (options.skipBoundsChecked && isBoundsChecked(node)) return undefined;
-  return { node, kind: 'index', failure: 'panic', display: short(node.text), position: node.endIndex };
+  return { node, kind: 'index', failure: 'panic', display: quotedExpression(node.text), position: node.endIndex };
 }
 
 const FLOATISH = /(^|[^A-Za-z0-9_.])(\d+\.\d*([eE][+-]?\d+)?|\d+([eE][+-]?\d+)|\d+(\.\d*)?_?f(32|64))([^A-Za-z0-9_]|$)|\bas\s+f(32|64)\b|\bf(32|64)::/;
@@ -183,11 +183,11 @@ function binaryPanic(node: Node, env: RustEnv): PanicPoint | undefined {
   if (!left || !right) return undefined;
   if (op === '/' || op === '%') {
     if (isSafeDivisor(right) || FLOATISH.test(left.text) || FLOATISH.test(right.text)) return undefined;
-    return { node, kind: 'division', failure: 'panic', display: short(node.text), position: node.endIndex };
+    return { node, kind: 'division', failure: 'panic', display: quotedExpression(node.text), position: node.endIndex };
   }
   if (env.overflowChecks && (op === '+' || op === '-' || op === '*' || op === '<<')) {
     if (FLOATISH.test(left.text) || FLOATISH.test(right.text) || isStringOperand(left) || isStringOperand(right)) return undefined;
-    return { node, kind: 'overflow', failure: 'panic', display: short(node.text), position: node.endIndex };
+    return { node, kind: 'overflow', failure: 'panic', display: quotedExpression(node.text), position: node.endIndex };
   }
   return undefined;
 }
@@ -199,11 +199,11 @@ function compoundPanic(node: Node, env: RustEnv): PanicPoint | undefined {
   const position = right.endIndex;
   if (op === '/=' || op === '%=') {
     if (isSafeDivisor(right) || FLOATISH.test(right.text)) return undefined;
-    return { node, kind: 'division', failure: 'panic', display: short(node.text), position };
+    return { node, kind: 'division', failure: 'panic', display: quotedExpression(node.text), position };
   }
   if (env.overflowChecks && (op === '+=' || op === '-=' || op === '*=' || op === '<<=')) {
     if (FLOATISH.test(right.text) || isStringOperand(right)) return undefined;
-    return { node, kind: 'overflow', failure: 'panic', display: short(node.text), position };
+    return { node, kind: 'overflow', failure: 'panic', display: quotedExpression(node.text), position };
   }
   return undefined;
 }
@@ -218,9 +218,70 @@ function isStringOperand(node: Node): boolean {
   return node.type === 'string_literal' || node.type === 'raw_string_literal' || node.type === 'reference_expression' || /\bformat!\s*\(/.test(node.text);
 }
 
-function short(text: string): string {
+/**
+ * How messages quote an expression: on one line, and at most 48 characters. A longer one first has its
+ * call arguments shrunk to `(..)` (`js_set(&result, "numOps", …).unwrap()` reads `js_set(..).unwrap()`);
+ * then, for `keep: 'end'` (a method call's receiver: the end of a chain says which call it is), whole
+ * leading links of the chain give way to `…`, else the end gives way to `…`.
+ */
+export function quotedExpression(text: string, keep: 'start' | 'end' = 'start'): string {
   const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ').trim();
-  return oneLine.length > 48 ? oneLine.slice(0, 45) + '…' : oneLine;
+  if (oneLine.length <= 48) return oneLine;
+  const collapsed = collapseArguments(oneLine);
+  if (collapsed.length <= 48) return collapsed;
+  if (keep === 'end') {
+    for (let i = collapsed.indexOf('.'); i > 0; i = collapsed.indexOf('.', i + 1)) {
+      const isLink = collapsed[i - 1] !== '.' && collapsed[i + 1] !== '.' && collapsed[i + 1] !== ')';
+      if (isLink && collapsed.length - i <= 47) return `…${collapsed.slice(i)}`;
+    }
+  }
+  return `${collapsed.slice(0, 45)}…`;
+}
+
+/**
+ * `text` with the contents of each outermost argument list (a `(` after a name, `>` or `!`) replaced by
+ * `..`; grouping parentheses stay (strings respected; broken text tolerated).
+ */
+function collapseArguments(text: string): string {
+  let out = '';
+  let depth = 0;
+  let inString = false;
+  let hasContent = false;
+  /** The last character at depth 0 that is not a space. */
+  let lastOut = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const before = lastOut;
+    if (depth === 0 && c !== ' ') lastOut = c;
+    if (inString) {
+      if (c === '\\') {
+        if (depth === 0) out += text.slice(i, i + 2);
+        i++;
+      } else {
+        if (depth === 0) out += c;
+        if (c === '"') inString = false;
+      }
+      continue;
+    }
+    if (c === '"') inString = true;
+    if (c === '(' && (depth > 0 || /[\w>!]/.test(before))) {
+      if (depth === 0) {
+        out += c;
+        hasContent = false;
+      } else {
+        hasContent = true;
+      }
+      depth++;
+    } else if (c === ')' && depth > 0) {
+      depth--;
+      if (depth === 0) out += hasContent ? '..)' : ')';
+    } else if (depth === 0) {
+      out += c;
+    } else if (c !== ' ') {
+      hasContent = true;
+    }
+  }
+  return depth > 0 && hasContent ? `${out}..` : out;
 }
 
 /**

@@ -43,7 +43,7 @@ export default defineRule({
     const spawn = spawnCallOf(node);
     const related: RelatedLocation[] = [];
     if (spawn) related.push({ path: ctx.path, range: { start: spawn.startIndex, end: spawn.startIndex + spawn.text.indexOf('(') }, message: 'the task nobody awaits' });
-    for (const p of rest.slice(0, 4)) related.push({ path: ctx.path, range: { start: p.node.startIndex, end: p.node.endIndex }, message: 'can also fail here' });
+    for (const p of rest.slice(0, 4)) related.push({ path: ctx.path, range: { start: p.node.startIndex, end: p.node.endIndex }, message: `\`${p.display}\` ${p.failure === 'throw' ? 'can throw' : 'can panic'} here too` });
     const what = first.failure === 'throw' ? 'can throw a JS exception' : 'can panic';
     const more = rest.length > 0 ? ` (${rest.length} more in this task)` : '';
     ctx.report({
