@@ -62,8 +62,8 @@ function publishedRows(client: LspTestClient, root: string): string[] {
 }
 
 /** A server on `root` with the settings the VS Code client sends when the user set nothing, after its start-up scan. */
-async function startScanned(root: string, timeoutMs: number): Promise<LspTestClient> {
-  const client = LspTestClient.start();
+async function startScanned(root: string, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<LspTestClient> {
+  const client = LspTestClient.start(undefined, { env });
   client.settings = { enable: true, debounceMs: 50 };
   await client.initialize(root);
   await client.waitFor('the end of the workspace scan', () => client.progress.some((p) => (p as { value?: { kind?: string } }).value?.kind === 'end'), timeoutMs);
@@ -191,6 +191,18 @@ describe('the editor\'s start-up scan and `check` agree on every rule fixture', 
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-agree-'));
     fs.cpSync(path.join(REPO_ROOT, 'test-fixtures'), root, { recursive: true });
     client = await startScanned(root, 120_000);
+  });
+
+  it('and so does a scan on lint workers (each linting a copy of the server\'s workspace)', async () => {
+    // The fixtures are far below the size from which the scan uses workers: the test hook lowers it.
+    const onWorkers = await startScanned(root, 120_000, { WASM_SAFETY_TEST_HOOKS: '1', WASM_SAFETY_SCAN_WORKERS_MIN_CHARS: '1' });
+    try {
+      const messages = onWorkers.progress.map((p) => (p as { value?: { message?: string } }).value?.message ?? '');
+      assert.ok(messages.some((m) => /on \d+ threads/.test(m)), `the scan ran on workers: ${messages.join(' | ')}`);
+      assert.deepEqual(publishedRows(onWorkers, root), cliRows(root));
+    } finally {
+      onWorkers.dispose();
+    }
   });
 
   after(() => {

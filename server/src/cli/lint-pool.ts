@@ -234,6 +234,7 @@ export class StartedWorkers {
  * already built) and `concurrency - 1` workers (those of `started` first, then new ones with `setup`);
  * without `main`, on `concurrency` workers.
  * Three phases: crate jobs (planScan), then the shared index and the shared lint.
+ * `signal` aborts the run: the workers are stopped at once and the returned promise rejects.
  */
 export async function lintOnThreads(
   files: readonly { readonly path: string; readonly settings: LintSettings }[],
@@ -243,7 +244,9 @@ export async function lintOnThreads(
   setup: WorkerSetup,
   layout: ScanLayout,
   started?: StartedWorkers,
+  signal?: AbortSignal,
 ): Promise<Map<string, LintResult>> {
+  if (signal?.aborted) throw new Error('lint run aborted');
   const results = new Map<string, LintResult>();
   const threadCount = Math.max(1, Math.min(concurrency, files.length));
   const workerCount = main ? threadCount - 1 : threadCount;
@@ -251,6 +254,11 @@ export async function lintOnThreads(
   while (workers.length < workerCount) workers.push(new PooledWorker(setup));
   const threads: LintThread[] = main ? [new MainThreadShare(main), ...workers] : workers;
   const plan = planScan(files, rustFilesToIndex, threads.length, layout);
+  // A stopped worker rejects what it was asked: the phase awaiting it rejects, and so does the run.
+  const stopAll = (): void => {
+    for (const t of threads) void t.terminate();
+  };
+  signal?.addEventListener('abort', stopAll, { once: true });
   try {
     // The summaries each thread computed: before the shared lint, every thread adopts the others' (its own it has).
     const summariesBy = new Map<LintThread, RustFileSummary[]>(threads.map((t) => [t, []]));
@@ -277,6 +285,7 @@ export async function lintOnThreads(
       if (m.kind === 'results') for (const result of m.results) results.set(result.path, result);
     }, (thread) => thread.request({ kind: 'adopt', summaries: othersOf(thread) }));
   } finally {
+    signal?.removeEventListener('abort', stopAll);
     await Promise.all(threads.map((t) => t.terminate()));
   }
   return results;

@@ -1,7 +1,8 @@
 // The lint worker of `wasm-safety check --concurrency N` (a worker_threads thread; see lint-pool.ts).
 // It builds its own Workspace from disk exactly as the main thread did (same roots, same ancestor
-// configs, same limits), so every cross-file fact (crates, build modes, the crate index, glue modules)
-// is the same as in a one-thread run; then it takes crate jobs, summaries and lint batches from the pool
+// configs, same limits) — or, for the language server's scan, from a copy of the server's workspace —
+// so every cross-file fact (crates, build modes, the crate index, glue modules) is the same as in a
+// one-thread run; then it takes crate jobs, summaries and lint batches from the pool
 // (lint-pool.ts) and posts back plain-data results. It never writes to stdout/stderr: the main thread reports everything.
 // `answerWork` is the work itself, shared with the main thread, which takes its own share (lint-pool.ts).
 
@@ -19,6 +20,19 @@ export interface WorkerSetup {
   readonly ruleIds: readonly string[];
   readonly withFixes: boolean;
   readonly faultInjection?: string;
+  /**
+   * The workspace as the starting thread holds it (the language server: its workspace folders' files,
+   * open documents' unsaved text included): the worker copies it instead of reading `indexRoots` from
+   * disk, and `indexRoots` are then workspace paths already. Without it the worker reads the disk, as
+   * `check` does.
+   */
+  readonly files?: readonly WorkspaceFileCopy[];
+}
+
+/** One file of a WorkerSetup's workspace copy: its text, or null for a file known without text. */
+export interface WorkspaceFileCopy {
+  readonly path: string;
+  readonly text: string | null;
 }
 
 /**
@@ -138,9 +152,16 @@ export function runLintWorker(): void {
           case 'setup': {
             const { setup } = message;
             const grammars = await loadGrammars();
-            const workspace = new Workspace(grammars, { roots: setup.indexRoots.map(toWorkspacePath), parseBudgetMs: setup.parseBudgetMs });
-            await scanIntoWorkspace(workspace, setup.indexRoots, { maxFileBytes: setup.maxFileBytes });
-            for (const dir of setup.ancestorConfigDirs) loadAncestorConfigs(workspace, dir, setup.maxFileBytes);
+            const workspace = new Workspace(grammars, { roots: setup.files ? setup.indexRoots : setup.indexRoots.map(toWorkspacePath), parseBudgetMs: setup.parseBudgetMs });
+            if (setup.files) {
+              for (const file of setup.files) {
+                if (file.text === null) workspace.addPath(file.path);
+                else workspace.setFile(file.path, file.text);
+              }
+            } else {
+              await scanIntoWorkspace(workspace, setup.indexRoots, { maxFileBytes: setup.maxFileBytes });
+              for (const dir of setup.ancestorConfigDirs) loadAncestorConfigs(workspace, dir, setup.maxFileBytes);
+            }
             const wanted = new Set(setup.ruleIds);
             state = { workspace, linter: new Linter(ALL_RULES.filter((r) => wanted.has(r.id)), grammars), withFixes: setup.withFixes, faultInjection: setup.faultInjection };
             post({ kind: 'ready' });

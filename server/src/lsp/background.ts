@@ -3,10 +3,15 @@
 // findings, with work-done progress; the same for folders added later) and later re-lints of the
 // files that are not open (after a dependency-relevant save, file events or a settings change). One
 // pass runs at a time; a newer re-lint request cancels a running re-lint; every pass yields to the
-// event loop between files so didChange, debounced lints and code actions stay responsive.
+// event loop between files so didChange, debounced lints and code actions stay responsive. A pass over
+// enough source goes to lint workers instead (cli/lint-pool.ts, as `check` does), each linting a copy of
+// the server's workspace, and this thread only publishes their results.
 
+import * as os from 'node:os';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
-import type { Workspace } from '../analysis/index';
+import { ALL_RULES, DEFAULT_SETTINGS, type LintResult, type LintSettings, type Workspace } from '../analysis/index';
+import { lintOnThreads, MIN_CHARS_FOR_WORKERS } from '../cli/lint-pool';
+import type { WorkerSetup, WorkspaceFileCopy } from '../cli/lint-worker';
 import { scanIntoWorkspace } from '../host/disk-workspace';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { Session, WorkspaceFolder } from './session';
@@ -21,6 +26,36 @@ const RELINT_DELAY_MS = 300;
  */
 const SUMMARY_TREE_BUDGET_CHARS = 1_000_000;
 
+/**
+ * Lint workers for a pass over the files that are not open. Each holds a copy of the workspace's text
+ * and its own parse trees while the pass runs (the copy of the 16 MB benchmark corpus: about 150 MB a
+ * worker, given back when the pass ends), so they are few: the cores beyond the first, up to 4.
+ */
+const MAX_SCAN_WORKERS = 4;
+
+/** How a pass over the closed files uses threads. */
+export interface ScanThreads {
+  /** Lint workers (0: every pass lints on this thread, between messages). */
+  readonly workers: number;
+  /** Source characters to lint below which a pass stays on this thread (a worker's start-up costs more). */
+  readonly minChars: number;
+}
+
+/**
+ * Source characters below which a pass stays on this thread: four times `check`'s threshold, since here
+ * this thread does not take a share and the workers' start-up and copy are all overhead. Measured on
+ * this 2-core VM, one thread against two workers: dioxus (6.8 MB) 2.9 → 3.2 s, the wasm-bindgen
+ * repository (16 MB) 7.3 → 7.5 s, the 16 MB benchmark corpus 9.1–9.8 → 6.7–7.2 s (docs/performance.md).
+ */
+const SCAN_MIN_CHARS_FOR_WORKERS = 4 * MIN_CHARS_FOR_WORKERS;
+
+/** Workers on every core but one (at least two when there are two cores), from SCAN_MIN_CHARS_FOR_WORKERS on. */
+export function scanThreads(minChars = SCAN_MIN_CHARS_FOR_WORKERS): ScanThreads {
+  const cores = os.availableParallelism();
+  // Two cores: two workers, this thread being idle but for messages and publishing.
+  return { workers: cores < 2 ? 0 : Math.min(MAX_SCAN_WORKERS, Math.max(2, cores - 1)), minChars };
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,7 +64,11 @@ export class BackgroundLinter {
   private relintQueued = false;
   private relintGeneration = 0;
 
-  constructor(private readonly session: Session, private readonly diagnostics: DiagnosticsPublisher) {}
+  constructor(
+    private readonly session: Session,
+    private readonly diagnostics: DiagnosticsPublisher,
+    private readonly threads: ScanThreads = { workers: 0, minChars: Infinity },
+  ) {}
 
   /** Queues the start-up scan of the workspace folders. */
   scanWorkspaceFolders(): Promise<void> {
@@ -101,6 +140,8 @@ export class BackgroundLinter {
 
   /** Lints every lintable file that is not open, yielding between files. Returns how many were linted. */
   private async lintClosedFiles(cancelled: () => boolean, progress?: WorkDoneProgressServerReporter): Promise<number> {
+    const onWorkers = await this.lintClosedFilesOnWorkers(cancelled, progress);
+    if (onWorkers !== undefined) return onWorkers;
     const { workspace } = this.session;
     // A crate's index parses all its files when the first is linted; their trees wait for their own lint
     // (in path order, so a crate's files follow each other) instead of each file being parsed twice.
@@ -110,6 +151,78 @@ export class BackgroundLinter {
     } finally {
       workspace.keepSummaryTrees(0);
     }
+  }
+
+  /**
+   * Lints the files that are not open on lint workers, `check`'s crate jobs and shared phases
+   * (cli/lint-pool.ts), each worker in a copy of the server's workspace (unsaved buffers included) with
+   * the scan Linter; this thread stays free for the editor. A result is published if its file is still
+   * closed and its text the one copied; the others are linted here. Undefined when the pass is too small
+   * for workers, workers are off, or they failed (logged): then the caller lints on this thread.
+   */
+  private async lintClosedFilesOnWorkers(cancelled: () => boolean, progress?: WorkDoneProgressServerReporter): Promise<number | undefined> {
+    const { session, diagnostics } = this;
+    const { workspace } = session;
+    const ruleIds = [...session.rules.keys()];
+    // Workers know only the registered rules (a test server may run others).
+    if (this.threads.workers === 0 || !ruleIds.every((id) => ALL_RULES.some((r) => r.id === id))) return undefined;
+    const closed = workspace.lintablePaths().filter((path) => !session.documents.isOpen(path));
+    let chars = 0;
+    for (const path of closed) chars += workspace.fileText(path)?.length ?? 0;
+    if (chars < this.threads.minChars) return undefined;
+
+    const files: { path: string; settings: LintSettings }[] = [];
+    for (const path of closed) {
+      const settings = await session.settingsFor(path);
+      if (cancelled()) return 0;
+      if (settings.enable) files.push({ path, settings: settings.lint });
+      else diagnostics.clear(path);
+    }
+    // The copy the workers lint: every file as this thread holds it now.
+    const copy: WorkspaceFileCopy[] = workspace.paths().map((path) => ({ path, text: workspace.fileText(path) ?? null }));
+    const copied = new Map(copy.map((f) => [f.path, f.text]));
+    const setup: WorkerSetup = {
+      indexRoots: workspace.roots, ancestorConfigDirs: [], maxFileBytes: session.settings.peek(undefined).lint.analysis.maxFileSize,
+      // The session's Workspace parses with the default budget too (session.ts).
+      parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs, ruleIds, withFixes: false, faultInjection: session.faultInjection, files: copy,
+    };
+    const threads = Math.min(this.threads.workers, files.length);
+    progress?.report(0, `checking ${files.length} files on ${threads} threads`);
+    const abort = new AbortController();
+    const watch = setInterval(() => {
+      if (cancelled()) abort.abort();
+    }, 100);
+    let results: ReadonlyMap<string, LintResult>;
+    try {
+      results = await lintOnThreads(files, workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust'), threads, undefined, setup, {
+        crateOf: (path) => workspace.crateOf(path)?.root ?? '',
+        charsOf: (path) => workspace.fileText(path)?.length ?? 0,
+        isRust: (path) => workspace.languageOf(path) === 'rust',
+      }, undefined, abort.signal);
+    } catch (e) {
+      if (abort.signal.aborted) return 0;
+      session.log.warn(`lint workers failed, checking on one thread instead: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    } finally {
+      clearInterval(watch);
+    }
+
+    let published = 0;
+    let lastReport = 0;
+    for (const { path } of files) {
+      if (cancelled()) break;
+      if (session.documents.isOpen(path)) continue; // opened meanwhile: its own lint covers it
+      const result = results.get(path);
+      if (result && workspace.fileText(path) === copied.get(path)) diagnostics.publishClosedResult(path, result);
+      else await diagnostics.lintClosedFile(path); // changed since the copy
+      published++;
+      if (Date.now() - lastReport > 100) {
+        lastReport = Date.now();
+        progress?.report(Math.round((100 * published) / files.length), `publishing ${published}/${files.length} files`);
+        await yieldToEventLoop();
+      }
+    }
+    return published;
   }
 
   private async lintEach(paths: readonly string[], cancelled: () => boolean, progress?: WorkDoneProgressServerReporter): Promise<number> {

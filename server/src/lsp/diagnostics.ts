@@ -110,7 +110,15 @@ export class DiagnosticsPublisher {
       this.clear(path);
       return;
     }
-    const result = session.closedFileLinter.lintFile(session.workspace, path, { settings: settings.lint });
+    this.publishClosedResult(path, session.closedFileLinter.lintFile(session.workspace, path, { settings: settings.lint }));
+  }
+
+  /**
+   * Publishes the lint of a file that is not open, computed from its current text (here, or by a lint
+   * worker of the background scan from a copy of the workspace).
+   */
+  publishClosedResult(path: string, result: LintResult): void {
+    const { session } = this;
     this.logResult(result);
     const text = session.workspace.fileText(path) ?? '';
     const file = { uri: session.uriOf(path), lines: new LineIndex(text) };

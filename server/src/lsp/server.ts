@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import { ALL_RULES, languageOfPath, type Rule } from '../analysis/index';
 import { loadGrammars } from '../host/wasm-files';
-import { BackgroundLinter } from './background';
+import { BackgroundLinter, scanThreads } from './background';
 import { CODE_ACTION_KINDS, CodeActionProvider, FIX_ALL_COMMAND } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { OpenDocuments } from './documents';
@@ -70,7 +70,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const diagnostics = new DiagnosticsPublisher(session);
       const docs = new RuleDocumentation(params);
       const codeActions = new CodeActionProvider(session, snippetCommandOf(params.initializationOptions), docs);
-      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics), codeActions, docs };
+      services = { session, diagnostics, background: new BackgroundLinter(session, diagnostics, scanThreads(testHooks?.scanWorkersMinChars)), codeActions, docs };
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

@@ -63,7 +63,7 @@ export class Session implements FileLocator {
     grammars: Grammars,
     rules: readonly Rule[],
     /** Test-only (test-hooks.ts): the rule made to throw on every lint. */
-    faultInjection?: string,
+    readonly faultInjection?: string,
   ) {
     this.folderList = folders;
     // The parse budget applies to every parse, also of open documents (a pathological buffer must not hang the server).

@@ -7,7 +7,9 @@
 //   - `wasmSafety/test/gc` runs a full garbage collection when node runs with --expose-gc and answers
 //     process.memoryUsage() (the memory test and the benchmark's RSS readings);
 //   - WASM_SAFETY_FAULT_INJECTION=<rule id> makes that rule throw on every visit (fault isolation),
-//     as the CLI's hook of the same name does.
+//     as the CLI's hook of the same name does;
+//   - WASM_SAFETY_SCAN_WORKERS_MIN_CHARS=<n> lets the background scan use lint workers from n characters
+//     of source on (background.ts; the default is too large for test workspaces).
 // Without the flag none of this is registered: the requests answer MethodNotFound like any unknown method.
 
 import type { Connection } from 'vscode-languageserver';
@@ -17,16 +19,20 @@ import type { Session } from './session';
 
 export const TEST_HOOKS_ENV = 'WASM_SAFETY_TEST_HOOKS';
 export const FAULT_INJECTION_ENV = 'WASM_SAFETY_FAULT_INJECTION';
+export const SCAN_WORKERS_MIN_CHARS_ENV = 'WASM_SAFETY_SCAN_WORKERS_MIN_CHARS';
 
 export interface TestHooks {
   /** Rule id to make throw (Linter fault injection). */
   readonly faultInjection?: string;
+  /** Source characters from which the background scan uses lint workers (instead of its default). */
+  readonly scanWorkersMinChars?: number;
 }
 
 /** The hooks requested by the environment, or undefined when WASM_SAFETY_TEST_HOOKS is not `1`. */
 export function testHooksFromEnv(env: NodeJS.ProcessEnv): TestHooks | undefined {
   if (env[TEST_HOOKS_ENV] !== '1') return undefined;
-  return { faultInjection: env[FAULT_INJECTION_ENV] || undefined };
+  const minChars = Number(env[SCAN_WORKERS_MIN_CHARS_ENV]);
+  return { faultInjection: env[FAULT_INJECTION_ENV] || undefined, scanWorkersMinChars: env[SCAN_WORKERS_MIN_CHARS_ENV] && Number.isFinite(minChars) ? minChars : undefined };
 }
 
 export interface DocumentState {
