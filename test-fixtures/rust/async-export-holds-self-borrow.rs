@@ -73,6 +73,21 @@ impl Wallet {
     }
 }
 
+// ### reported: &self across an await when the class's only exclusive access is a method taking self: it fails on the ownership check (warning)
+#[wasm_bindgen]
+pub struct Session {
+    url: String,
+}
+
+#[wasm_bindgen]
+impl Session {
+    pub async fn ping(&self) -> JsValue {
+        fetch_state(&self.url).await
+//                            ^^^^^^ async-export-holds-self-borrow: `&self` keeps this `Session` borrowed until the future completes, across this `.await`; a call to `close()` on the same `Session` while the promise is pending throws an `Error` ("attempted to take ownership of Rust value while it was borrowed")
+    }
+    pub fn close(self) {}
+}
+
 // ### reported: a &mut argument of an exported struct in a free async export
 #[wasm_bindgen]
 pub struct Session {

@@ -143,6 +143,41 @@ impl Player {
     }
 }
 
+// ### reported: a &self method whose class's exclusive accesses include methods taking self: those fail on the ownership check, not the borrow guard (warning)
+#[wasm_bindgen]
+pub struct Session {
+    on_ping: js_sys::Function,
+}
+
+#[wasm_bindgen]
+impl Session {
+    pub fn ping(&self) {
+        let _ = self.on_ping.call0(&JsValue::NULL);
+//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js: `self.on_ping.call0(..)` runs the JS callback stored in `self.on_ping` while `&self` holds a shared borrow of this `Session`; if it calls `close()` on this `Session`, that call throws an `Error` ("attempted to take ownership of Rust value while it was borrowed"); the result is discarded, so the failure goes unnoticed and the callback silently does not do its work
+    }
+    pub fn close(self) {}
+}
+
+#[wasm_bindgen]
+pub struct Meter {
+    on_read: js_sys::Function,
+    count: u32,
+}
+
+#[wasm_bindgen]
+impl Meter {
+    pub fn into_count(self) -> u32 {
+        self.count
+    }
+    pub fn read(&self) {
+        let _ = self.on_read.call0(&JsValue::NULL);
+//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js: `self.on_read.call0(..)` runs the JS callback stored in `self.on_read` while `&self` holds a shared borrow of this `Meter`; if it calls `bump()` or `into_count()` on this `Meter`, that call fails with an `Error` ("recursive use of an object detected which would lead to unsafe aliasing in rust"), or for `into_count()` with an `Error` ("attempted to take ownership of Rust value while it was borrowed"); the result is discarded, so the failure goes unnoticed and the callback silently does not do its work
+    }
+    pub fn bump(&mut self) {
+        self.count += 1;
+    }
+}
+
 // ### reported: a &mut argument of an exported type, and a synchronous dispatch_event (warning)
 #[wasm_bindgen]
 pub struct Doc {

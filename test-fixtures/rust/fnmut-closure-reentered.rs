@@ -102,6 +102,26 @@ pub fn delegated(document: &Document, next: HtmlElement, other: HtmlElement, for
     Ok(())
 }
 
+// ### reported: an element found below the listener's element, or below the clicked item (if let bindings followed)
+pub fn expand(parent: &HtmlElement, list: &HtmlElement) -> Result<(), JsValue> {
+    let toggle = parent.first_element_child().unwrap().dyn_into::<HtmlElement>().unwrap();
+    let on_click = Closure::<dyn FnMut()>::new(move || toggle.click());
+                                                     //^^^^^^^^^^^^^^ fnmut-closure-reentered: `on_click` is a `Closure<dyn FnMut>` listening for `click` on `parent`, and `toggle.click()` dispatches a `click` that propagates up to it while it is still running: the nested call throws `Error: closure invoked recursively or after being dropped` (reported as an uncaught error) and the nested handler does not run [fix]
+    parent.set_onclick(Some(on_click.as_ref().unchecked_ref()));
+    on_click.forget();
+
+    let on_item = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+        let item = e.target().unwrap().dyn_into::<web_sys::Element>().unwrap();
+        if let Ok(Some(link)) = item.query_selector("a.primary") {
+            link.unchecked_ref::<HtmlElement>().click();
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ fnmut-closure-reentered
+        }
+    });
+    list.add_event_listener_with_callback("click", on_item.as_ref().unchecked_ref())?;
+    on_item.forget();
+    Ok(())
+}
+
 // ### not reported: the catalog's fixed version, a dyn Fn closure may be re-entered
 pub fn install(document: &Document) -> Result<(), JsValue> {
     let clicks = Rc::new(std::cell::Cell::new(0u32));
@@ -127,6 +147,23 @@ pub fn pick(button: &HtmlElement, file_input: HtmlElement, search: HtmlElement) 
     let jump = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |_e: web_sys::KeyboardEvent| search.focus().unwrap());
     button.set_onkeydown(Some(jump.as_ref().unchecked_ref()));
     jump.forget();
+}
+
+// ### not reported: a descendant of another element, or of the listener's element with another event type or a non-bubbling event
+pub fn nested(parent: &HtmlElement, other: &HtmlElement) -> Result<(), JsValue> {
+    let inner = other.first_element_child().unwrap().dyn_into::<HtmlElement>().unwrap();
+    let a = Closure::<dyn FnMut()>::new(move || inner.click());
+    parent.set_onclick(Some(a.as_ref().unchecked_ref()));
+    a.forget();
+    let first = parent.first_element_child().unwrap().dyn_into::<HtmlElement>().unwrap();
+    let b = Closure::<dyn FnMut()>::new(move || {
+        let _ = first.focus();
+        let _ = first.dispatch_event(&Event::new("ping").unwrap());
+    });
+    parent.set_onclick(Some(b.as_ref().unchecked_ref()));
+    parent.add_event_listener_with_callback("ping", b.as_ref().unchecked_ref())?;
+    b.forget();
+    Ok(())
 }
 
 // ### not reported: a detached download link clicked from a document listener, and an element looked up by id is not the document

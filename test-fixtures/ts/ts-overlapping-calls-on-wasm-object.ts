@@ -71,6 +71,21 @@ export function rotate(client: Client, peers: string[]): void {
   }
 }
 
+// ### a call raced against a timeout is still pending when the timeout wins
+export async function syncWithTimeout(client: Client, url: string): Promise<void> {
+  await Promise.race([client.sync(), delay(1000)]);
+  client.setUrl(url);
+//^^^^^^^^^^^^^^^^^^ ts-overlapping-calls-on-wasm-object: `client.setUrl(…)` runs after an `await` while `client.sync()` (raced against other promises) may still be pending: `sync` is `async fn sync(&mut self)` in src/lib.rs:151, which holds `client` exclusively until its promise settles, so `client.setUrl(…)` throws `Error` "recursive use of an object detected which would lead to unsafe aliasing in rust"
+}
+
+// ### a pending promise kept in a variable and only raced, then free()
+export async function closeAfterTimeout(client: Client): Promise<void> {
+  const pending = client.syncState();
+  await Promise.any([pending, delay(50)]);
+  client.free();
+//^^^^^^^^^^^^^ ts-overlapping-calls-on-wasm-object
+}
+
 // ### without the Rust declarations two async calls on one object are a warning
 // @file: src/lib.rs
 // | // the Rust sources are not part of this case
@@ -106,6 +121,19 @@ export async function syncBoth(a: Client, b: Client, clients: Client[]): Promise
 export async function switchNodeLater(client: Client, url: string): Promise<void> {
   const pending = client.sync();
   await pending;
+  client.setUrl(url);
+}
+
+// ### not reported: the raced promise is awaited itself before the next use, or the race is not awaited (same tick)
+export async function syncThenSwitch(client: Client, url: string): Promise<void> {
+  const pending = client.sync();
+  await Promise.race([pending, delay(1000)]);
+  await pending;
+  client.setUrl(url);
+}
+
+export function kickWithTimeout(client: Client, url: string): void {
+  Promise.race([client.sync(), delay(1000)]).catch(show);
   client.setUrl(url);
 }
 

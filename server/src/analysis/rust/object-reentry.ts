@@ -42,7 +42,8 @@ export interface ConflictingAccess {
 
 /**
  * The accesses JS can make to an object of `typeName` that conflict with a shared borrow: `&mut self`
- * methods, `self`-consuming methods (not constructors), and setters of `pub` fields.
+ * methods, `self`-consuming methods (not constructors), and setters of `pub` fields. Those that hit the
+ * borrow guard come first, consuming methods last (they fail differently: `splitConflicts`).
  */
 export function conflictingAccessesOf(typeName: string, env: RustEnv, exceptFunction?: string): ConflictingAccess[] {
   const out: ConflictingAccess[] = [];
@@ -56,7 +57,28 @@ export function conflictingAccessesOf(typeName: string, env: RustEnv, exceptFunc
   for (const f of struct?.fields ?? []) {
     if (f.isPub && !f.jsReadonly) out.push({ display: `the \`${f.name}\` setter`, kind: 'setter', path: struct!.path, range: f.range });
   }
-  return out;
+  return [...out.filter((c) => c.kind !== 'consuming-method'), ...out.filter((c) => c.kind === 'consuming-method')];
+}
+
+/** What a consuming method called while the object is borrowed throws (any build: wasm-bindgen's `from_abi` uses `throw_str`). */
+export const TAKE_OWNERSHIP_ERROR = 'an `Error` ("attempted to take ownership of Rust value while it was borrowed")';
+
+/**
+ * The conflicting accesses a message names (the first two), split by how they fail while the object is
+ * borrowed: `&mut self` methods and setters hit wasm-bindgen's borrow guard ("recursive use of an
+ * object…"); a method taking `self` cannot move the value out of the `Rc` the borrow shares and throws
+ * `TAKE_OWNERSHIP_ERROR` instead.
+ */
+export function splitConflicts(conflicts: readonly ConflictingAccess[]): { readonly guarded: readonly ConflictingAccess[]; readonly consuming: readonly ConflictingAccess[] } {
+  const shown = conflicts.slice(0, 2);
+  return { guarded: shown.filter((c) => c.kind !== 'consuming-method'), consuming: shown.filter((c) => c.kind === 'consuming-method') };
+}
+
+/** How a related location describes a conflicting access of `object`. */
+export function conflictRelatedMessage(c: ConflictingAccess, object: string): string {
+  if (c.kind === 'setter') return `public field: its JS setter borrows ${object} exclusively`;
+  if (c.kind === 'consuming-method') return `\`${c.display}\` takes ${object} by value`;
+  return `\`${c.display}\` borrows ${object} exclusively`;
 }
 
 // ---- where a callback comes from -------------------------------------------------------------------

@@ -13,7 +13,10 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import { exportOfFunction, rustEnv, yieldPointRange, type ObjectBorrow, type RustEnv } from '../../rust/index';
-import { conflictingAccessesOf, heldObjectBorrows, ownYieldPoints, sharedReceiverSuffices, type ConflictingAccess } from '../../rust/object-reentry';
+import {
+  conflictingAccessesOf, conflictRelatedMessage, heldObjectBorrows, ownYieldPoints, sharedReceiverSuffices, splitConflicts, TAKE_OWNERSHIP_ERROR,
+  type ConflictingAccess,
+} from '../../rust/object-reentry';
 import type { BuildMode } from '../../workspace/types';
 
 const RECURSIVE_USE = '"recursive use of an object detected which would lead to unsafe aliasing in rust"';
@@ -75,7 +78,7 @@ function report(ctx: RuleContext, env: RustEnv, fn: Node, held: HeldBorrow, yiel
       + `any other use of the same ${object} from JS while the promise is pending — a method call, a field read — ${failure(env.buildMode)}, and \`free()\` throws "attempted to take ownership of Rust value while it was borrowed"`;
   } else {
     message = `${param} keeps ${which} ${object} borrowed until the future completes, across ${at}${more}; `
-      + `a call to ${conflictList(held.conflicts)} on the same ${object} while the promise is pending ${failure(env.buildMode)}`;
+      + `a call to ${conflictList(held.conflicts)} on the same ${object} while the promise is pending ${sharedConflictFailure(held.conflicts, env.buildMode)}`;
   }
   const range = first.type === 'await_expression' ? yieldPointRange(first) : { start: first.startIndex, end: first.endIndex };
   const related: RelatedLocation[] = [{
@@ -84,7 +87,7 @@ function report(ctx: RuleContext, env: RustEnv, fn: Node, held: HeldBorrow, yiel
   }];
   if (borrow.mode === 'shared') {
     const c = held.conflicts[0];
-    related.push({ path: c.path, range: c.range, message: c.kind === 'setter' ? `public field: its JS setter borrows ${object} exclusively` : `\`${c.display}\` borrows ${object} exclusively` });
+    related.push({ path: c.path, range: c.range, message: conflictRelatedMessage(c, object) });
   }
   ctx.report({
     range,
@@ -98,6 +101,17 @@ function report(ctx: RuleContext, env: RustEnv, fn: Node, held: HeldBorrow, yiel
 function failure(mode: BuildMode): string {
   if (mode === 'unwind') return `fails with a \`PanicError\` (${RECURSIVE_USE}) — an overlapping async call's promise rejects with it`;
   return `throws an \`Error\` (${RECURSIVE_USE}); an overlapping async call throws it inside a microtask, so its promise never settles`;
+}
+
+/**
+ * How the accesses named under a shared borrow fail: `&mut self` methods and setters on the borrow guard,
+ * a method taking `self` (a synchronous call) on the ownership check, with its own message.
+ */
+function sharedConflictFailure(conflicts: readonly ConflictingAccess[], mode: BuildMode): string {
+  const { guarded, consuming } = splitConflicts(conflicts);
+  if (consuming.length === 0) return failure(mode);
+  if (guarded.length === 0) return `throws ${TAKE_OWNERSHIP_ERROR}`;
+  return `${failure(mode)}; \`${consuming[0].display}\` throws ${TAKE_OWNERSHIP_ERROR}`;
 }
 
 function conflictList(conflicts: readonly ConflictingAccess[]): string {

@@ -18,8 +18,8 @@ import {
   stateResolverFor, type JsCallPoint, type ObjectBorrow, type RustEnv, type StateResolver,
 } from '../../rust/index';
 import {
-  callbackSourceOf, conflictingAccessesOf, declaredReceiver, heldObjectBorrows, methodsOfType, ownYieldPoints, sharedReceiverSuffices,
-  type CallbackSource, type ConflictingAccess,
+  callbackSourceOf, conflictingAccessesOf, conflictRelatedMessage, declaredReceiver, heldObjectBorrows, methodsOfType, ownYieldPoints,
+  sharedReceiverSuffices, splitConflicts, TAKE_OWNERSHIP_ERROR, type CallbackSource, type ConflictingAccess,
 } from '../../rust/object-reentry';
 import type { BuildMode } from '../../workspace/types';
 
@@ -171,7 +171,7 @@ function report(ctx: RuleContext, env: RustEnv, fn: Node, held: HeldBorrow, poin
   const callsBack = borrow.mode === 'mutable'
     ? `if it calls any method of ${borrow.kind === 'receiver' ? 'this' : 'that'} ${object} or reads one of its fields`
     : `if it calls ${conflictList(held.conflicts)} on ${borrow.kind === 'receiver' ? 'this' : 'that'} ${object}`;
-  const failure = `that call fails with ${failureClass(env.buildMode)} (${RECURSIVE_USE})`;
+  const failure = borrow.mode === 'mutable' ? `that call fails with ${failureClass(env.buildMode)} (${RECURSIVE_USE})` : sharedConflictFailure(held.conflicts, env.buildMode);
   const tail = consequenceTail(env.buildMode, point, object);
   const others = more > 0 ? ` (${more} more call${more === 1 ? '' : 's'} into JS in this method)` : '';
   const message = `${what} while ${holder}; ${callsBack}, ${failure}${tail}${others}`;
@@ -188,7 +188,7 @@ function report(ctx: RuleContext, env: RustEnv, fn: Node, held: HeldBorrow, poin
   }
   if (borrow.mode === 'shared' && held.conflicts[0]) {
     const c = held.conflicts[0];
-    related.push({ path: c.path, range: c.range, message: c.kind === 'setter' ? `public field: its JS setter borrows ${object} exclusively` : `\`${c.display}\` borrows ${object} exclusively` });
+    related.push({ path: c.path, range: c.range, message: conflictRelatedMessage(c, object) });
   }
   ctx.report({
     range: { start: point.site.startIndex, end: point.site.endIndex },
@@ -236,6 +236,18 @@ function conflictList(conflicts: readonly ConflictingAccess[]): string {
   const shown = conflicts.slice(0, 2).map((c) => (c.kind === 'setter' ? c.display : `\`${c.display}\``));
   const rest = conflicts.length - shown.length;
   return shown.join(' or ') + (rest > 0 ? ` (or ${rest} other exclusive access${rest === 1 ? '' : 'es'})` : '');
+}
+
+/**
+ * How the accesses named under a shared borrow fail: `&mut self` methods and setters on the borrow guard,
+ * a method taking `self` on the ownership check (`Rc::try_unwrap`), with its own message.
+ */
+function sharedConflictFailure(conflicts: readonly ConflictingAccess[], mode: BuildMode): string {
+  const { guarded, consuming } = splitConflicts(conflicts);
+  const guardFailure = `fails with ${failureClass(mode)} (${RECURSIVE_USE})`;
+  if (consuming.length === 0) return `that call ${guardFailure}`;
+  if (guarded.length === 0) return `that call throws ${TAKE_OWNERSHIP_ERROR}`;
+  return `that call ${guardFailure}, or for \`${consuming[0].display}\` with ${TAKE_OWNERSHIP_ERROR}`;
 }
 
 function failureClass(mode: BuildMode): string {

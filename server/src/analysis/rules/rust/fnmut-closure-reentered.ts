@@ -256,13 +256,19 @@ function matches(t: Trigger, reg: Registration, closure: Node, env: RustEnv): Re
   // `focus()` blurs whatever had focus, which is not the receiver: only a listener on the whole
   // document/window sees that element's `blur`/`focusout`.
   const otherElement = t.kind === 'dom' && (reg.eventType === 'blur' || reg.eventType === 'focusout') && /^focus/.test(asMethodCall(t.call)?.method ?? '');
-  if (!otherElement && t.sameElement) {
+  if (!otherElement && t.sameElement && !receiver.descendant) {
     if (target && receiver.text === target.text && !receiver.parameter) return 'same-target';
     if (receiver.fromEvent === 'current_target') return 'same-target';
     if (receiver.fromEvent === 'target' && reaches) return 'event-target';
   }
+  // An element found below the listener's own element (`parent.first_element_child()`,
+  // `root.query_selector(..)`), or below the element the event came from: its event bubbles up to the listener.
+  if (!otherElement && receiver.descendant && reaches && !receiver.detached) {
+    if (receiver.fromEvent) return 'ancestor';
+    if (target && receiver.text === target.text && !receiver.parameter) return 'ancestor';
+  }
   // A listener on the document/window: any other attached element's event reaches it if it bubbles (or is captured).
-  if (target?.global && reaches && !receiver.fromEvent && !receiver.global && !receiver.detached) return 'ancestor';
+  if (target?.global && reaches && !receiver.fromEvent && (!receiver.global || receiver.descendant) && !receiver.detached) return 'ancestor';
   return undefined;
 }
 
@@ -277,9 +283,13 @@ interface Described {
   readonly parameter: boolean;
   /** Created in the closure by `create_element*` and never attached: its events reach no ancestor. */
   readonly detached: boolean;
+  /** Reached through a descendant look-up (`query_selector`, `first_element_child`…) from `text`. */
+  readonly descendant: boolean;
 }
 
 const ALIAS_METHODS = /^(clone|unwrap|expect|unwrap_throw|expect_throw|dyn_into|dyn_ref|unchecked_ref|unchecked_into|into|as_ref|ok)$/;
+/** Look-ups that return an element inside the receiver's subtree. */
+const DESCENDANT_METHODS = /^(query_selector|first_element_child|last_element_child)$/;
 const GLOBAL_TARGET = /(^|::|\.)(window|document|body|document_element)\(\)$|^(self\.)?(window|document|doc|body|win)$|\.(window|document|body)$/;
 const ATTACHING_METHODS = /^(append_child|append_with_node|append_with_node_1|prepend_with_node|prepend_with_node_1|insert_before|insert_adjacent_element|replace_child|replace_with_with_node|replace_with_with_node_1|after_with_node|after_with_node_1|before_with_node|before_with_node_1|append|prepend)$/;
 
@@ -291,9 +301,15 @@ function describe(expr: Node, closure: Node, env: RustEnv): Described {
   if (cp) for (const p of cp.namedChildren) for (const id of patternIdentifiers(p.type === 'parameter' ? p.childForFieldName('pattern') ?? p : p)) params.add(id.text);
   let fromEvent: Described['fromEvent'];
   let createdIn: { name: string } | undefined;
+  let descendant = false;
   for (let hops = 0; hops < 10; hops++) {
     const m = asMethodCall(n);
     if (m && ALIAS_METHODS.test(m.method)) {
+      n = stripTransparent(m.receiver);
+      continue;
+    }
+    if (m && DESCENDANT_METHODS.test(m.method)) {
+      descendant = true;
       n = stripTransparent(m.receiver);
       continue;
     }
@@ -306,7 +322,8 @@ function describe(expr: Node, closure: Node, env: RustEnv): Described {
     }
     if (n.type === 'identifier' && !params.has(n.text)) {
       const b = resolver?.bindings.lookup(n.text, n.startIndex);
-      const v = b?.binder.type === 'let_declaration' ? b.binder.childForFieldName('value') : null;
+      // `let el = …` and `if let Some(el) = …` / `while let Ok(el) = …` (the pattern only unwraps).
+      const v = b?.binder.type === 'let_declaration' || b?.binder.type === 'let_condition' ? b.binder.childForFieldName('value') : null;
       if (v) {
         if (b!.binder.startIndex > closure.startIndex && /\bcreate_element(_ns)?\s*\(/.test(v.text)) createdIn = { name: n.text };
         n = stripTransparent(v);
@@ -317,7 +334,7 @@ function describe(expr: Node, closure: Node, env: RustEnv): Described {
   }
   const text = n.text.replace(/\s+/g, '').replace(/^&/, '');
   const detached = createdIn !== undefined && !attachedInClosure(createdIn.name, closure, env);
-  return { text, fromEvent, global: GLOBAL_TARGET.test(text), parameter: n.type === 'identifier' && params.has(n.text), detached };
+  return { text, fromEvent, global: GLOBAL_TARGET.test(text), parameter: n.type === 'identifier' && params.has(n.text), detached, descendant };
 }
 
 /** `parent.append_child(&a)` (or another node-inserting call mentioning `a`) somewhere in the closure. */

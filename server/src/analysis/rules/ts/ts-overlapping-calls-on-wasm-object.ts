@@ -6,7 +6,8 @@
 //
 // Shapes: (1) `Promise.all|allSettled|race|any([x.a(), x.b()])` and `Promise.all(items.map((i) => x.a(i)))`;
 // (2) an async call on `x` that is not awaited, followed in the same function by another async call on `x`,
-// by any call on `x` after an `await`, or by `x.free()`; the same un-awaited call inside a loop;
+// by any call on `x` after an `await`, or by `x.free()`; the same un-awaited call inside a loop (a call only
+// raced — `await Promise.race([x.a(), timeout])` — counts as un-awaited);
 // (3) `return x.a()` without `await` where a `finally` frees `x` or `using x` disposes it.
 // With the crate's Rust sources (ts/rust-join.ts) two `&self` borrows are not reported and the message
 // names the `async fn …(&mut self)`; without them overlapping async calls are a warning.
@@ -30,6 +31,8 @@ interface FileState {
 const states = new WeakMap<RuleContext, FileState>();
 
 const COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
+/** Combinators that settle before all their promises do. */
+const RACES = new Set(['race', 'any']);
 const LOOPS = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 const JUMPS = new Set(['return_statement', 'throw_statement', 'break_statement', 'continue_statement']);
 const OWNERSHIP_ERROR = '`Error` "attempted to take ownership of Rust value while it was borrowed"';
@@ -154,24 +157,38 @@ class Checker {
     }
     if (context.kind !== 'pending') return;
     if (this.inLoop(a, context.statement, context.fn)) return;
-    this.laterUses(a, context.statement, context.fn, context.variable);
+    this.laterUses(a, context.statement, context.fn, context.variable, context.raced === true, context.racedAwaited === true);
   }
 
-  /** Where an async call's promise goes: awaited, returned, handed to a combinator, or left pending. */
+  /**
+   * Where an async call's promise goes: awaited, returned, handed to a combinator, or left pending. A
+   * promise raced (`Promise.race`/`Promise.any`, e.g. against a timeout) stays pending when another one
+   * wins, even if the race is awaited.
+   */
   private contextOf(call: Node):
-    | { kind: 'pending'; statement: Node; fn: Node; variable?: string }
+    | { kind: 'pending'; statement: Node; fn: Node; variable?: string; raced?: boolean; racedAwaited?: boolean }
     | { kind: 'returned'; statement: Node; fn: Node }
     | { kind: 'other' }
     | undefined {
     let child: Node = call;
+    let raced = false;
+    let racedAwaited = false;
     for (let n = parentOf(call); n; child = n, n = parentOf(n)) {
-      if (n.type === 'await_expression') return { kind: 'other' };
-      if (FUNCTION_TYPES.has(n.type)) return undefined; // an expression-bodied arrow: its value is returned
+      if (n.type === 'await_expression' && !raced) return { kind: 'other' };
+      if (n.type === 'await_expression') racedAwaited = true;
+      if (FUNCTION_TYPES.has(n.type)) return raced ? { kind: 'other' } : undefined; // an expression-bodied arrow: its value is returned
       if (n.type === 'arguments') {
         const owner = parentOf(n);
         const callee = owner?.childForFieldName('function');
-        if (callee?.type === 'member_expression' && callee.childForFieldName('object')?.text === 'Promise') return { kind: 'other' };
+        if (callee?.type === 'member_expression' && callee.childForFieldName('object')?.text === 'Promise') {
+          // Only as an element of the array literal: `Promise.race([x.a(), timeout])`.
+          if (raced || !RACES.has(callee.childForFieldName('property')?.text ?? '') || child.type !== 'array' || n.namedChild(0)?.id !== child.id) return { kind: 'other' };
+          raced = true;
+          continue;
+        }
       }
+      if (raced && n.type !== 'await_expression' && n.type !== 'parenthesized_expression' && n.type !== 'expression_statement'
+        && n.type !== 'variable_declarator' && n.type !== 'lexical_declaration' && n.type !== 'variable_declaration') continue;
       if (n.type === 'member_expression' && n.childForFieldName('object')?.id === child.id) {
         // `x.a().then(…)` continues the chain (still pending); any other member access is not a promise use we follow.
         if (!['then', 'catch', 'finally'].includes(n.childForFieldName('property')?.text ?? '')) return { kind: 'other' };
@@ -182,7 +199,12 @@ class Checker {
       }
       if (n.type === 'expression_statement') {
         const fn = enclosingFunction(n);
-        return fn ? { kind: 'pending', statement: n, fn } : undefined;
+        return fn ? { kind: 'pending', statement: n, fn, raced, racedAwaited } : undefined;
+      }
+      if (raced && (n.type === 'lexical_declaration' || n.type === 'variable_declaration')) {
+        // The variable holds the race's result, not this call's promise.
+        const fn = enclosingFunction(n);
+        return fn ? { kind: 'pending', statement: n, fn, raced, racedAwaited } : { kind: 'other' };
       }
       if (n.type === 'lexical_declaration' || n.type === 'variable_declaration') {
         const fn = enclosingFunction(n);
@@ -210,16 +232,18 @@ class Checker {
     return false;
   }
 
-  private laterUses(a: ObjectCall, statement: Node, fn: Node, variable: string | undefined): void {
-    const awaitEnds: number[] = [];
+  private laterUses(a: ObjectCall, statement: Node, fn: Node, variable: string | undefined, raced: boolean, racedAwaited: boolean): void {
+    // The statement awaits the race the call is in: later uses run after that await.
+    const awaitEnds: number[] = racedAwaited ? [statement.endIndex] : [];
     let done = false;
     const awaitsPromise = variable === undefined ? undefined : new RegExp(`(?:^|[^\\w$.])${escapeRegExp(variable)}(?![\\w$])`);
+    const pending = raced ? '(raced against other promises)' : '(not awaited)';
     for (const region of followingStatements(statement, fn)) {
       walkTree(region, (node) => {
         if (done) return false;
         if (FUNCTION_TYPES.has(node.type)) return runsSynchronously(node);
         if (node.type === 'await_expression') {
-          if (awaitsPromise?.test(node.text)) {
+          if (awaitsPromise?.test(node.text) && !onlyRaced(node, variable!)) {
             done = true; // the pending promise is awaited here: later uses are sequential
             return false;
           }
@@ -240,7 +264,7 @@ class Checker {
         const afterAwait = awaitEnds.some((end) => end <= node.startIndex);
         if (this.isFree(node, a)) {
           const message = afterAwait
-            ? `\`${callText(node)}\` runs while \`${callText(a.node)}\` (not awaited) may still be pending: the pending call holds a borrow of \`${a.key}\`, so \`free()\` throws ${OWNERSHIP_ERROR}`
+            ? `\`${callText(node)}\` runs while \`${callText(a.node)}\` ${pending} may still be pending: the pending call holds a borrow of \`${a.key}\`, so \`free()\` throws ${OWNERSHIP_ERROR}`
             : `\`${callText(node)}\` runs in the same tick as \`${callText(a.node)}\` (not awaited), before the async call has taken its borrow: the Rust value is freed under the pending future, which then works on freed memory`;
           this.reportAt(node, message, 'error', a, undefined, () => this.awaitFixes(a.node, statement, fn));
           done = true;
@@ -252,8 +276,8 @@ class Checker {
         const verdict = this.judge(a, b);
         if (verdict.conflict === false) return true;
         const what = b.pending
-          ? `\`${callText(b.node)}\` starts while \`${callText(a.node)}\` (not awaited) is still pending`
-          : `\`${callText(b.node)}\` runs after an \`await\` while \`${callText(a.node)}\` (not awaited) may still be pending`;
+          ? `\`${callText(b.node)}\` starts while \`${callText(a.node)}\` ${pending} is still pending`
+          : `\`${callText(b.node)}\` runs after an \`await\` while \`${callText(a.node)}\` ${pending} may still be pending`;
         this.report(b.node, verdict, what, a, b, () => this.awaitFixes(a.node, statement, fn));
         this.reported.add(b.node.id);
         done = true;
@@ -401,6 +425,28 @@ interface Verdict {
   readonly b?: RustExport;
   readonly ba: Borrow;
   readonly bb: Borrow;
+}
+
+/** Every mention of `variable` in the awaited expression is an element of a `Promise.race`/`Promise.any` array. */
+function onlyRaced(awaitNode: Node, variable: string): boolean {
+  let mentioned = false;
+  let outside = false;
+  walkTree(awaitNode, (node) => {
+    if (outside) return false;
+    if (node.type !== 'identifier' || node.text !== variable) return true;
+    mentioned = true;
+    let child: Node = node;
+    for (let n = parentOf(node); n && n.id !== awaitNode.id; child = n, n = parentOf(n)) {
+      if (n.type !== 'arguments') continue;
+      const callee = parentOf(n)?.childForFieldName('function');
+      if (callee?.type === 'member_expression' && callee.childForFieldName('object')?.text === 'Promise' && RACES.has(callee.childForFieldName('property')?.text ?? '')) {
+        if (child.type === 'array') return false;
+      }
+    }
+    outside = true;
+    return false;
+  });
+  return mentioned && !outside;
 }
 
 function sameObject(a: ObjectCall, b: ObjectCall): boolean {
