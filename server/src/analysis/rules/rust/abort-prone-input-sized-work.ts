@@ -265,6 +265,13 @@ function inputBehind(size: string, at: number, fn: Node, env: RustEnv, taint: Ta
       if (new RegExp(`${w}\\s*(<=|>=|<|>)\\s*(?!0\\b)|(<=|>=|<|>)\\s*${w}`).test(m.text)) return undefined;
     }
   }
+  // `match n { 0..=4096 => vec![0; n], _ => … }`: the arm's range pattern bounds the value.
+  for (let up: Node | null = fn.descendantForIndex(at); up && up.id !== fn.id; up = parentOf(up)) {
+    if (up.type !== 'match_arm') continue;
+    const pattern = (up.childForFieldName('pattern')?.text ?? '').replace(/\bif\b[\s\S]*$/, '');
+    const value = parentOf(parentOf(up) ?? up)?.childForFieldName('value');
+    if (/\.\.=?\s*[\w(]/.test(pattern) && value && [...names].some((n) => mentionsWord(value.text, n))) return undefined;
+  }
   // `(1..=MAX).contains(&n)`, `n.checked_mul(..)`, `usize::try_from(n)` + `try_reserve` handled above.
   const fnText = env.text.slice(fn.startIndex, at);
   for (const n of names) {
