@@ -167,6 +167,17 @@ pub fn padding(n: usize) -> Vec<u8> {
     }
 }
 
+// ### not reported: a recursion driven only by a u8 from JS (at most 255 frames)
+fn countdown(n: u8) -> u32 {
+    if n == 0 { 0 } else { 1 + countdown(n - 1) }
+}
+
+#[wasm_bindgen]
+pub fn steps(n: u8, verbose: bool) -> u32 {
+    let _ = verbose;
+    countdown(n)
+}
+
 // ### not reported: recursion with a depth limit, and allocation outside exports
 fn depth_of(v: &serde_json::Value, depth: usize) -> usize {
     if depth > 64 {

@@ -30,6 +30,7 @@ const NUMERIC_TYPE = /^(u|i)(32|64|128|size)$|^f(32|64)$/;
 // Limits in the expression itself; `len() - k` cannot exceed a length that already exists.
 const CLAMP = /\.\s*(min|clamp)\s*\(|\b(cmp::)?min\s*\(|\bmin_by\b|\.len\(\)\s*-/;
 const COMPARISON_OPS = new Set(['<', '>', '<=', '>=']);
+const TINY_SCALAR = /^(Option<)?(bool|u8|i8)>?$/;
 const DEPTH_WORDS = '(depth|level|nesting|recursion|budget|fuel|remaining|limit|max_?depth)';
 const DEPTH_CHECK = new RegExp(`\\b\\w*${DEPTH_WORDS}\\w*\\s*(>=|<=|>|<|==)|(>=|<=|>|<|==)\\s*&?\\s*(self\\.)?\\w*${DEPTH_WORDS}\\w*|\\w*${DEPTH_WORDS}\\w*\\s*\\.\\s*(checked_sub|saturating_sub)`, 'i');
 const CAPACITY_LIMIT = '1 << 20';
@@ -476,7 +477,9 @@ function allParams(fn: Node): Source[] {
     if (p.type !== 'parameter') continue;
     const pattern = p.childForFieldName('pattern');
     const name = pattern ? stripMut(pattern) : undefined;
-    if (name) out.push({ param: name, paramNode: p, paramType: p.childForFieldName('type')?.text ?? '' });
+    const type = p.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+    // A `bool`/`u8`/`i8` cannot drive a recursion deeper than 255 frames.
+    if (name && !TINY_SCALAR.test(type)) out.push({ param: name, paramNode: p, paramType: type });
   }
   return out;
 }
