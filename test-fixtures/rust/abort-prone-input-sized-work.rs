@@ -157,6 +157,27 @@ pub fn line(n: usize) -> String {
     if n < 80 { "-".repeat(n) } else { String::new() }
 }
 
+// ### not reported: the allocation is in a match arm whose range pattern bounds the value
+#[wasm_bindgen]
+pub fn padding(n: usize) -> Vec<u8> {
+    match n {
+        0 => Vec::new(),
+        1..=4096 => vec![0u8; n],
+        _ => vec![0u8; 4096],
+    }
+}
+
+// ### not reported: a recursion driven only by a u8 from JS (at most 255 frames)
+fn countdown(n: u8) -> u32 {
+    if n == 0 { 0 } else { 1 + countdown(n - 1) }
+}
+
+#[wasm_bindgen]
+pub fn steps(n: u8, verbose: bool) -> u32 {
+    let _ = verbose;
+    countdown(n)
+}
+
 // ### not reported: recursion with a depth limit, and allocation outside exports
 fn depth_of(v: &serde_json::Value, depth: usize) -> usize {
     if depth > 64 {

@@ -97,6 +97,28 @@ pub fn watch(target: &web_sys::EventTarget) -> Result<(), JsValue> {
     Ok(())
 }
 
+// ### reported: the shared Rc<RefCell> wrapped in AssertUnwindSafe for the closure (catalog U05's on_msg)
+// @build-mode: unwind
+#[derive(Default)]
+struct Received {
+    count: u64,
+    sum: u64,
+}
+
+#[wasm_bindgen]
+pub fn on_message() -> JsValue {
+    let stats = Rc::new(RefCell::new(Received::default()));
+    let st = std::panic::AssertUnwindSafe(Rc::clone(&stats));
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+        let mut s = st.borrow_mut();
+        s.count += 1;
+        let n = v.as_f64().unwrap() as u64;
+//              ^^^^^^^^^^^^^^^^^^^ global-state-torn-by-panic
+        s.sum += n;
+    });
+    handler.into_js_value()
+}
+
 // ### reported: a static Mutex guard, an index that can be out of range, then the write; fixed with get_mut
 // @build-mode: unwind
 #[wasm_bindgen]

@@ -128,6 +128,21 @@ pub fn watch() {
     cb.forget();
 }
 
+// ### not reported: the captured Rc<RefCell> wrapped in AssertUnwindSafe (the capture is UnwindSafe)
+// @build-mode: unwind
+use std::{cell::RefCell, rc::Rc};
+
+#[wasm_bindgen]
+pub fn watch() {
+    let clicks = Rc::new(RefCell::new(0u32));
+    // UNWIND-SAFETY: a single counter, incremented in one step; a panic cannot tear it.
+    let counter = std::panic::AssertUnwindSafe(clicks.clone());
+    let cb = Closure::<dyn FnMut()>::new(move || {
+        *counter.borrow_mut() += 1;
+    });
+    cb.forget();
+}
+
 // ### not reported: the default panic=abort build on a current wasm-bindgen
 #[wasm_bindgen]
 pub fn parse(src: &str) -> u32 { src.len() as u32 }

@@ -97,6 +97,27 @@ pub fn origin() -> String {
     ORIGIN.clone()
 }
 
+// ### reported: a thread_local! LazyCell that reaches the DOM through web_sys (a path call is still input)
+// @build-mode: unwind
+thread_local! {
+    static BODY: LazyCell<web_sys::HtmlElement> = LazyCell::new(|| web_sys::window().unwrap().document().unwrap().body().unwrap());
+//                                                                 ^^^^^^^^^^^^^^^^^^^^^^^^^^ panicking-lazy-initializer
+}
+
+#[wasm_bindgen]
+pub fn body_width() -> i32 {
+    BODY.with(|b| b.client_width())
+}
+
+// ### reported: the clock itself as the initializer function (abort build)
+static BOOTED: LazyLock<std::time::Instant> = LazyLock::new(std::time::Instant::now);
+//                                                          ^^^^^^^^^^^^^^^^^^^^^^^ panicking-lazy-initializer: `Instant::now()` always panics on wasm32-unknown-unknown, in the initializer of `BOOTED`, which runs on the first access (from export `uptime_s`); under panic=abort it traps (`RuntimeError: unreachable`) with `BOOTED` left mid-initialisation, and every later access panics and traps again
+
+#[wasm_bindgen]
+pub fn uptime_s() -> u64 {
+    BOOTED.elapsed().as_secs()
+}
+
 // ### not reported: the catalog's fix — OnceCell filled by a fallible export
 thread_local! {
     static MATCHER: OnceCell<Regex> = const { OnceCell::new() };

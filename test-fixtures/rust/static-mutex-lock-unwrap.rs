@@ -46,6 +46,16 @@ pub fn cached() -> usize {
 //  ^^^^^^^^^^^^^^^^^^^^^ static-mutex-lock-unwrap: `CACHE.lock().unwrap()` panics with `PoisonError` once `CACHE` is poisoned: under panic=unwind a panic while a guard of `CACHE` is held (at another lock site) poisons it, and export `cached` fails with a `PanicError` on every later call; no abort hook or reinit repairs it [fix]
 }
 
+// ### reported: a panic in the chain on the guard temporary itself (index, unwrap) poisons the lock
+// @build-mode: unwind
+static NAMES: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn name_at(i: usize) -> String {
+    NAMES.read().unwrap()[i].clone()
+//  ^^^^^^^^^^^^^^^^^^^^^ static-mutex-lock-unwrap: `NAMES.read().unwrap()` holds `NAMES` while `NAMES.read().unwrap()[i]` can panic; under panic=unwind that panic poisons `NAMES` and every later `.read().unwrap()` on it panics with `PoisonError`: export `name_at` fails with a `PanicError` on every later call; no abort hook or reinit repairs it [fix]
+}
+
 // ### reported: lazy_static! RwLock written with an index that can be out of range
 // @build-mode: unwind
 lazy_static::lazy_static! {

@@ -265,6 +265,28 @@ impl Parser {
     }
 }
 
+// ### not reported: a panic in the `None` arm or the `unwrap_or_else` closure of a take runs only when nothing was taken
+// @build-mode: unwind
+#[wasm_bindgen]
+impl Parser {
+    pub fn resume(&mut self) -> u32 {
+        let mut st = match self.state.take() {
+            Some(st) => st,
+            None => panic!("parser already finished"),
+        };
+        st.depth += 1;
+        self.state = Some(st);
+        self.count
+    }
+
+    pub fn rewind(&mut self) -> u32 {
+        let mut st = self.state.take().unwrap_or_else(|| unreachable!("no state"));
+        st.depth = 0;
+        self.state = Some(st);
+        self.count
+    }
+}
+
 // ### not reported: interior-mutable field torn on both ends is global-state-torn-by-panic's
 // @build-mode: unwind
 #[wasm_bindgen]

@@ -31,6 +31,17 @@ pub fn watch(url: String) {
     });
 }
 
+// ### the future bound to a local first, then spawned
+#[wasm_bindgen]
+pub fn refresh(url: String) {
+    let task = async move {
+        let body = fetch_json(&url).await.unwrap();
+//                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unobserved-spawn-local-panic
+        STORE.with_borrow_mut(|s| s.push(body));
+    };
+    spawn_local(task);
+}
+
 // ### unwrap_throw inside a closure-invoked spawn
 pub fn on_click() {
     let handler = move || {
@@ -81,6 +92,17 @@ pub fn navigate_later(target: Option<String>) {
         let t = target.unwrap();
         web_sys::console::log_1(&t.into());
     });
+}
+
+// ### valid: a future bound to a local and awaited by the caller, not spawned
+#[wasm_bindgen]
+pub async fn refresh_now(url: String) -> Result<(), JsError> {
+    let task = async move {
+        let body = fetch_json(&url).await.unwrap();
+        STORE.with_borrow_mut(|s| s.push(body));
+    };
+    task.await;
+    Ok(())
 }
 
 // ### valid: test code

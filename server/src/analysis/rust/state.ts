@@ -276,6 +276,8 @@ function buildResolver(env: RustEnv, fn: Node): StateResolver {
         if (p && p.name === 'clone' && p.args.length === 1 && (p.segments.includes('Rc') || p.segments.includes('Arc'))) {
           return cellOrigin(p.args[0], depth + 1);
         }
+        // `AssertUnwindSafe(Rc::clone(&stats))`: the wrapper derefs to the same cell.
+        if (p && p.name === 'AssertUnwindSafe' && p.args.length === 1) return cellOrigin(p.args[0], depth + 1);
         return undefined;
       }
       default:

@@ -30,6 +30,7 @@ const NUMERIC_TYPE = /^(u|i)(32|64|128|size)$|^f(32|64)$/;
 // Limits in the expression itself; `len() - k` cannot exceed a length that already exists.
 const CLAMP = /\.\s*(min|clamp)\s*\(|\b(cmp::)?min\s*\(|\bmin_by\b|\.len\(\)\s*-/;
 const COMPARISON_OPS = new Set(['<', '>', '<=', '>=']);
+const TINY_SCALAR = /^(Option<)?(bool|u8|i8)>?$/;
 const DEPTH_WORDS = '(depth|level|nesting|recursion|budget|fuel|remaining|limit|max_?depth)';
 const DEPTH_CHECK = new RegExp(`\\b\\w*${DEPTH_WORDS}\\w*\\s*(>=|<=|>|<|==)|(>=|<=|>|<|==)\\s*&?\\s*(self\\.)?\\w*${DEPTH_WORDS}\\w*|\\w*${DEPTH_WORDS}\\w*\\s*\\.\\s*(checked_sub|saturating_sub)`, 'i');
 const CAPACITY_LIMIT = '1 << 20';
@@ -265,6 +266,13 @@ function inputBehind(size: string, at: number, fn: Node, env: RustEnv, taint: Ta
       if (new RegExp(`${w}\\s*(<=|>=|<|>)\\s*(?!0\\b)|(<=|>=|<|>)\\s*${w}`).test(m.text)) return undefined;
     }
   }
+  // `match n { 0..=4096 => vec![0; n], _ => … }`: the arm's range pattern bounds the value.
+  for (let up: Node | null = fn.descendantForIndex(at); up && up.id !== fn.id; up = parentOf(up)) {
+    if (up.type !== 'match_arm') continue;
+    const pattern = (up.childForFieldName('pattern')?.text ?? '').replace(/\bif\b[\s\S]*$/, '');
+    const value = parentOf(parentOf(up) ?? up)?.childForFieldName('value');
+    if (/\.\.=?\s*[\w(]/.test(pattern) && value && [...names].some((n) => mentionsWord(value.text, n))) return undefined;
+  }
   // `(1..=MAX).contains(&n)`, `n.checked_mul(..)`, `usize::try_from(n)` + `try_reserve` handled above.
   const fnText = env.text.slice(fn.startIndex, at);
   for (const n of names) {
@@ -469,7 +477,9 @@ function allParams(fn: Node): Source[] {
     if (p.type !== 'parameter') continue;
     const pattern = p.childForFieldName('pattern');
     const name = pattern ? stripMut(pattern) : undefined;
-    if (name) out.push({ param: name, paramNode: p, paramType: p.childForFieldName('type')?.text ?? '' });
+    const type = p.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+    // A `bool`/`u8`/`i8` cannot drive a recursion deeper than 255 frames.
+    if (name && !TINY_SCALAR.test(type)) out.push({ param: name, paramNode: p, paramType: type });
   }
   return out;
 }

@@ -22,7 +22,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, FileEdit, RelatedLocation } from '../../model';
-import { asPathCall, identifiersIn, rustEnv, stateResolverFor } from '../../rust/index';
+import { asPathCall, identifiersIn, rustEnv, stateResolverFor, stripTransparent } from '../../rust/index';
 import { compareVersions, wasmBindgenVersionAtLeast } from '../../workspace/crate-config';
 import {
   crateAnchorRange, crateManifest, crateRootFile, crateTypes, findTomlDependency, settingRange, type TomlDependencyEntry,
@@ -242,6 +242,12 @@ function bumpFix(dep: DependencyLocation, minimum: string): Fix[] {
 /** `Closure` constructors whose closure must be `UnwindSafe` under panic=unwind (§A5). */
 const UNWIND_SAFE_CONSTRUCTORS = new Set(['new', 'wrap', 'once', 'once_into_js', 'own']);
 
+function assertsUnwindSafe(binder: Node): boolean {
+  const value = binder.type === 'let_declaration' ? binder.childForFieldName('value') : null;
+  const p = value ? asPathCall(stripTransparent(value)) : undefined;
+  return p?.name === 'AssertUnwindSafe';
+}
+
 function checkUnwindSafeClosure(call: Node, ctx: RuleContext): void {
   const crate = ctx.crate;
   if (crate?.buildMode !== 'unwind' || !wasmBindgenVersionAtLeast(crate, '0.2.109')) return;
@@ -259,6 +265,8 @@ function checkUnwindSafeClosure(call: Node, ctx: RuleContext): void {
     const binding = resolver.bindings.lookup(name, closure.startIndex);
     const origin = binding?.kind === 'cell' ? binding.origin : undefined;
     if (!origin || (origin.kind !== 'shared_local' && origin.kind !== 'shared_param')) continue;
+    // `let st = AssertUnwindSafe(Rc::clone(&s));`: the capture is `AssertUnwindSafe<_>`, which is `UnwindSafe`.
+    if (binding && assertsUnwindSafe(binding.binder)) continue;
     if (!/\b(?:RefCell|Cell|UnsafeCell)\s*</.test(origin.type ?? '') && !/\bRefCell::new\b|\bCell::new\b/.test(origin.type ?? '')) continue;
     const use = body.descendantsOfType('identifier').find((n) => n?.text === name);
     ctx.report({

@@ -82,6 +82,11 @@ export default defineRule({
     if (env.buildMode === 'abort+handler' || !isWasmCrate(env) || env.tests.isTestCode(node) || isServerOnlyCode(node, env)) return;
     const includeConstant = ctx.options.includeConstantInputs === true;
     if (node.type === 'static_item') {
+      const clock = clockPathInitializer(node, env);
+      if (clock) {
+        report(ctx, env, clock.lazy, [clock.candidate], includeConstant);
+        return;
+      }
       const found = staticItemInitializer(node, env);
       if (!found) return;
       const candidates = nodeCandidates(found.owner, found.body, env);
@@ -125,6 +130,24 @@ function staticItemInitializer(item: Node, env: RustEnv): { lazy: LazyStatic; ow
     return fn && body ? { lazy, owner: fn, body } : undefined;
   }
   return undefined;
+}
+
+/** `static START: LazyLock<Instant> = LazyLock::new(Instant::now)`: the clock itself is the initializer. */
+function clockPathInitializer(item: Node, env: RustEnv): { lazy: LazyStatic; candidate: Candidate } | undefined {
+  if (env.usesWasmSafeClock) return undefined;
+  const nameNode = item.childForFieldName('name');
+  const wrapper = LAZY_TYPE.exec(item.childForFieldName('type')?.text ?? '')?.[1];
+  const value = item.childForFieldName('value');
+  if (!nameNode || !wrapper || value?.type !== 'call_expression') return undefined;
+  const ctor = asPathCall(value);
+  if (!ctor || ctor.name !== 'new' || ctor.args.length !== 1) return undefined;
+  const arg = stripTransparent(ctor.args[0]);
+  const clock = arg.type === 'scoped_identifier' ? /^(?:(?:::)?std\s*::\s*time\s*::\s*)?(Instant|SystemTime)\s*::\s*now$/.exec(arg.text) : null;
+  if (!clock) return undefined;
+  return {
+    lazy: { name: nameNode.text, nameRange: { start: nameNode.startIndex, end: nameNode.endIndex }, wrapper },
+    candidate: { display: `${clock[1]}::now()`, range: { start: arg.startIndex, end: arg.endIndex }, basis: 'wasm-always', failure: 'panic' },
+  };
 }
 
 function localFunction(env: RustEnv, name: string): Node | undefined {
@@ -254,7 +277,8 @@ function tokenCandidates(init: readonly Node[], env: RustEnv): Candidate[] {
       let basis: Basis;
       if (WASM_ALWAYS_FAILS.test(receiverText) && !(CLOCK.test(receiverText) && env.usesWasmSafeClock)) basis = 'wasm-always';
       else if (!readsInput) basis = 'constant';
-      else basis = leafTokens(receiver).every((r) => r.type !== 'identifier' || tokenIdentifierIsConstant(r, env)) ? 'constant' : 'input';
+      // `web_sys::window().unwrap()`: a js_sys/web_sys/gloo call is input, path segments or not.
+      else basis = !JS_CRATES.test(receiverText) && leafTokens(receiver).every((r) => r.type !== 'identifier' || tokenIdentifierIsConstant(r, env)) ? 'constant' : 'input';
       out.push({ display, range, basis, failure: 'panic' });
     } else if (PANIC_MACROS.has(name) && next?.type === '!' && prev?.type !== '.' && prev?.type !== '::') {
       const args = next.nextSibling;

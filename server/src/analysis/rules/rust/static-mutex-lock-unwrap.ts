@@ -140,7 +140,10 @@ function classifyScope(acq: Acquisition, env: RustEnv, resolver: StateResolver):
   // No scope in this function: the guard is returned or stored, and used by callers we cannot see.
   if (!scope) return { scopeClass: 'returned' };
   const facts = env.facts(fn);
-  const panic = panicPointsIn(facts, scope.start, scope.end, env, { resolver, skipBoundsChecked: true, foreign: false, throws: false })
+  // From the lock call on: a chain on the guard temporary (`X.lock().unwrap()[i]`,
+  // `X.lock().unwrap().get(k).unwrap()`) is a panic point that starts before the guard exists and
+  // panics while it is held; isHeldAt keeps only points that end inside the scope.
+  const panic = panicPointsIn(facts, Math.min(scope.start, acq.call.startIndex), scope.end, env, { resolver, skipBoundsChecked: true, foreign: false, throws: false })
     .find((p) => p.failure === 'panic' && isHeldAt(scope, p.node) && !unwrapsALock(p.node, resolver));
   if (panic) return { scopeClass: 'panics', panic };
   return { scopeClass: callsOpaqueCode(scope, facts.calls, resolver) ? 'calls' : 'quiet' };

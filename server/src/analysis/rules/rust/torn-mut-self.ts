@@ -264,7 +264,7 @@ function takeTears(take: FieldWrite, restores: readonly FieldWrite[], writes: re
   const candidates = [...panics.map(panicTear), ...returns.map(returnTear)].sort((a, b) => a.position - b.position);
   const out: Tear[] = [];
   for (const t of candidates) {
-    if (t.position <= take.effect || within(t.node, take.node) || inLetElseOf(t.node, take.node)) continue;
+    if (t.position <= take.effect || within(t.node, take.node) || runsOnlyWhenNothingTaken(t.node, take.node)) continue;
     if (inExclusiveBranches(t.node, take.node)) continue;
     // Restored on this path already (`Err(e) => { self.f = Some(st); return Err(e) }`).
     const restoredBefore = writes.some((w) => w.place === take.place && w.node.startIndex > take.node.endIndex && w.effect <= t.position &&
@@ -277,17 +277,52 @@ function takeTears(take: FieldWrite, restores: readonly FieldWrite[], writes: re
   return out;
 }
 
-/** `let Some(st) = self.f.take() else { return … };`: the else branch runs only when nothing was taken. */
-function inLetElseOf(node: Node, take: Node): boolean {
+/**
+ * Code that runs only when the take found nothing, so nothing was taken out to be lost:
+ * `let Some(st) = self.f.take() else { … };`, the `None` arm of `match self.f.take() { … }` (or its
+ * `_` arm when every other arm is an unguarded `Some(..)`), and the closure of
+ * `self.f.take().unwrap_or_else(|| …)` / `.ok_or_else(|| …)`.
+ */
+function runsOnlyWhenNothingTaken(node: Node, take: Node): boolean {
   for (let n = parentOf(node); n; n = parentOf(n)) {
     if (n.type === 'let_declaration') {
       const alt = n.childForFieldName('alternative');
       const value = n.childForFieldName('value');
       return alt !== null && value !== null && within(alt, node) && within(value, take);
     }
-    if (n.type === 'function_item' || n.type === 'closure_expression') return false;
+    if (n.type === 'match_arm' && isNothingArm(n, take)) return true;
+    if (n.type === 'closure_expression') {
+      const call = parentOf(n)?.type === 'arguments' ? parentOf(parentOf(n)!) : null;
+      const m = call ? asMethodCall(call) : undefined;
+      return m !== undefined && /^(unwrap_or_else|ok_or_else)$/.test(m.method) && unparenthesised(m.receiver).id === take.id;
+    }
+    if (n.type === 'function_item') return false;
   }
   return false;
+}
+
+function unparenthesised(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChild(0)) n = n.namedChild(0)!;
+  return n;
+}
+
+/** A `match` arm on the take itself that only matches `None`. */
+function isNothingArm(arm: Node, take: Node): boolean {
+  const block = parentOf(arm);
+  const match = block ? parentOf(block) : null;
+  const value = match?.type === 'match_expression' ? match.childForFieldName('value') : null;
+  if (!block || !value || unparenthesised(value).id !== take.id) return false;
+  const pattern = arm.childForFieldName('pattern');
+  if (!pattern || pattern.childForFieldName('condition')) return false;
+  const text = pattern.text.trim();
+  if (/^(None|Option::None|std::option::Option::None)$/.test(text)) return true;
+  if (text !== '_') return false;
+  return block.namedChildren.every((a) => {
+    if (!a || a.type !== 'match_arm' || a.id === arm.id) return true;
+    const p = a.childForFieldName('pattern');
+    return p !== null && !p.childForFieldName('condition') && /^Some\s*\(\s*(mut\s+)?[A-Za-z_][A-Za-z0-9_]*\s*\)$/.test(p.text.trim());
+  });
 }
 
 function reportTake(
@@ -350,7 +385,9 @@ interface TornWindow {
 function tornWindows(writes: readonly FieldWrite[], tears: readonly Tear[], returning: boolean): TornWindow[] {
   const out: TornWindow[] = [];
   for (const tear of tears) {
-    const before = writes.find((w) => w.effect <= tear.position && !within(tear.node, w.node) && !inExclusiveBranches(w.node, tear.node));
+    const before = writes.find((w) => w.effect <= tear.position && !within(tear.node, w.node) && !inExclusiveBranches(w.node, tear.node) &&
+      // `None => panic!(..)` after a take: nothing was taken on that path.
+      !(isTake(w) && runsOnlyWhenNothingTaken(tear.node, w.node)));
     if (!before) continue;
     const after = writes.find((w) => w.effect > tear.position && w !== before && !inExclusiveBranches(w.node, tear.node) &&
       !inExclusiveBranches(w.node, before.node) && (returning ? w.node.startIndex > tear.node.endIndex || within(w.node, tear.node) : !leavesBefore(tear.node, w.node)) &&

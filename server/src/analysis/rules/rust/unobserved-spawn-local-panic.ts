@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { RelatedLocation } from '../../model';
 import {
-  asMethodCall, callbackKindOf, enclosingFunction, panicPointsIn, parentOf, runsSynchronouslyWithin, rustEnv, stripTransparent, unitBody,
+  asMethodCall, asPathCall, callbackKindOf, forEachDescendant, enclosingFunction, panicPointsIn, parentOf, runsSynchronouslyWithin, rustEnv, stripTransparent, unitBody,
   type PanicKind, type RustEnv,
 } from '../../rust/index';
 
@@ -30,7 +30,8 @@ export default defineRule({
   // Text gate (Rule.textGate): every finding is on a future passed to `spawn_local`.
   textGate: ['spawn_local'],
   visit(node: Node, ctx: RuleContext) {
-    if (callbackKindOf(node) !== 'spawn_local') return;
+    const spawn = callbackKindOf(node) === 'spawn_local' ? spawnCallOf(node) : spawnOfBoundFuture(node);
+    if (!spawn) return;
     const env = rustEnv(ctx);
     if (env.tests.isTestCode(node)) return;
     const body = unitBody(node);
@@ -40,9 +41,8 @@ export default defineRule({
       .filter((p) => REPORTED_KINDS.has(p.kind) && runsSynchronouslyWithin(p.node, node) && !settlesPromise(p.node) && !checkedBefore(p.node, body, env.text));
     if (points.length === 0) return;
     const [first, ...rest] = points;
-    const spawn = spawnCallOf(node);
     const related: RelatedLocation[] = [];
-    if (spawn) related.push({ path: ctx.path, range: { start: spawn.startIndex, end: spawn.startIndex + spawn.text.indexOf('(') }, message: 'the task nobody awaits' });
+    related.push({ path: ctx.path, range: { start: spawn.startIndex, end: spawn.startIndex + spawn.text.indexOf('(') }, message: 'the task nobody awaits' });
     for (const p of rest.slice(0, 4)) related.push({ path: ctx.path, range: { start: p.node.startIndex, end: p.node.endIndex }, message: `\`${p.display}\` ${p.failure === 'throw' ? 'can throw' : 'can panic'} here too` });
     const what = first.failure === 'throw' ? 'can throw a JS exception' : 'can panic';
     const more = rest.length > 0 ? ` (${rest.length} more in this task)` : '';
@@ -58,6 +58,33 @@ function spawnCallOf(asyncBlock: Node): Node | undefined {
   const args = parentOf(asyncBlock);
   const call = args?.type === 'arguments' ? parentOf(args) : null;
   return call ?? undefined;
+}
+
+/**
+ * `let task = async move { … }; spawn_local(task);` — the future bound to a local that the same block
+ * later hands to `spawn_local` (and uses nowhere else).
+ */
+function spawnOfBoundFuture(asyncBlock: Node): Node | undefined {
+  const binder = parentOf(asyncBlock);
+  if (binder?.type !== 'let_declaration' || binder.childForFieldName('value')?.id !== asyncBlock.id) return undefined;
+  const pattern = binder.childForFieldName('pattern');
+  const name = pattern?.type === 'identifier' ? pattern.text : undefined;
+  const block = parentOf(binder);
+  if (!name || !block) return undefined;
+  let spawn: Node | undefined;
+  let uses = 0;
+  forEachDescendant(block, (n) => {
+    if (n.startIndex < binder.endIndex) return n.endIndex > binder.endIndex;
+    if (n.type === 'identifier' && n.text === name) {
+      uses++;
+      const args = parentOf(n);
+      const call = args?.type === 'arguments' && args.namedChildCount === 1 ? parentOf(args) : null;
+      const p = call ? asPathCall(call) : undefined;
+      if (p?.name === 'spawn_local') spawn = call!;
+    }
+    return true;
+  });
+  return uses === 1 ? spawn : undefined;
 }
 
 /** `x.unwrap()` after `x.is_some()`/`is_none()`/`is_ok()`/`is_err()` was tested in the task: cannot fail there. */
