@@ -309,3 +309,25 @@ export function parseAgain(src: string, attempt = 0): string {
 }
 
 export const loadAgain = (url: string): Promise<unknown> => load(url).catch(() => loadAgain(url));
+
+// ### valid: a parameter or a local function that shadows the imported wasm function
+export function parseWith(parse: (s: string) => string, src: string): string | null {
+  try {
+    return parse(src);
+  } catch {
+    return null;
+  }
+}
+
+export function parseTrimmed(src: string): string | null {
+  const parse = (s: string) => s.trim();
+  try {
+    return parse(src);
+  } catch {
+    return null;
+  }
+}
+
+export const parseEach = (srcs: string[], load: (s: string) => string) => srcs.map((s) => {
+  try { return load(s); } catch { return null; }
+});

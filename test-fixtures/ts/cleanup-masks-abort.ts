@@ -92,6 +92,19 @@ export function closeAll(src: string, pool: { free(): void }): string {
   }
 }
 
+// ### valid: a local object that shadows a module-level glue object of the same name
+// @build-mode: unwind
+const parser = new Parser('');
+
+export function withPool(src: string, pool: { take(): { free(): void } }): string {
+  const parser = pool.take();
+  try {
+    return parse(src);
+  } finally {
+    parser.free();
+  }
+}
+
 // ### valid: broken code does not crash the rule
 // @build-mode: unwind
 export function broken(src: string) {
