@@ -138,8 +138,9 @@ export class WasmCallFacts {
     return this.bindings.size > 0;
   }
 
-  binding(name: string): WasmBinding | undefined {
-    return this.bindings.get(name);
+  /** The glue binding `name`; with `at`, unless a local declaration hides it at that offset (after the traversal). */
+  binding(name: string, at?: number): WasmBinding | undefined {
+    return at === undefined ? this.bindings.get(name) : this.bindingAt(name, at);
   }
 
   module(binding: WasmBinding): WasmModule | undefined {
