@@ -95,6 +95,21 @@ export async function warm(urls: string[]): Promise<number> {
   return results.filter((r) => r.status === 'fulfilled').length;
 }
 
+// ### a function a local module imports from the glue and exports again
+// @file: src/wasm.ts
+// | import { parse as parseSource } from '../pkg/fixture_case.js';
+// | export { parseSource };
+import { parseSource } from './wasm';
+
+export function tryParseSource(src: string): string | null {
+  try {
+    return parseSource(src);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `parseSource(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+    return null;
+  }
+}
+
 // ### valid: the handler logs and rethrows
 export function strictParse(src: string): string {
   try {
