@@ -110,6 +110,26 @@ export function tryParseSource(src: string): string | null {
   }
 }
 
+// ### async wasm calls mapped into an awaited Promise.all
+export async function loadAll(urls: string[]): Promise<unknown[]> {
+  try {
+    return await Promise.all(urls.map((url) => load(url)));
+  } catch (e) {
+//  ^^^^^ catch-swallows-wasm-failure [fix]
+    console.warn('some documents failed to load', e);
+    return [];
+  }
+}
+
+// ### valid: mapped async wasm calls whose promises are not awaited in the try
+export function startAll(urls: string[]): Promise<unknown>[] {
+  try {
+    return urls.map((url) => load(url));
+  } catch {
+    return [];
+  }
+}
+
 // ### valid: the handler logs and rethrows
 export function strictParse(src: string): string {
   try {

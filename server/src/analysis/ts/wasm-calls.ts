@@ -706,12 +706,31 @@ export function outermostChain(call: Node): Node {
 
 /** An `await` between the node and `scope` (exclusive), through the node's own promise chain and containers. */
 export function isAwaited(node: Node, scope: Node | null): boolean {
-  for (let p = node.parent; p && (!scope || p.id !== scope.id); p = p.parent) {
-    if (p.type === 'await_expression') return true;
+  // Inside `xs.map((x) => load(x))` the promise is an element of an array: awaited only through `Promise.all(…)` & co.
+  let inArray = false;
+  let child = node;
+  for (let p = node.parent; p && (!scope || p.id !== scope.id); child = p, p = p.parent) {
+    if (p.type === 'await_expression') return !inArray;
     if (p.type === 'for_in_statement' && /^\s*for\s+await\b/.test(p.text)) return true;
+    if (p.type === 'arrow_function' && p.childForFieldName('body')?.id === child.id && isMapCallback(p)) {
+      inArray = true;
+      continue;
+    }
+    if (inArray && p.type === 'call_expression' && PROMISE_COMBINATORS.test(p.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) inArray = false;
     if (p.type.endsWith('_statement') || p.type === 'statement_block' || FUNCTION_TYPES.has(p.type)) return false;
   }
   return false;
+}
+
+const PROMISE_COMBINATORS = /^Promise\.(?:all|allSettled|any|race)$/;
+
+/** An expression-bodied arrow given to `.map`/`.flatMap`: its values become the elements of the result. */
+function isMapCallback(arrow: Node): boolean {
+  const args = arrow.parent;
+  const call = args?.type === 'arguments' ? args.parent : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+  return method === 'map' || method === 'flatMap';
 }
 
 function isExpressionBody(node: Node): boolean {
