@@ -259,6 +259,37 @@ describe('bindings (§B3)', () => {
     }
   });
 
+  it('follows imports a module exports again (`export { a }`, `export default ns`)', () => {
+    const ws = workspaceWith({
+      ...supportPackage(),
+      'src/wasm.ts': [
+        "import init, * as glue from '../pkg/fixture_case.js';",
+        "import { parse as p, Parser } from '../pkg/fixture_case.js';",
+        "import { helper } from './util';",
+        'const local = 1;',
+        'export { p as parseSource, Parser, init, helper, local };',
+        'export { glue };',
+      ].join('\n'),
+      'src/default.ts': "import * as glue from '../pkg/fixture_case.js';\nawait glue.default();\nexport default glue;\n",
+      'src/util.ts': 'export function helper() { return 1; }\n',
+      'src/app.ts': [
+        "import { parseSource, Parser, init, helper, local, glue } from './wasm';",
+        "import ready from './default';",
+      ].join('\n'),
+    });
+    try {
+      assert.deepEqual(bindingsOf(ws, 'src/app.ts'), {
+        parseSource: 'parse:function:pkg/fixture_case.js',
+        Parser: 'Parser:class:pkg/fixture_case.js',
+        init: 'default:init:pkg/fixture_case.js',
+        glue: '*:namespace:pkg/fixture_case.js',
+        ready: '*:namespace:pkg/fixture_case.js',
+      }, 'names imported from elsewhere or declared locally are not glue');
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('ignores imports that do not resolve to glue', () => {
     const ws = workspaceWith({
       ...supportPackage(),

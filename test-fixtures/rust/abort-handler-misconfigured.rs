@@ -103,6 +103,47 @@ fn on_abort() {
     wasm_bindgen::handler::schedule_reinit();
 }
 
+// ### not reported: registered in a helper that the start function calls
+// @build-mode: unwind
+#[wasm_bindgen(start)]
+fn start() {
+    install_hooks();
+}
+
+fn install_hooks() {
+    console_error_panic_hook::set_once();
+    register_abort_handler();
+}
+
+fn register_abort_handler() {
+    wasm_bindgen::handler::set_on_abort(on_abort);
+}
+
+fn on_abort() {
+    wasm_bindgen::handler::schedule_reinit();
+}
+
+// ### reported: a helper called from an export and from a closure in the start function
+// @build-mode: unwind
+#[wasm_bindgen(start)]
+fn start() {
+    let _later = Closure::<dyn Fn()>::new(|| register_abort_handler());
+}
+
+#[wasm_bindgen]
+pub fn enable_recovery() {
+    register_abort_handler();
+}
+
+fn register_abort_handler() {
+    wasm_bindgen::handler::set_on_abort(on_abort);
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ abort-handler-misconfigured
+}
+
+fn on_abort() {
+    wasm_bindgen::handler::schedule_reinit();
+}
+
 // ### not reported: a handler that only writes flags (the guide's example), with the handler enabled
 // @build-mode: abort+handler
 static ABORTED: AtomicBool = AtomicBool::new(false);

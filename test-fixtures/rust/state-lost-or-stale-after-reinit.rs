@@ -130,6 +130,30 @@ pub fn set_flag(flag: &Flag) {
     flag.store(true);
 }
 
+// ### not reported: one-shot closures (a timeout, a promise callback) made per call
+// @build-mode: unwind
+#[wasm_bindgen(start)]
+fn start() {
+    wasm_bindgen::handler::set_on_abort(on_abort);
+}
+
+fn on_abort() {
+    wasm_bindgen::handler::schedule_reinit();
+}
+
+#[wasm_bindgen]
+pub fn tick_later(ms: i32) {
+    let cb = Closure::once(move || {});
+    web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), ms).unwrap();
+    cb.forget();
+}
+
+#[wasm_bindgen]
+pub fn when_done(p: &js_sys::Promise) -> js_sys::Promise {
+    let typed = Closure::<dyn FnOnce(JsValue) -> JsValue>::once(|v| v);
+    p.then(&Closure::once(|v: JsValue| v).into_js_value().unchecked_into()).then(&typed.into_js_value().unchecked_into())
+}
+
 // ### not reported: test code
 // @build-mode: unwind
 #[wasm_bindgen(start)]

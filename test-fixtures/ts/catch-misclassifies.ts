@@ -90,6 +90,21 @@ export function render(src: string): string {
   }
 }
 
+// ### instanceof Error in a conditional expression: Errors become a value, the rest is rejected
+export function loadOrError(url: string): Promise<unknown> {
+  return load(url).catch((e) => (e instanceof Error ? { error: e.message } : Promise.reject(e)));
+//                               ^^^^^^^^^^^^^^^^^^ catch-misclassifies [fix]
+}
+
+// ### valid: a conditional expression that only builds a message, everything rethrown
+export function parseOrThrow(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    throw new Error(e instanceof Error ? `parse failed: ${e.message}` : 'parse failed', { cause: e });
+  }
+}
+
 // ### valid: the handler calls a configured classifier
 import { classifyWasmError } from './wasm-errors';
 

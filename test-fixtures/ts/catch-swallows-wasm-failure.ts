@@ -95,6 +95,41 @@ export async function warm(urls: string[]): Promise<number> {
   return results.filter((r) => r.status === 'fulfilled').length;
 }
 
+// ### a function a local module imports from the glue and exports again
+// @file: src/wasm.ts
+// | import { parse as parseSource } from '../pkg/fixture_case.js';
+// | export { parseSource };
+import { parseSource } from './wasm';
+
+export function tryParseSource(src: string): string | null {
+  try {
+    return parseSource(src);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `parseSource(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+    return null;
+  }
+}
+
+// ### async wasm calls mapped into an awaited Promise.all
+export async function loadAll(urls: string[]): Promise<unknown[]> {
+  try {
+    return await Promise.all(urls.map((url) => load(url)));
+  } catch (e) {
+//  ^^^^^ catch-swallows-wasm-failure [fix]
+    console.warn('some documents failed to load', e);
+    return [];
+  }
+}
+
+// ### valid: mapped async wasm calls whose promises are not awaited in the try
+export function startAll(urls: string[]): Promise<unknown>[] {
+  try {
+    return urls.map((url) => load(url));
+  } catch {
+    return [];
+  }
+}
+
 // ### valid: the handler logs and rethrows
 export function strictParse(src: string): string {
   try {
@@ -309,3 +344,25 @@ export function parseAgain(src: string, attempt = 0): string {
 }
 
 export const loadAgain = (url: string): Promise<unknown> => load(url).catch(() => loadAgain(url));
+
+// ### valid: a parameter or a local function that shadows the imported wasm function
+export function parseWith(parse: (s: string) => string, src: string): string | null {
+  try {
+    return parse(src);
+  } catch {
+    return null;
+  }
+}
+
+export function parseTrimmed(src: string): string | null {
+  const parse = (s: string) => s.trim();
+  try {
+    return parse(src);
+  } catch {
+    return null;
+  }
+}
+
+export const parseEach = (srcs: string[], load: (s: string) => string) => srcs.map((s) => {
+  try { return load(s); } catch { return null; }
+});

@@ -51,6 +51,14 @@ export function count(src: string): number {
   return parser.feed(src);
 }
 
+// ### await using declaration of a glue object, reported from its `await`
+// @build-mode: unwind
+export async function countLater(src: string): Promise<number> {
+  await using parser = new Parser(src);
+//^^^^^^^^^^^^^^^^^^ cleanup-masks-abort: `await using parser` disposes it with `free()` when the block exits, also after wasm call `parser.feed(…)` aborted: in this panic=unwind build the instance is then terminated and `free()` throws `Error('Module terminated')` and the caller gets a `SuppressedError` instead of the abort
+  return parser.feed(src);
+}
+
 // ### valid: plain panic=abort build (free() has no termination guard)
 export function tokenCountAbort(src: string): number {
   const parser = new Parser(src);
@@ -89,6 +97,19 @@ export function closeAll(src: string, pool: { free(): void }): string {
     return parse(src);
   } finally {
     pool.free();
+  }
+}
+
+// ### valid: a local object that shadows a module-level glue object of the same name
+// @build-mode: unwind
+const parser = new Parser('');
+
+export function withPool(src: string, pool: { take(): { free(): void } }): string {
+  const parser = pool.take();
+  try {
+    return parse(src);
+  } finally {
+    parser.free();
   }
 }
 

@@ -131,6 +131,17 @@ export function safePage(t: string): string {
   }
 }
 
+// ### not reported: a local function named init is not the glue's init
+export function refresh(src: string): string | null {
+  const init = () => console.log('reset the view');
+  try {
+    return parse(src);
+  } catch {
+    init();
+    return null;
+  }
+}
+
 // ### not reported: broken code does not crash the rule
 export function broken(src: string) {
   try { parse(src) } catch { init(

@@ -75,6 +75,11 @@ export function onTick(url: string): void {
   syncQuietly(url);
 }
 
+// ### valid: a parameter named like the async export is not the export
+export function withLoader(load: (url: string) => void, url: string): void {
+  load(url);
+}
+
 // ### valid: broken code does not crash the rule
 export function broken(url: string) {
   load(url

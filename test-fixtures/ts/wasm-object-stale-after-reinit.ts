@@ -45,6 +45,19 @@ export function setup(): void {
 //         ^^^^^^^^^^^^^^^^^^^ wasm-object-stale-after-reinit
 }
 
+// ### reported: a class static field, created when the class is
+// @file: src/lib.rs
+// | fn on_abort() { wasm_bindgen::handler::schedule_reinit(); }
+export class Tokenizer {
+  static shared = new Parser('');
+//                ^^^^^^^^^^^^^^ wasm-object-stale-after-reinit: `Tokenizer.shared` keeps a `Parser` created at module load, but `fixture-case` re-creates its wasm instance after an abort (it calls `schedule_reinit()`): from then on every call on this object throws `Error('Invalid stale object from previous Wasm instance')` — create it where it is used, or re-create it when the instance changes (compare an instance generation the start function bumps)
+  private own = new Parser('per object');
+
+  count(chunk: string): number {
+    return Tokenizer.shared.feed(chunk) + this.own.feed(chunk);
+  }
+}
+
 // ### not reported: no reinit in this crate (the object lives as long as the instance)
 const parser = new Parser('');
 

@@ -297,9 +297,13 @@ function jsDocReturnsPromise(text: string, at: number): boolean {
   return open >= 0 && /@returns?\s*\{\s*Promise\s*</.test(before.slice(open));
 }
 
-/** `export … from` statements of a hand-written module, read without a parser (one-level re-export following). */
+/**
+ * `export … from` statements of a hand-written module, and `export { a }` / `export default a` of names it
+ * imports (`import { parse } from './pkg/x.js'; export { parse };`), read without a parser (one-level
+ * re-export following).
+ */
 export interface ReexportScan {
-  /** exported name → (specifier, name in that module). `default` included. */
+  /** exported name → (specifier, name in that module; `*` for a namespace import). `default` included. */
   readonly named: ReadonlyMap<string, { readonly specifier: string; readonly importedName: string }>;
   /** `export * from 'spec'`. */
   readonly stars: readonly string[];
@@ -311,7 +315,7 @@ export interface ReexportScan {
 
 export function scanReexports(text: string): ReexportScan | undefined {
   // Cheap test on the raw text first: most modules import things but re-export nothing.
-  if (!/\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}\s*from\b)/.test(text)) return undefined;
+  if (!/\bexport\s+(?:type\s+)?(?:\*|\{)|\bexport\s+default\s+[\w$]+\s*(?:;|$)/m.test(text)) return undefined;
   const code = maskSource(text, false);
   const named = new Map<string, { specifier: string; importedName: string }>();
   const stars: string[] = [];
@@ -334,7 +338,52 @@ export function scanReexports(text: string): ReexportScan | undefined {
     if (m[2]) namespaces.set(m[2], m[4]);
     else stars.push(m[4]);
   }
+  statements += scanImportedReexports(code, named);
   if (statements === 0) return undefined;
   const exportKeywords = code.match(/\bexport\b/g)?.length ?? 0;
   return { named, stars, namespaces, onlyReexports: exportKeywords === statements };
+}
+
+/**
+ * `export { a, b as c };` and `export default a;` whose names the file imports: recorded in `named` as
+ * re-exports of the imported module. Returns how many of those statements re-export imports only.
+ */
+function scanImportedReexports(code: string, named: Map<string, { specifier: string; importedName: string }>): number {
+  const localRe = /\bexport\s+(type\s+)?\{([^}]*)\}(?!\s*from\b)/g;
+  const defaultRe = /\bexport\s+default\s+([\w$]+)\s*(?:;|$)/gm;
+  if (!localRe.test(code) && !defaultRe.test(code)) return 0;
+  localRe.lastIndex = 0;
+  defaultRe.lastIndex = 0;
+  const imported = new Map<string, { specifier: string; importedName: string }>();
+  const importRe = /\bimport\s+(?!type\b)(?:([\w$]+)\s*(?:,\s*)?)?(?:\*\s*as\s+([\w$]+)|\{([^}]*)\})?\s*from\s*(['"])([^'"\n]+)\4/g;
+  for (let m = importRe.exec(code); m; m = importRe.exec(code)) {
+    const specifier = m[5];
+    if (m[1]) imported.set(m[1], { specifier, importedName: 'default' });
+    if (m[2]) imported.set(m[2], { specifier, importedName: '*' });
+    for (const part of m[3]?.split(',') ?? []) {
+      const spec = /^\s*(type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(part);
+      if (spec && !spec[1]) imported.set(spec[3] ?? spec[2], { specifier, importedName: spec[2] });
+    }
+  }
+  if (imported.size === 0) return 0;
+  let statements = 0;
+  for (let m = localRe.exec(code); m; m = localRe.exec(code)) {
+    if (m[1]) continue;
+    let all = true;
+    for (const part of m[2].split(',')) {
+      if (part.trim() === '') continue;
+      const spec = /^\s*(type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(part);
+      const source = spec && !spec[1] ? imported.get(spec[2]) : undefined;
+      if (spec && source) named.set(spec[3] ?? spec[2], source);
+      else all = false;
+    }
+    if (all) statements++;
+  }
+  for (let m = defaultRe.exec(code); m; m = defaultRe.exec(code)) {
+    const source = imported.get(m[1]);
+    if (!source) continue;
+    named.set('default', source);
+    statements++;
+  }
+  return statements;
 }

@@ -141,6 +141,11 @@ export class WasmCallFacts {
   private readonly helpers = new Map<string, Helper[]>();
   private readonly helperResult = new Map<Helper, WasmCallSite | null>();
   private readonly helperInProgress = new Set<Helper>();
+  /**
+   * Declarations inside functions that hide an import or an outer glue object of the same name (a
+   * parameter `parse`, `const parser = { … }`): name → the function ranges they cover.
+   */
+  private readonly shadows = new Map<string, TextRange[]>();
   /** Functions and classes that contain the traversal's current position, outermost first. */
   private readonly open: { readonly node: Node; readonly isClass: boolean }[] = [];
 
@@ -153,8 +158,9 @@ export class WasmCallFacts {
     return this.bindings.size > 0;
   }
 
-  binding(name: string): WasmBinding | undefined {
-    return this.bindings.get(name);
+  /** The glue binding `name`; with `at`, unless a local declaration hides it at that offset (after the traversal). */
+  binding(name: string, at?: number): WasmBinding | undefined {
+    return at === undefined ? this.bindings.get(name) : this.bindingAt(name, at);
   }
 
   module(binding: WasmBinding): WasmModule | undefined {
@@ -177,12 +183,25 @@ export class WasmCallFacts {
       case 'variable_declarator': {
         const name = node.childForFieldName('name');
         const value = node.childForFieldName('value');
-        if (name?.type !== 'identifier' || !value) return;
+        if (name && name.type !== 'identifier' && value) {
+          for (const id of patternIdentifiers(name)) this.addShadow(id, this.scope(false));
+          return;
+        }
+        if (name?.type !== 'identifier') return;
+        const annotation = node.namedChildren.find((c) => c.type === 'type_annotation');
+        const declared = annotation ? this.classOfType(annotation.text.replace(/^:\s*/, '')) : undefined;
+        if (declared) {
+          // `const parser: Parser = pool.take()`, `let parser: Parser | undefined;`
+          this.pushInstance({ name: name.text, ...declared, ...rangeOf(this.scope(false)) });
+          return;
+        }
+        if (!value) return; // `let parser;`: may be given a glue object later
         if (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') {
+          this.addShadow(name, this.scope(false));
           this.addHelper(name.text, value, this.scope(false));
           return;
         }
-        this.addInstance(name.text, value, this.scope(false));
+        if (!this.addInstance(name.text, value, this.scope(false))) this.addShadow(name, this.scope(false));
         return;
       }
       case 'assignment_expression': {
@@ -200,9 +219,16 @@ export class WasmCallFacts {
       case 'optional_parameter': {
         const pattern = node.childForFieldName('pattern');
         const annotation = node.namedChildren.find((c) => c.type === 'type_annotation');
-        if (pattern?.type !== 'identifier' || !annotation) return;
-        const cls = this.classOfType(annotation.text.replace(/^:\s*/, ''));
-        if (!cls) return;
+        if (pattern?.type === 'object_pattern' || pattern?.type === 'array_pattern') {
+          for (const id of patternIdentifiers(pattern)) this.addShadow(id, this.scope(false));
+          return;
+        }
+        if (pattern?.type !== 'identifier') return;
+        const cls = annotation ? this.classOfType(annotation.text.replace(/^:\s*/, '')) : undefined;
+        if (!cls) {
+          this.addShadow(pattern, this.scope(false));
+          return;
+        }
         // The function whose parameter this is was visited (pushed) just before.
         this.pushInstance({ name: pattern.text, ...cls, ...rangeOf(this.scope(false)) });
         if (node.namedChildren.some((c) => c.type === 'accessibility_modifier' || c.type === 'override_modifier') || /^\s*readonly\b/.test(node.text)) {
@@ -226,7 +252,10 @@ export class WasmCallFacts {
       case 'function_declaration':
       case 'generator_function_declaration': {
         const name = node.childForFieldName('name');
-        if (name) this.addHelper(name.text, node, this.scope(false));
+        if (name) {
+          this.addShadow(name, this.scope(false));
+          this.addHelper(name.text, node, this.scope(false));
+        }
         break;
       }
       case 'method_definition': {
@@ -235,7 +264,49 @@ export class WasmCallFacts {
         break;
       }
     }
+    if (FUNCTION_SCOPE_TYPES.has(node.type)) this.shadowPlainParameters(node);
     if (FUNCTION_TYPES.has(node.type)) this.open.push({ node, isClass: CLASS_TYPES.has(node.type) });
+  }
+
+  /** Parameters that are plain identifiers (`x => …`, JavaScript's `function (parse) {…}`) hide outer names. */
+  private shadowPlainParameters(fn: Node): void {
+    const scope = { start: fn.startIndex, end: fn.endIndex };
+    const single = fn.childForFieldName('parameter');
+    if (single?.type === 'identifier') this.addShadow(single, scope);
+    for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (p.type === 'identifier') this.addShadow(p, scope);
+      else if (p.type === 'assignment_pattern') {
+        const left = p.childForFieldName('left');
+        if (left?.type === 'identifier') this.addShadow(left, scope);
+      } else if (p.type === 'object_pattern' || p.type === 'array_pattern') {
+        for (const id of patternIdentifiers(p)) this.addShadow(id, scope);
+      }
+    }
+  }
+
+  /** A declaration inside a function hides an import or outer object of the same name there. */
+  private addShadow(name: Node, scope: TextRange): void {
+    if (scope === WHOLE_FILE) return; // top level: imports cannot be redeclared; top-level objects are recorded as such
+    const binding = this.bindings.get(name.text);
+    if (binding && binding.range.start === name.startIndex) return; // the binding's own declaration (`const { parse } = await import(…)`)
+    const list = this.shadows.get(name.text) ?? [];
+    list.push(scope);
+    this.shadows.set(name.text, list);
+  }
+
+  /** A local declaration hides `name` at `at` (narrower than `than`, the range of the outer declaration, if given). */
+  private shadowedAt(name: string, at: number, than?: { scopeStart: number; scopeEnd: number }): boolean {
+    for (const s of this.shadows.get(name) ?? []) {
+      if (at < s.start || at > s.end) continue;
+      if (!than || s.end - s.start < than.scopeEnd - than.scopeStart) return true;
+    }
+    return false;
+  }
+
+  /** The glue binding `name` refers to at offset `at`, unless a local declaration hides it there. */
+  private bindingAt(name: string, at: number): WasmBinding | undefined {
+    const b = this.bindings.get(name);
+    return b && !this.shadowedAt(name, at) ? b : undefined;
   }
 
   /** Range of the innermost open function (or class) at the traversal position; the whole file at top level. */
@@ -266,9 +337,10 @@ export class WasmCallFacts {
     this.helpers.set(key, list);
   }
 
-  private addInstance(name: string, value: Node, scope: TextRange): void {
+  private addInstance(name: string, value: Node, scope: TextRange): boolean {
     const cls = this.classOfValue(value);
     if (cls) this.pushInstance({ name, ...cls, ...rangeOf(scope) });
+    return cls !== undefined;
   }
 
   private pushInstance(instance: Instance): void {
@@ -311,7 +383,7 @@ export class WasmCallFacts {
     let module: WasmModule | undefined;
     let returnType: string | undefined;
     if (fn.type === 'identifier') {
-      const b = this.bindings.get(fn.text);
+      const b = this.bindingAt(fn.text, fn.startIndex);
       module = b && b.kind === 'function' ? this.module(b) : undefined;
       returnType = module?.exports.get(b!.importedName)?.returnType;
     } else if (fn.type === 'member_expression') {
@@ -323,7 +395,7 @@ export class WasmCallFacts {
         const m = cls.module.exports.get(cls.className)?.methods?.get(prop);
         returnType = m?.isStatic ? m.returnType : undefined;
       } else if (object?.type === 'identifier') {
-        const b = this.bindings.get(object.text);
+        const b = this.bindingAt(object.text, object.startIndex);
         if (b?.kind === 'namespace') {
           module = this.module(b);
           returnType = module?.exports.get(prop)?.returnType;
@@ -338,7 +410,7 @@ export class WasmCallFacts {
   /** `Parser` (class binding) or `wasm.Parser` (namespace member that is a class). */
   private classOfCallee(node: Node): { className: string; module: WasmModule } | undefined {
     if (node.type === 'identifier') {
-      const b = this.bindings.get(node.text);
+      const b = this.bindingAt(node.text, node.startIndex);
       if (!b || (b.kind !== 'class' && b.kind !== 'unknown')) return undefined;
       const module = this.module(b);
       return module ? { className: b.importedName, module } : undefined;
@@ -346,7 +418,7 @@ export class WasmCallFacts {
     if (node.type === 'member_expression') {
       const object = node.childForFieldName('object');
       const prop = node.childForFieldName('property')?.text;
-      const b = object?.type === 'identifier' ? this.bindings.get(object.text) : undefined;
+      const b = object?.type === 'identifier' ? this.bindingAt(object.text, object.startIndex) : undefined;
       if (!b || b.kind !== 'namespace' || !prop) return undefined;
       const module = this.module(b);
       if (!module) return undefined;
@@ -380,7 +452,7 @@ export class WasmCallFacts {
       if (at < inst.scopeStart || at > inst.scopeEnd) continue;
       if (!best || inst.scopeEnd - inst.scopeStart < best.scopeEnd - best.scopeStart) best = inst;
     }
-    return best;
+    return best && !this.shadowedAt(name, at, best) ? best : undefined;
   }
 
   private helperAt(key: string, at: number): Helper | undefined {
@@ -389,7 +461,7 @@ export class WasmCallFacts {
       if (at < h.scopeStart || at > h.scopeEnd) continue;
       if (!best || h.scopeEnd - h.scopeStart < best.scopeEnd - best.scopeStart) best = h;
     }
-    return best;
+    return best && !this.shadowedAt(key, at, best) ? best : undefined;
   }
 
   /**
@@ -460,7 +532,7 @@ export class WasmCallFacts {
    */
   functionReference(ref: Node, call: Node): WasmCallSite | undefined {
     if (ref.type === 'identifier') {
-      const b = this.bindings.get(ref.text);
+      const b = this.bindingAt(ref.text, ref.startIndex);
       if (b && (b.kind === 'function' || b.kind === 'unknown')) {
         const module = this.module(b);
         if (module) return { node: call, kind: 'function', callee: ref.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path, exportName: b.importedName };
@@ -471,7 +543,7 @@ export class WasmCallFacts {
     if (ref.type === 'member_expression') {
       const object = ref.childForFieldName('object');
       const prop = ref.childForFieldName('property')?.text ?? '';
-      const b = object?.type === 'identifier' ? this.bindings.get(object.text) : undefined;
+      const b = object?.type === 'identifier' ? this.bindingAt(object.text, object.startIndex) : undefined;
       const module = b?.kind === 'namespace' ? this.module(b) : undefined;
       const exp = module?.exports.get(prop);
       if (module && exp?.kind === 'function') return { node: call, kind: 'namespace', callee: ref.text, isAsync: exp.isAsync, modulePath: module.path, exportName: prop };
@@ -490,7 +562,7 @@ export class WasmCallFacts {
     const fn = node.childForFieldName('function');
     if (!fn) return undefined;
     if (fn.type === 'identifier') {
-      const b = this.bindings.get(fn.text);
+      const b = this.bindingAt(fn.text, fn.startIndex);
       if (b) {
         if (b.kind !== 'function' && b.kind !== 'unknown') return undefined;
         const module = this.module(b);
@@ -507,7 +579,7 @@ export class WasmCallFacts {
     const callee = fn.text;
     if (object.type === 'this') return this.helperCall(node, `this.${prop}`, callee);
     if (object.type === 'identifier') {
-      const b = this.bindings.get(object.text);
+      const b = this.bindingAt(object.text, object.startIndex);
       if (b?.kind === 'namespace') {
         const module = this.module(b);
         if (!module || NON_EXPORT_MEMBERS.has(prop)) return undefined;
@@ -660,12 +732,31 @@ export function outermostChain(call: Node): Node {
 
 /** An `await` between the node and `scope` (exclusive), through the node's own promise chain and containers. */
 export function isAwaited(node: Node, scope: Node | null): boolean {
-  for (let p = node.parent; p && (!scope || p.id !== scope.id); p = p.parent) {
-    if (p.type === 'await_expression') return true;
+  // Inside `xs.map((x) => load(x))` the promise is an element of an array: awaited only through `Promise.all(…)` & co.
+  let inArray = false;
+  let child = node;
+  for (let p = node.parent; p && (!scope || p.id !== scope.id); child = p, p = p.parent) {
+    if (p.type === 'await_expression') return !inArray;
     if (p.type === 'for_in_statement' && /^\s*for\s+await\b/.test(p.text)) return true;
+    if (p.type === 'arrow_function' && p.childForFieldName('body')?.id === child.id && isMapCallback(p)) {
+      inArray = true;
+      continue;
+    }
+    if (inArray && p.type === 'call_expression' && PROMISE_COMBINATORS.test(p.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) inArray = false;
     if (p.type.endsWith('_statement') || p.type === 'statement_block' || FUNCTION_TYPES.has(p.type)) return false;
   }
   return false;
+}
+
+const PROMISE_COMBINATORS = /^Promise\.(?:all|allSettled|any|race)$/;
+
+/** An expression-bodied arrow given to `.map`/`.flatMap`: its values become the elements of the result. */
+function isMapCallback(arrow: Node): boolean {
+  const args = arrow.parent;
+  const call = args?.type === 'arguments' ? args.parent : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+  return method === 'map' || method === 'flatMap';
 }
 
 function isExpressionBody(node: Node): boolean {
@@ -693,4 +784,36 @@ function consumedByAssertion(node: Node): boolean {
 export function describeCall(site: WasmCallSite): string {
   const callee = site.callee.length > 40 ? `${site.callee.slice(0, 37)}…` : site.callee;
   return `${callee}(…)`;
+}
+
+/** The identifiers a destructuring pattern declares (`{ a, b: c, ...d }`, `[x, , y = 1]`), not its default values. */
+function patternIdentifiers(pattern: Node): Node[] {
+  const out: Node[] = [];
+  const pending: Node[] = [pattern];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    switch (n.type) {
+      case 'identifier':
+      case 'shorthand_property_identifier_pattern':
+        out.push(n);
+        break;
+      case 'object_pattern':
+      case 'array_pattern':
+      case 'rest_pattern':
+        pending.push(...n.namedChildren);
+        break;
+      case 'pair_pattern': {
+        const value = n.childForFieldName('value');
+        if (value) pending.push(value);
+        break;
+      }
+      case 'assignment_pattern':
+      case 'object_assignment_pattern': {
+        const left = n.childForFieldName('left');
+        if (left) pending.push(left);
+        break;
+      }
+    }
+  }
+  return out;
 }

@@ -70,7 +70,7 @@ export default defineRule({
     }
 
     // (a) placement.
-    if (fn && !isStartFunction(fn, env)) {
+    if (fn && !isStartFunction(fn, env) && !calledFromStart(fn, env)) {
       const name = fn.childForFieldName('name')?.text ?? 'this function';
       const reinit = env.index?.usesScheduleReinit ?? false;
       const start = env.index?.startFunctions[0];
@@ -107,6 +107,53 @@ function isStartFunction(fn: Node, env: RustEnv): boolean {
   if (attrs.some((a) => a.name === 'event' && attributeArguments(a.args).has('start'))) return true;
   const isMain = fn.childForFieldName('name')?.text === 'main' && parentOf(fn)?.type === 'source_file';
   return isMain && /\/src\/(?:main\.rs|bin\/[^/]+\.rs)$/.test(env.path);
+}
+
+/**
+ * A same-file function the start function calls, directly or through a few other same-file functions
+ * (`fn start() { install_hooks(); }`): it runs at every (re)initialisation too. Calls inside closures do
+ * not count (they may run later, if at all).
+ */
+function calledFromStart(fn: Node, env: RustEnv): boolean {
+  const target = fn.childForFieldName('name')?.text;
+  if (!target) return false;
+  const fns = env.root.descendantsOfType('function_item').filter((f): f is Node => f !== null && !env.tests.isTestCode(f));
+  const byName = new Map<string, Node[]>();
+  for (const f of fns) {
+    const name = f.childForFieldName('name')?.text;
+    if (name) byName.set(name, [...(byName.get(name) ?? []), f]);
+  }
+  let frontier = fns.filter((f) => isStartFunction(f, env));
+  const seen = new Set(frontier.map((f) => f.id));
+  for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+    const next: Node[] = [];
+    for (const f of frontier) {
+      for (const callee of directCallees(f)) {
+        if (callee === target) return true;
+        for (const g of byName.get(callee) ?? []) {
+          if (seen.has(g.id)) continue;
+          seen.add(g.id);
+          next.push(g);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return false;
+}
+
+/** Names of the functions a function body calls by path (`helper()`, `recovery::install()`), outside closures. */
+function directCallees(fn: Node): Set<string> {
+  const out = new Set<string>();
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  forEachDescendant(body, (n) => {
+    if (n.type === 'closure_expression' || n.type === 'function_item') return false;
+    const call = asPathCall(n);
+    if (call) out.add(call.name);
+    return true;
+  });
+  return out;
 }
 
 // ---- (b) the handler's body --------------------------------------------------------------------------

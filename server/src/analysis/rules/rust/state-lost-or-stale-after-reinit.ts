@@ -132,7 +132,10 @@ function checkForgottenClosures(ctx: RuleContext, fn: Node, body: Node, exp: Rus
     const m = call ? asMethodCall(call) : undefined;
     if (!m || (m.method !== 'forget' && m.method !== 'into_js_value') || m.args.length > 0) continue;
     if (!runsSynchronouslyWithin(call!, fn)) continue;
-    if (!isClosureValue(m.receiver, body)) continue;
+    const ctor = closureConstructor(m.receiver, body);
+    // `Closure::once(..)`: JS calls it at most once (a timeout, a promise callback) and each call of the
+    // export registers a fresh one, so there is no long-lived listener for a reinit to strand.
+    if (ctor === undefined || /^once/.test(ctor)) continue;
     ctx.report({
       node: call!,
       message: `\`${exp.jsName}()\` hands JS a closure for good (\`.${m.method}()\`), and this crate ${reinit.text}: after a reinit JS still ` +
@@ -144,10 +147,15 @@ function checkForgottenClosures(ctx: RuleContext, fn: Node, body: Node, exp: Rus
   }
 }
 
-/** The receiver is a `Closure::…(..)` expression, or a local bound to one in the same body. */
-function isClosureValue(receiver: Node, body: Node): boolean {
-  if (/^Closure\s*(::\s*<[^]*?>)?\s*::/.test(receiver.text)) return true;
-  if (receiver.type !== 'identifier') return false;
-  const binding = new RegExp(`\\blet\\s+(?:mut\\s+)?${receiver.text}\\s*(?::[^=]*)?=\\s*Closure\\b`);
-  return binding.test(body.text);
+/**
+ * The constructor (`new`, `wrap`, `once` …) when the receiver is a `Closure::…(..)` expression or a local
+ * bound to one in the same body; `''` when the local's constructor is not visible; undefined for anything else.
+ */
+function closureConstructor(receiver: Node, body: Node): string | undefined {
+  const direct = /^Closure\s*(?:::\s*<[^]*?>)?\s*::\s*(\w+)/.exec(receiver.text);
+  if (direct) return direct[1];
+  if (receiver.type !== 'identifier') return undefined;
+  const binding = new RegExp(`\\blet\\s+(?:mut\\s+)?${receiver.text}\\s*(?::[^=]*)?=\\s*Closure\\b(?:\\s*::\\s*<[^;]*?>\\s*::\\s*(\\w+)|\\s*::\\s*(\\w+))?`);
+  const m = binding.exec(body.text);
+  return m ? m[1] ?? m[2] ?? '' : undefined;
 }

@@ -86,7 +86,7 @@ export default defineRule({
       if (!receiver || !handler || !FUNCTION_TYPES.has(handler.type)) continue;
       const body = handler.childForFieldName('body');
       const param = firstParameterName(handler);
-      if (!body || body.type !== 'statement_block' || !param) continue;
+      if (!body || !param) continue; // an expression body (`(e) => cond ? x : Promise.reject(e)`) is checked too
       const site = state.facts.chainSource(receiver);
       if (site) checker.check(body, param, site);
     }
@@ -219,15 +219,16 @@ class Checker {
   }
 
   /**
-   * Shape A: an `if` whose condition is `e instanceof Error` (or its negation) and nothing that tells
-   * failure classes apart, where Errors take a branch that does not throw and everything else is thrown.
+   * Shape A: an `if` (or a `?:`) whose condition is `e instanceof Error` (or its negation) and nothing that
+   * tells failure classes apart, where Errors take a branch that does not throw and everything else is
+   * thrown (or rejected).
    */
   private instanceofErrorSwallows(body: Node, subjects: ReadonlySet<string>): Node | undefined {
     let found: Node | undefined;
     walkTree(body, (node) => {
       if (found) return false;
       if (node.id !== body.id && FUNCTION_TYPES.has(node.type)) return false;
-      if (node.type !== 'if_statement') return true;
+      if (node.type !== 'if_statement' && node.type !== 'ternary_expression') return true;
       const condition = node.childForFieldName('condition');
       if (!condition || CLASS_TOKENS.test(condition.text)) return true;
       const test = instanceofErrorIn(condition, subjects);
@@ -236,6 +237,13 @@ class Checker {
       const consequence = node.childForFieldName('consequence');
       const alternative = node.childForFieldName('alternative');
       if (!consequence) return true;
+      if (node.type === 'ternary_expression') {
+        // `e instanceof Error ? { error: e.message } : Promise.reject(e)`: both branches are values.
+        const errorBranch = negated ? alternative : consequence;
+        const otherBranch = negated ? consequence : alternative;
+        if (errorBranch && otherBranch && !containsThrow(errorBranch) && containsThrow(otherBranch)) found = test.node;
+        return !found;
+      }
       const restThrows = followingStatementsThrow(node);
       const errorBranchThrows = negated ? (alternative ? containsThrow(alternative) : restThrows) : containsThrow(consequence);
       const otherBranchThrows = negated ? containsThrow(consequence) : (alternative ? containsThrow(alternative) : restThrows && exits(consequence));

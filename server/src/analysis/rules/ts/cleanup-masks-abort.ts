@@ -98,10 +98,12 @@ class Checker {
     if (!statement || !block) return;
     const site = this.facts.callsIn(block).find((s) => s.node.startIndex >= statement!.endIndex);
     if (!site) return;
-    const keyword = assignment.child(0)!;
+    // `await using x = …` parses as `await (using x = …)`.
+    const awaited = assignment.parent?.type === 'await_expression' ? assignment.parent : undefined;
+    const keyword = awaited ?? assignment.child(0)!;
     this.ctx.report({
       range: { start: keyword.startIndex, end: left.endIndex },
-      message: `\`using ${left.text}\` disposes it with \`free()\` when the block exits, also after wasm call \`${describeCall(site)}\` aborted: ${this.masking(buildModeOfModule(this.ctx, created.modulePath))} \`Error('Module terminated')\` and the caller gets a \`SuppressedError\` instead of the abort`,
+      message: `\`${awaited ? 'await ' : ''}using ${left.text}\` disposes it with \`free()\` when the block exits, also after wasm call \`${describeCall(site)}\` aborted: ${this.masking(buildModeOfModule(this.ctx, created.modulePath))} \`Error('Module terminated')\` and the caller gets a \`SuppressedError\` instead of the abort`,
       related: [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: 'call into wasm that can abort' }],
     });
   }

@@ -122,13 +122,13 @@ function asInitCall(call: Node, facts: WasmCallFacts): InitCall | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
   if (fn.type === 'identifier') {
-    const b = facts.binding(fn.text);
+    const b = facts.binding(fn.text, fn.startIndex);
     return b && b.kind === 'init' ? { node: call, binding: b, callee: fn.text } : undefined;
   }
   if (fn.type === 'member_expression') {
     const object = fn.childForFieldName('object');
     const prop = fn.childForFieldName('property')?.text ?? '';
-    const b = object?.type === 'identifier' ? facts.binding(object.text) : undefined;
+    const b = object?.type === 'identifier' ? facts.binding(object.text, object.startIndex) : undefined;
     return b && b.kind === 'namespace' && INIT_NAMES.has(prop) ? { node: call, binding: b, callee: fn.text } : undefined;
   }
   return undefined;

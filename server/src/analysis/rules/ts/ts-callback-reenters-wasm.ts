@@ -109,7 +109,7 @@ class Checker {
       if (INLINE_FUNCTIONS.has(a.type)) {
         const body = a.childForFieldName('body');
         if (body) out.push({ argIndex, fn: a, body });
-      } else if (a.type === 'identifier' && !this.facts.binding(a.text)) {
+      } else if (a.type === 'identifier' && !this.facts.binding(a.text, a.startIndex)) {
         const body = this.facts.helperBody(a.text, a.startIndex);
         if (body) out.push({ argIndex, body });
       }

@@ -46,7 +46,7 @@ export default defineRule({
   summary: 'wasm object cached at module level outlives an abort reinit and throws \'Invalid stale object\'',
   fix: 'none',
   docs: 'docs/rules/wasm-object-stale-after-reinit.md',
-  nodeTypes: ['program', 'assignment_expression', 'augmented_assignment_expression'],
+  nodeTypes: ['program', 'assignment_expression', 'augmented_assignment_expression', 'public_field_definition', 'field_definition'],
   visit(node: Node, ctx: RuleContext) {
     if (node.type === 'program') {
       const state: FileState = {
@@ -68,6 +68,15 @@ export default defineRule({
     }
     const state = states.get(ctx);
     if (!state || !state.facts.active || state.skip) return;
+    if (node.type === 'public_field_definition' || node.type === 'field_definition') {
+      // `static engine = new Engine()`: created when the class is, kept as long as the module.
+      const name = node.childForFieldName('name') ?? node.childForFieldName('property');
+      const value = node.childForFieldName('value');
+      if (!name || !value || !node.children.some((c) => c.type === 'static')) return;
+      const className = node.parent?.parent?.childForFieldName('name')?.text;
+      check(ctx, state, className ? `${className}.${name.text}` : name.text, value, 'module load');
+      return;
+    }
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (left?.type !== 'identifier' || !right || !state.topLevel.has(left.text)) return;
