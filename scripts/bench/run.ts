@@ -225,7 +225,7 @@ async function main(): Promise<void> {
       `${bound.seconds.toFixed(2)} s = ${(bound.seconds / floor.seconds).toFixed(2)}× the floor (slowest thread ${bound.slowestThreadSeconds.toFixed(2)} s)`, 'information: no analysis, no start-up');
     const editor = await editorStartupScan(target.dir);
     (results.scan as Record<string, unknown>).editorStartupScan = editor;
-    row('editor start-up scan of the same folder (language server, one thread)', editor.ended
+    row('editor start-up scan of the same folder (language server; lint workers from 8 M characters)', editor.ended
       ? `${editor.seconds.toFixed(2)} s until the scan's progress ends, RSS then ${(editor.rss / MB).toFixed(0)} MB`
       : `did not end within ${EDITOR_SCAN_TIMEOUT_S} s`, 'information');
   }
