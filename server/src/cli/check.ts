@@ -31,7 +31,7 @@ import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, sourceBytesAtLea
 import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
-import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS, StartedWorkers } from './lint-pool';
+import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS, scanLayoutOf, StartedWorkers } from './lint-pool';
 import { SUMMARY_TREE_BUDGET_CHARS, type WorkerSetup } from './lint-worker';
 import { inShard, type Shard } from './shard';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
@@ -198,13 +198,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     let results: ReadonlyMap<string, LintResult>;
     if (concurrency > 1 && worthWorkers && allRegistered) {
       options.onLintThreads?.(Math.min(concurrency, files.length));
-      const rustFiles = workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust');
+      const { layout, rustFiles } = scanLayoutOf(workspace);
       const main = mainThreadWorks ? { workspace, linter, withFixes, faultInjection: options.faultInjection } : undefined;
-      results = await lintOnThreads(files, rustFiles, concurrency, main, workerSetup, {
-        crateOf: (file) => workspace.crateOf(file)?.root ?? '',
-        charsOf: (file) => workspace.fileText(file)?.length ?? 0,
-        isRust: (file) => workspace.languageOf(file) === 'rust',
-      }, started);
+      results = await lintOnThreads(files, rustFiles, concurrency, main, workerSetup, layout, started);
     } else {
       void started?.stop(); // this thread alone: the workers need not finish reading the workspace
       options.onLintThreads?.(0);

@@ -19,7 +19,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LintResult, LintSettings, RustFileSummary } from '../analysis/index';
+import type { LintResult, LintSettings, RustFileSummary, Workspace } from '../analysis/index';
 import { answerWork, type CrateJob, type FromWorker, LINT_WORKER_MARK, type LintThreadState, type ToWorker, type WorkerSetup, type WorkRequest } from './lint-worker';
 
 /**
@@ -145,6 +145,18 @@ export interface ScanLayout {
   /** The length of a file's text. */
   charsOf(path: string): number;
   isRust(path: string): boolean;
+}
+
+/** The layout of a workspace as the pool reads it, and the Rust files its crate indexes cover. */
+export function scanLayoutOf(workspace: Workspace): { layout: ScanLayout; rustFiles: string[] } {
+  return {
+    layout: {
+      crateOf: (file) => workspace.crateOf(file)?.root ?? '',
+      charsOf: (file) => workspace.fileText(file)?.length ?? 0,
+      isRust: (file) => workspace.languageOf(file) === 'rust',
+    },
+    rustFiles: workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust'),
+  };
 }
 
 export interface ScanPlan {

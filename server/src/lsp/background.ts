@@ -10,7 +10,7 @@
 import * as os from 'node:os';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { ALL_RULES, DEFAULT_SETTINGS, type LintResult, type LintSettings, type Workspace } from '../analysis/index';
-import { lintOnThreads, MIN_CHARS_FOR_WORKERS } from '../cli/lint-pool';
+import { lintOnThreads, MIN_CHARS_FOR_WORKERS, scanLayoutOf } from '../cli/lint-pool';
 import type { WorkerSetup, WorkspaceFileCopy } from '../cli/lint-worker';
 import { scanIntoWorkspace } from '../host/disk-workspace';
 import type { DiagnosticsPublisher } from './diagnostics';
@@ -194,11 +194,8 @@ export class BackgroundLinter {
     }, 100);
     let results: ReadonlyMap<string, LintResult>;
     try {
-      results = await lintOnThreads(files, workspace.lintablePaths().filter((p) => workspace.languageOf(p) === 'rust'), threads, undefined, setup, {
-        crateOf: (path) => workspace.crateOf(path)?.root ?? '',
-        charsOf: (path) => workspace.fileText(path)?.length ?? 0,
-        isRust: (path) => workspace.languageOf(path) === 'rust',
-      }, undefined, abort.signal);
+      const { layout, rustFiles } = scanLayoutOf(workspace);
+      results = await lintOnThreads(files, rustFiles, threads, undefined, setup, layout, undefined, abort.signal);
     } catch (e) {
       if (abort.signal.aborted) return 0;
       session.log.warn(`lint workers failed, checking on one thread instead: ${e instanceof Error ? e.message : String(e)}`);

@@ -313,6 +313,9 @@ export interface ReexportScan {
   readonly onlyReexports: boolean;
 }
 
+/** One name of an import or export list: `name`, `name as alias`, `type name` (group 1: `type`). */
+const SPECIFIER_PART = /^\s*(type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/;
+
 export function scanReexports(text: string): ReexportScan | undefined {
   // Cheap test on the raw text first: most modules import things but re-export nothing.
   if (!/\bexport\s+(?:type\s+)?(?:\*|\{)|\bexport\s+default\s+[\w$]+\s*(?:;|$)/m.test(text)) return undefined;
@@ -326,7 +329,7 @@ export function scanReexports(text: string): ReexportScan | undefined {
     statements++;
     if (m[1]) continue;
     for (const part of m[2].split(',')) {
-      const spec = /^\s*(type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(part);
+      const spec = SPECIFIER_PART.exec(part);
       if (!spec || spec[1]) continue;
       named.set(spec[3] ?? spec[2], { specifier: m[4], importedName: spec[2] });
     }
@@ -361,7 +364,7 @@ function scanImportedReexports(code: string, named: Map<string, { specifier: str
     if (m[1]) imported.set(m[1], { specifier, importedName: 'default' });
     if (m[2]) imported.set(m[2], { specifier, importedName: '*' });
     for (const part of m[3]?.split(',') ?? []) {
-      const spec = /^\s*(type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(part);
+      const spec = SPECIFIER_PART.exec(part);
       if (spec && !spec[1]) imported.set(spec[3] ?? spec[2], { specifier, importedName: spec[2] });
     }
   }
@@ -372,7 +375,7 @@ function scanImportedReexports(code: string, named: Map<string, { specifier: str
     let all = true;
     for (const part of m[2].split(',')) {
       if (part.trim() === '') continue;
-      const spec = /^\s*(type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(part);
+      const spec = SPECIFIER_PART.exec(part);
       const source = spec && !spec[1] ? imported.get(spec[2]) : undefined;
       if (spec && source) named.set(spec[3] ?? spec[2], source);
       else all = false;
