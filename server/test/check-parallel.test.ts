@@ -13,8 +13,9 @@ import { parseCommandLine } from '../src/cli/args';
 import { runCheck } from '../src/cli/check';
 import type { CheckReport } from '../src/cli/report';
 import { inShard, parseShard } from '../src/cli/shard';
-import { planScan } from '../src/cli/lint-pool';
-import { DEFAULT_LINT_SETTINGS, Workspace } from '../src/analysis/index';
+import { oneThreadLintOrder, planScan, scanLayoutOf } from '../src/cli/lint-pool';
+import { ALL_RULES, DEFAULT_LINT_SETTINGS, Linter, Workspace } from '../src/analysis/index';
+import { generateCorpus } from '../../scripts/bench/corpus';
 import { scanIntoWorkspace, sourceBytesAtLeast, toWorkspacePath } from '../src/host/disk-workspace';
 import { loadGrammars } from '../src/host/wasm-files';
 
@@ -106,6 +107,66 @@ describe('check --concurrency and --shard', () => {
     assert.deepEqual(plan.sharedLint.map((f) => f.path), ['/app/x.ts', '/big/a.rs', '/big/b.rs']);
     // One thread: a crate may take up to a quarter of the source, so /s2 and /s1 stay jobs; /big does not.
     assert.equal(planScan(lint, rust, 1, layout).crateJobs.length, 2);
+  });
+
+  it('lints on one thread in an order that parses each Rust file once: whole crates, then TS/JS', async () => {
+    // The benchmark's corpus: a TS app (app/…) importing the bindings of several crates (crates/…).
+    // In path order the app's files come first; each builds the index of the crate it imports, and
+    // with room for one crate's trees the others' are dropped before their own files are linted.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-order-'));
+    const grammars = await loadGrammars();
+    try {
+      generateCorpus(dir, { rustBytes: 1_100_000, seed: 3 });
+      const rustParses = async (order: 'path' | 'one thread'): Promise<{ parses: number; files: number }> => {
+        const workspace = new Workspace(grammars, { roots: [toWorkspacePath(dir)] });
+        const parser = grammars.parser('rust');
+        const parse = parser.parse;
+        const parsed: string[] = [];
+        parser.parse = function (this: typeof parser, ...args: Parameters<typeof parse>) {
+          if (typeof args[0] === 'string') parsed.push(args[0]);
+          return parse.apply(this, args);
+        } as typeof parse;
+        try {
+          await scanIntoWorkspace(workspace, [dir], { maxFileBytes: 10_000_000 });
+          const { layout, rustFiles } = scanLayoutOf(workspace);
+          const crateChars = new Map<string, number>();
+          for (const file of rustFiles) crateChars.set(layout.crateOf(file), (crateChars.get(layout.crateOf(file)) ?? 0) + layout.charsOf(file));
+          assert.ok(crateChars.size >= 2, `several crates (got ${crateChars.size})`);
+          const files = workspace.lintablePaths().map((p) => ({ path: p }));
+          assert.ok(!layout.isRust(files[0].path), 'a TS file sorts first');
+          const linter = new Linter(ALL_RULES, grammars);
+          workspace.keepSummaryTrees(Math.max(...crateChars.values()));
+          for (const file of order === 'path' ? files : oneThreadLintOrder(files, layout)) {
+            linter.lintFile(workspace, file.path, { settings: DEFAULT_LINT_SETTINGS, withFixes: false });
+          }
+          return { parses: parsed.length, files: new Set(parsed).size };
+        } finally {
+          parser.parse = parse;
+          workspace.dispose();
+        }
+      };
+      const ordered = await rustParses('one thread');
+      assert.ok(ordered.files > 20, `many Rust files parsed (got ${ordered.files})`);
+      assert.equal(ordered.parses, ordered.files, 'each Rust file parsed once');
+      // The order is what makes the difference (else this test could not fail).
+      const pathOrder = await rustParses('path');
+      assert.equal(pathOrder.files, ordered.files);
+      assert.ok(pathOrder.parses > pathOrder.files, `path order parses files twice (${pathOrder.parses} parses of ${pathOrder.files} files)`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("puts a crate's Rust files together, crates in path order, other files last", () => {
+    const layout = {
+      crateOf: (p: string) => (p.startsWith('/crates/') ? `/crates/${p.split('/')[2]}` : ''),
+      charsOf: () => 1,
+      isRust: (p: string) => p.endsWith('.rs'),
+    };
+    const paths = ['/app/a.ts', '/crates/b/src/lib.rs', '/app/z.ts', '/crates/a/src/x.rs', '/crates/a/src/lib.rs', '/loose.rs', '/crates/b/x.js'];
+    assert.deepEqual(oneThreadLintOrder(paths.map((p) => ({ path: p })), layout).map((f) => f.path), [
+      '/loose.rs', '/crates/a/src/lib.rs', '/crates/a/src/x.rs', '/crates/b/src/lib.rs', '/app/a.ts', '/app/z.ts', '/crates/b/x.js',
+    ]);
   });
 
   it('assigns a file to a shard by its path alone', () => {

@@ -31,7 +31,7 @@ import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, sourceBytesAtLea
 import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
-import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS, scanLayoutOf, StartedWorkers } from './lint-pool';
+import { defaultConcurrency, lintOnThreads, MIN_CHARS_FOR_WORKERS, oneThreadLintOrder, scanLayoutOf, StartedWorkers } from './lint-pool';
 import { SUMMARY_TREE_BUDGET_CHARS, type WorkerSetup } from './lint-worker';
 import { inShard, type Shard } from './shard';
 import { compareFindings, type CheckReport, displayPath, LocationResolver, type ReportNotice } from './report';
@@ -205,9 +205,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       void started?.stop(); // this thread alone: the workers need not finish reading the workspace
       options.onLintThreads?.(0);
       const inProcess = new Map<string, LintResult>();
-      // A crate's summaries are computed when its first file is linted; its files follow in order.
+      // A crate's summaries are computed when its first file is linted; its files follow (oneThreadLintOrder).
       workspace.keepSummaryTrees(SUMMARY_TREE_BUDGET_CHARS);
-      for (const { path: file, settings } of files) {
+      for (const { path: file, settings } of oneThreadLintOrder(files, scanLayoutOf(workspace).layout)) {
         inProcess.set(file, linter.lintFile(workspace, file, { settings, withFixes, faultInjection: options.faultInjection }));
       }
       workspace.keepSummaryTrees(0);

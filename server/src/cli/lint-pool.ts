@@ -147,6 +147,26 @@ export interface ScanLayout {
   isRust(path: string): boolean;
 }
 
+/**
+ * The order in which one thread lints `files` so that each is parsed once: every crate's Rust files
+ * together (the first builds the crate's index, which parses all of them; their trees wait for their
+ * own lint within Workspace.keepSummaryTrees' budget), crates in path order, then every other file
+ * (TS/JS need crate indexes, never the crates' trees). Plain path order breaks this whenever a TS file
+ * sorts before the crate it imports (`app/` before `crates/`): its lint builds the crate's index and
+ * the kept trees are pushed out by other crates' before the crate's own files come (16 MB corpus: 366
+ * of 611 parsed files parsed twice). Stable within a group, so a crate's files keep their path order.
+ */
+export function oneThreadLintOrder<T extends { readonly path: string }>(files: readonly T[], layout: ScanLayout): T[] {
+  const key = (file: T): string => (layout.isRust(file.path) ? `0${layout.crateOf(file.path)}` : '1');
+  const keys = new Map(files.map((f) => [f, key(f)]));
+  return [...files].sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  });
+}
+
 /** The layout of a workspace as the pool reads it, and the Rust files its crate indexes cover. */
 export function scanLayoutOf(workspace: Workspace): { layout: ScanLayout; rustFiles: string[] } {
   return {

@@ -10,7 +10,7 @@
 import * as os from 'node:os';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { ALL_RULES, DEFAULT_SETTINGS, type LintResult, type LintSettings, type Workspace } from '../analysis/index';
-import { lintOnThreads, MIN_CHARS_FOR_WORKERS, scanLayoutOf } from '../cli/lint-pool';
+import { lintOnThreads, MIN_CHARS_FOR_WORKERS, oneThreadLintOrder, scanLayoutOf } from '../cli/lint-pool';
 import type { WorkerSetup, WorkspaceFileCopy } from '../cli/lint-worker';
 import { scanIntoWorkspace } from '../host/disk-workspace';
 import type { DiagnosticsPublisher } from './diagnostics';
@@ -144,10 +144,11 @@ export class BackgroundLinter {
     if (onWorkers !== undefined) return onWorkers;
     const { workspace } = this.session;
     // A crate's index parses all its files when the first is linted; their trees wait for their own lint
-    // (in path order, so a crate's files follow each other) instead of each file being parsed twice.
+    // (a crate's files follow each other: oneThreadLintOrder) instead of each file being parsed twice.
     workspace.keepSummaryTrees(SUMMARY_TREE_BUDGET_CHARS);
     try {
-      return await this.lintEach(workspace.lintablePaths(), cancelled, progress);
+      const ordered = oneThreadLintOrder(workspace.lintablePaths().map((path) => ({ path })), scanLayoutOf(workspace).layout);
+      return await this.lintEach(ordered.map((f) => f.path), cancelled, progress);
     } finally {
       workspace.keepSummaryTrees(0);
     }
