@@ -40,6 +40,8 @@ interface Flags {
   rustLines: number;
   tsLines: number;
   tsEdits: number;
+  /** Where the language server of the edit/memory sections writes a V8 CPU profile (--cpu-prof), if set. */
+  profileServer?: string;
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -55,6 +57,7 @@ const HELP = `Usage: npm run bench -- [options]
   --rust-lines <n>        lines of the edited Rust document (default 10000)
   --ts-lines <n>          lines of the open TS document (default 5000)
   --ts-edits <n>          edits of the TS document timed before the Rust ones (information; default 100)
+  --profile-server <dir>  the edit/memory sections' language server writes a V8 CPU profile there (--cpu-prof; slows it)
   --concurrency <n>       passed to \`wasm-safety check --concurrency\` (default: the CLI's default)
   --dir <path>            scan this directory instead of the generated corpus (scan section only)
   --only <a,b,...>        sections to run: scan, growth, edit, memory (default all)
@@ -88,6 +91,7 @@ function parseFlags(argv: readonly string[]): Flags {
       case '--rust-lines': flags.rustLines = Number(value()); break;
       case '--ts-lines': flags.tsLines = Number(value()); break;
       case '--ts-edits': flags.tsEdits = Number(value()); break;
+      case '--profile-server': flags.profileServer = path.resolve(value()); break;
       case '--concurrency': flags.concurrency = value(); break;
       case '--dir': flags.dir = path.resolve(value()); break;
       case '--only': flags.sections = new Set(value().split(',')); break;
@@ -329,7 +333,8 @@ async function lspSections(flags: Flags, results: Record<string, unknown>, row: 
   const tsUri = `file://${path.join(workspace, 'app', 'src', 'main.ts')}`;
 
   // Started as the VS Code extension starts it (server/src/lsp/node-flags.ts), plus --expose-gc for the readings.
-  const client = new BenchLspClient(CLI, [...SERVER_NODE_FLAGS, '--expose-gc'], { ...process.env, WASM_SAFETY_TEST_HOOKS: '1' });
+  const profile = flags.profileServer ? ['--cpu-prof', `--cpu-prof-dir=${flags.profileServer}`] : [];
+  const client = new BenchLspClient(CLI, [...SERVER_NODE_FLAGS, '--expose-gc', ...profile], { ...process.env, WASM_SAFETY_TEST_HOOKS: '1' });
   /** RSS after a forced GC (when the hook answers) and a short settle; the server's own breakdown is kept too. */
   const breakdowns: Record<string, unknown>[] = [];
   const settledRss = async (label = ''): Promise<number> => {

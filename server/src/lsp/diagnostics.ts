@@ -14,6 +14,7 @@
 import { type Diagnostic, PublishDiagnosticsNotification } from 'vscode-languageserver';
 import { type Finding, LineIndex, type LintResult } from '../analysis/index';
 import type { Session } from './session';
+import { IdleCollector, minorCollection } from './idle-gc';
 import { toDiagnostic } from './to-lsp';
 
 /**
@@ -53,17 +54,22 @@ export class DiagnosticsPublisher {
   private readonly pendingTrigger = new Map<string, LintTrigger>();
   /** Paths with non-empty published diagnostics. */
   private readonly published = new Map<string, Published>();
+  /** Collects V8's young generation once the server is idle after a publish (idle-gc.ts). */
+  private readonly idleCollector = new IdleCollector(minorCollection());
 
   constructor(private readonly session: Session) {}
 
   /** Lints the open document at `path` once `delayMs` passed without a newer schedule for it. */
   schedule(path: string, delayMs: number, trigger: LintTrigger): void {
+    // A lint due now cancels an idle collection; one due later (dependents) cancels it when it starts.
+    if (delayMs === 0) this.idleCollector.busy();
     const existing = this.timers.get(path);
     if (existing) cancelPending(existing);
     this.mergeTrigger(path, trigger);
     let pending: PendingLint;
     const run = this.session.log.guard(`lint ${path}`, async () => {
       if (this.timers.get(path) !== pending) return;
+      this.idleCollector.busy();
       this.timers.delete(path);
       await this.lintOpenDocument(path);
     });
@@ -137,6 +143,7 @@ export class DiagnosticsPublisher {
   }
 
   dispose(): void {
+    this.idleCollector.busy();
     for (const pending of this.timers.values()) cancelPending(pending);
     this.timers.clear();
     this.pendingTrigger.clear();
@@ -165,6 +172,7 @@ export class DiagnosticsPublisher {
       const findings = visible(session.config.markBaselined(path, result.findings, open.document.getText()));
       const diagnostics = findings.map((f) => toDiagnostic(f, file, version, session.diagnosticOptions));
       this.publish(path, file.uri, diagnostics, version, trigger === 'dependency');
+      this.idleCollector.workDone();
     }
     if (trigger === 'edit' && session.affectsOtherFiles(path)) {
       for (const other of session.documents.all()) {

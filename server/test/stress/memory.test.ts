@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { largeRustModule } from '../../../scripts/bench/corpus';
 import { fileUri, type LspTestClient } from '../support/lsp-client';
 import { fixtureTexts, rssKb, startHookedServer, STRESS_ONLY, temporaryCrate } from './stress-support';
+import { SERVER_NODE_FLAGS } from '../../src/lsp/node-flags';
 
 const DOCUMENTS = 1000;
 /** Documents open at the same time in each step of a cycle. */
@@ -32,7 +33,7 @@ function hookedServerOnCrate(prefix: string): { crate: ReturnType<typeof tempora
   const server = {} as { crate: ReturnType<typeof temporaryCrate>; client: LspTestClient };
   before(async () => {
     server.crate = temporaryCrate(prefix);
-    server.client = startHookedServer({ nodeArgs: ['--expose-gc'] });
+    server.client = startHookedServer({ nodeArgs: [...SERVER_NODE_FLAGS] });
     server.client.settings = { enable: true, debounceMs: 0 };
     await server.client.initialize(server.crate.root);
   });

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { SERVER_NODE_FLAGS } from '../../src/lsp/node-flags';
 import {
   createMessageConnection, type MessageConnection, type MessageReader, type MessageWriter, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
@@ -146,10 +147,11 @@ export class LspTestClient {
 
   /**
    * Spawns the built server (`node <entry> --stdio`). `options.env` is added to this process's
-   * environment (e.g. WASM_SAFETY_TEST_HOOKS=1); `options.nodeArgs` go before the entry point (e.g. --expose-gc).
+   * environment (e.g. WASM_SAFETY_TEST_HOOKS=1); `options.nodeArgs` go before the entry point (default:
+   * the flags the VS Code extension starts it with, SERVER_NODE_FLAGS).
    */
   static start(entryPoint = serverEntryPoint(), options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): LspTestClient {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entryPoint, '--stdio'], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? SERVER_NODE_FLAGS), entryPoint, '--stdio'], {
       stdio: 'pipe', cwd: REPO_ROOT, env: { ...process.env, ...options.env },
     });
     return new LspTestClient(child.stdout, child.stdin, child);
