@@ -162,6 +162,33 @@ pub fn notify_first() {
     }
 }
 
+// ### reported: an Rc<RefCell> shared by the tasks a click handler spawns, borrowed across an .await (no export involved)
+struct Sink {
+    sent: u32,
+}
+
+impl Sink {
+    async fn send(&mut self, v: u32) -> Result<(), ()> {
+        self.sent = v;
+        Ok(())
+    }
+}
+
+#[wasm_bindgen]
+pub fn wire(button: web_sys::HtmlElement) {
+    let sink = Rc::new(RefCell::new(Sink { sent: 0 }));
+    let on_click = Closure::<dyn FnMut()>::new(move || {
+        let sink = sink.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut s = sink.borrow_mut();
+            let _ = s.send(1).await;
+//                           ^^^^^^ borrow-held-across-js-call: `sink` is mutably borrowed (guard `s`) across `.await`; any other callback or task that borrows `sink` while this future is pending traps on `RefCell already borrowed` (a `RuntimeError` in JS) and leaves whatever that call had borrowed stuck
+        });
+    });
+    button.set_onclick(Some(on_click.as_ref().unchecked_ref()));
+    on_click.forget();
+}
+
 // ### not reported: the catalog's fixed version (borrow ends before the call, no guard across the await)
 #[wasm_bindgen]
 pub fn set_item(id: u32, v: String) {

@@ -138,6 +138,41 @@ mod tests {
     }
 }
 
+// ### not reported: a library whose wasm-bindgen dependency is optional also builds natively (a fuzz/test helper)
+// @file: Cargo.toml
+// | [package]
+// | name = "doc-core"
+// | version = "0.1.0"
+// | [dependencies]
+// | wasm-bindgen = { version = "0.2.127", optional = true }
+// | [features]
+// | wasm = ["wasm-bindgen"]
+pub fn shrink_failing_case(cases: Vec<String>) -> Option<String> {
+    for c in cases {
+        if std::panic::catch_unwind(|| parse(&c).unwrap()).is_err() {
+            return Some(c);
+        }
+    }
+    None
+}
+
+// ### reported: with an optional wasm-bindgen dependency, a catch_unwind inside an export is still inert
+// @file: Cargo.toml
+// | [package]
+// | name = "doc-core"
+// | version = "0.1.0"
+// | [dependencies.wasm-bindgen]
+// | version = "0.2.127"
+// | optional = true
+#[wasm_bindgen]
+pub fn checked_len(doc: &str) -> u32 {
+    match std::panic::catch_unwind(|| parse(doc).unwrap().len() as u32) {
+//        ^^^^^^^^^^^^^^^^^^^^^^^^ catch-unwind-misuse
+        Ok(n) => n,
+        Err(_) => 0,
+    }
+}
+
 // ### not reported: broken code does not crash the rule
 // @build-mode: unwind
 #[wasm_bindgen]

@@ -255,6 +255,129 @@ impl Runner {
     }
 }
 
+// ### reported: a &self method runs a callback whose parameter type is an imported JS function type, converted with dyn_into in a match
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "(chunk: string) => boolean")]
+    pub type ChunkVisitor;
+}
+
+#[wasm_bindgen]
+pub struct Rope {
+    chunks: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Rope {
+    pub fn each_chunk(&self, visitor: ChunkVisitor) -> Result<(), JsValue> {
+        let visitor: JsValue = visitor.into();
+        let visitor: js_sys::Function = match visitor.dyn_into() {
+            Ok(f) => f,
+            Err(_) => return Err(JsValue::from_str("expected a function")),
+        };
+        self.chunks.iter().for_each(|c| {
+            let _ = visitor.call1(&JsValue::NULL, &JsValue::from_str(c));
+//                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js
+        });
+        Ok(())
+    }
+    pub fn append(&mut self, chunk: &str) {
+        self.chunks.push(chunk.to_owned());
+    }
+}
+
+// ### not reported: a &self method calling a parameter whose imported type is not a function type
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "{ onChunk: (chunk: string) => void }")]
+    pub type ChunkSink;
+}
+
+#[wasm_bindgen]
+pub struct Buffer {
+    chunks: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Buffer {
+    pub fn drain_to(&self, sink: ChunkSink) -> Result<(), JsValue> {
+        for c in &self.chunks {
+            sink.unchecked_ref::<js_sys::Function>().call1(&JsValue::NULL, &JsValue::from_str(c))?;
+        }
+        Ok(())
+    }
+    pub fn push(&mut self, chunk: &str) {
+        self.chunks.push(chunk.to_owned());
+    }
+}
+
+// ### reported: the callback runs inside a closure a walker borrows (`&mut |..|`) or a visitor `iter(|..|)` runs on the spot
+struct Tree {
+    nodes: Vec<u32>,
+}
+
+impl Tree {
+    fn walk(&self, visit: &mut dyn FnMut(u32)) {
+        for n in &self.nodes {
+            visit(*n);
+        }
+    }
+    fn iter(&self, mut visit: impl FnMut(u32) -> bool) {
+        for n in &self.nodes {
+            if !visit(*n) {
+                break;
+            }
+        }
+    }
+}
+
+#[wasm_bindgen]
+pub struct Outline {
+    tree: Tree,
+}
+
+#[wasm_bindgen]
+impl Outline {
+    pub fn walk(&self, f: &js_sys::Function) {
+        self.tree.walk(&mut |n| {
+            let _ = f.call1(&JsValue::NULL, &JsValue::from(n));
+//                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js
+        });
+    }
+    pub fn visit(&self, f: &js_sys::Function) {
+        self.tree.iter(|n| f.call1(&JsValue::NULL, &JsValue::from(n)).is_ok());
+//                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js
+    }
+    pub fn add(&mut self, n: u32) {
+        self.tree.nodes.push(n);
+    }
+}
+
+// ### not reported: a closure handed over by value to an unknown method may run later (outside this borrow)
+#[wasm_bindgen]
+pub struct Feed {
+    items: Vec<u32>,
+    pending: Vec<Box<dyn FnMut(u32)>>,
+}
+
+impl Feed {
+    fn on_item(&mut self, cb: Box<dyn FnMut(u32)>) {
+        self.pending.push(cb);
+    }
+}
+
+#[wasm_bindgen]
+impl Feed {
+    pub fn subscribe(&mut self, f: js_sys::Function) {
+        self.on_item(Box::new(move |n| {
+            let _ = f.call1(&JsValue::NULL, &JsValue::from(n));
+        }));
+    }
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
 // ### not reported: the catalog's fix — listeners cloned and called after the method returned
 #[wasm_bindgen]
 pub struct Editor {

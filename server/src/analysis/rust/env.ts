@@ -90,6 +90,17 @@ export function provideFileNodes(root: Node, nodes: readonly Node[]): void {
   FILE_NODES.set(root, nodes);
 }
 
+/**
+ * Whether the file is wasm-bindgen code: its crate depends on wasm-bindgen, or the file names a crate
+ * of the wasm-bindgen family (`wasm_bindgen`, `wasm_bindgen_futures`, `js_sys`, `web_sys`). The second
+ * test covers crates that reach wasm-bindgen only through another crate — a gloo or yew app, a browser
+ * `bin` that spawns with `wasm_bindgen_futures::spawn_local` — while a native crate of the same
+ * workspace that names none of them stays out. Without crate information, everything counts.
+ */
+export function isWasmBindgenCode(env: RustEnv): boolean {
+  return !env.crate || env.crate.usesWasmBindgen || /\b(?:wasm_bindgen|wasm_bindgen_futures|js_sys|web_sys)\b/.test(env.text);
+}
+
 /** The environment of the file a rule is looking at (created on first use in a lint run). */
 export function rustEnv(tracked: FileContext): RustEnv {
   const ctx = untrackedFileContext(tracked);

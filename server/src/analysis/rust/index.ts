@@ -2,7 +2,7 @@
 // borrow scopes, JS call and yield points, panic/throw/foreign points, mutations, analysis units and
 // test-code detection. Rules of the unwind-safety and reentrancy families build on these.
 
-export { rustEnv, createRustEnv, type RustEnv, type RustEnvInput } from './env';
+export { rustEnv, createRustEnv, isWasmBindgenCode, type RustEnv, type RustEnvInput } from './env';
 export { collectFunctionFacts, nodesWithin, type FunctionFacts } from './facts';
 export {
   stateResolverFor, primitiveOfType, guardedType, patternIdentifiers, selfFieldOf, receiverType, WITH_BORROW_METHODS, GUARD_CALL,

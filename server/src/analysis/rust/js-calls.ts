@@ -224,6 +224,9 @@ const SYNC_CLOSURE_CONSUMERS = new Set([
   'or_insert_with_key', 'and_modify', 'with', 'with_borrow', 'with_borrow_mut', 'get_or_init', 'get_or_try_init', 'call_once',
   'binary_search_by', 'binary_search_by_key', 'chunk_by', 'group_by', 'update', 'replace_with', 'then_with', 'zip_with',
   'extract_if', 'drain_filter', 'for_each_mut', 'iter_mut_each',
+  // A visitor: no std `iter` takes a closure, and crates give that name to synchronous walks
+  // (`text.iter(|chunk| …)`); a closure kept for later is registered under other names (`subscribe`, `on`).
+  'iter',
 ]);
 /** Free functions that run their closure argument immediately. */
 const SYNC_CLOSURE_FUNCTIONS = new Set(['catch_unwind', 'scope', 'from_fn', 'successors', 'repeat_with']);
@@ -244,7 +247,13 @@ export function runsSynchronouslyWithin(node: Node, context: Node): boolean {
 
 /** A closure passed straight to a synchronous consumer (`xs.iter().map(|x| …)`, `KEY.with(|k| …)`). */
 export function isInvokedImmediately(closure: Node): boolean {
-  const args = parentOf(closure);
+  let args = parentOf(closure);
+  // `f(&mut |x| …)` / `f(&|x| …)`: the callee borrows a temporary closure that dies with the statement,
+  // so it can only run it during the call, whatever the callee's name.
+  if (args?.type === 'reference_expression') {
+    const outer = parentOf(args);
+    return outer?.type === 'arguments' && parentOf(outer) !== null;
+  }
   if (args?.type !== 'arguments') return false;
   const call = parentOf(args);
   if (!call) return false;

@@ -117,6 +117,9 @@ export function callbackSourceOf(expr: Node, fn: Node, resolver: StateResolver):
       case 'let_condition':
       case 'for_expression':
         next = binder.childForFieldName('value');
+        // `let f: Function = match cb.dyn_into() { Ok(f) => f, Err(_) => return … };`: the value is the
+        // scrutinee converted (the other arms leave the function).
+        if (next?.type === 'match_expression') next = next.childForFieldName('value');
         break;
       case 'match_arm': {
         const match = parentOf(parentOf(binder) ?? binder);

@@ -13,6 +13,7 @@ import {
   asMethodCall, borrowScopesIn, GUARD_CALL, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf,
   parentOf, returnsResultOfJsError, runsSynchronouslyWithin, rustEnv, stateResolverFor, suspendedContextOf, typedJsCallPointOf, yieldPointRange,
   type BorrowScope, type JsCallPoint, type ObjectBorrow, type RustEnv, type StateOrigin, type StateResolver,
+  isWasmBindgenCode,
 } from '../../rust/index';
 import { heldObjectBorrows } from '../../rust/object-reentry';
 import type { BuildMode } from '../../workspace/types';
@@ -34,7 +35,7 @@ export default defineRule({
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;
     // A crate that does not use wasm-bindgen (a native CLI in the same workspace) calls no JS.
-    if (!usesWasmBindgen(env)) return;
+    if (!isWasmBindgenCode(env)) return;
     // Guards acquired with `try_*` and handled (`?`, `if let Ok`, `match`) are the documented remedy.
     const scopes = borrowScopesIn(node, env).filter((s) => s.acquisition.handling !== 'graceful');
     if (scopes.length === 0) return;
@@ -114,7 +115,12 @@ function report(ctx: RuleContext, env: RustEnv, resolver: StateResolver, scope: 
     message = `${state} is ${verb}${guard} across \`${point.js.display}\`, ${runs}; if JS calls back into ${reenter}, ${consequenceOfCallback(mode, conflict, state)}`;
   } else {
     range = yieldPointRange(point.node);
-    message = `${state} is ${verb}${guard} across \`.await\`; any call into ${reenter} while this future is pending ${consequenceOfAwait(mode, conflict)}`;
+    // A local `Rc` cell is reachable only by the closures and tasks it was cloned into (a second click
+    // spawning the same task), not by an export directly.
+    const waiter = acq.origin.kind === 'shared_local'
+      ? `any other callback or task that ${exclusive ? 'borrows' : acq.primitive === 'RefCell' ? 'mutably borrows' : 'write-locks'} ${state}`
+      : `any call into ${reenter}`;
+    message = `${state} is ${verb}${guard} across \`.await\`; ${waiter} while this future is pending ${consequenceOfAwait(mode, conflict)}`;
   }
   const related: RelatedLocation[] = [
     {
@@ -310,6 +316,3 @@ function shortName(callText: string): string {
   return (paren > 0 ? head.slice(0, paren) : head) + '(..)';
 }
 
-function usesWasmBindgen(env: RustEnv): boolean {
-  return !env.crate || env.crate.usesWasmBindgen || /\bwasm_bindgen\b/.test(env.text);
-}

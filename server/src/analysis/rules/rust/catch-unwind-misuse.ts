@@ -61,9 +61,10 @@ export default defineRule({
     let severity: Severity | undefined;
     let fixes: (() => Fix[]) | undefined;
     if (mode !== 'unwind') {
-      // A crate that also builds natively (wasm-bindgen only under `[target.'cfg(…wasm32…)'.dependencies]`)
-      // uses catch_unwind for its native targets: inert only counts in code that exists just for wasm.
-      if (fn && wasmBindgenIsTargetSpecific(ctx, env) && !inWasmOnlyCode(call, fn, env)) return;
+      // A crate that also builds natively (wasm-bindgen only under `[target.'cfg(…wasm32…)'.dependencies]`,
+      // or an optional dependency behind a feature) uses catch_unwind for its native targets: inert only
+      // counts in code that exists just for wasm.
+      if (fn && wasmBindgenIsConditional(ctx, env) && !inWasmOnlyCode(call, fn, env)) return;
       // Inert: whatever it was meant to catch, a panic traps first.
       const after = mode === 'abort+handler' ? ' and the instance is terminated (`Module terminated` on every later call)' : '';
       const handling = discarded ? '' : ', so the `Err` handling here never runs';
@@ -251,27 +252,48 @@ function discardingStatement(call: Node): Node | undefined {
 // ---- multi-target crates -----------------------------------------------------------------------------
 
 /** wasm-bindgen appears in Cargo.toml only as a target-specific dependency (the crate also builds natively). */
-function wasmBindgenIsTargetSpecific(ctx: RuleContext, env: RustEnv): boolean {
+/**
+ * Whether the crate also builds without wasm-bindgen: every wasm-bindgen dependency is target-specific
+ * (`[target.'cfg(…)'.dependencies]`) or optional (`optional = true`, enabled by a feature).
+ */
+function wasmBindgenIsConditional(ctx: RuleContext, env: RustEnv): boolean {
   const manifest = env.crate ? ctx.workspace.fileText(env.crate.manifestPath) : undefined;
   if (!manifest) return false;
   let header = '';
-  let targetOnly = false;
+  let conditional = false;
+  // `[dependencies.wasm-bindgen]` table: unconditional unless an `optional = true` line follows in it.
+  let pendingTable = false;
+  const closeTable = (): boolean => {
+    const unconditional = pendingTable;
+    pendingTable = false;
+    return unconditional;
+  };
   for (const raw of manifest.split(/\r?\n/)) {
     const line = raw.trim();
     const h = /^\[([^\]]+)\]/.exec(line);
     if (h) {
+      if (closeTable()) return false;
       header = h[1].replace(/\s+/g, '');
       if (/(^|\.)dependencies\.wasm-bindgen$/.test(header)) {
-        if (header.startsWith('target.')) targetOnly = true;
-        else if (/^(workspace\.)?dependencies\./.test(header)) return false;
+        if (header.startsWith('target.')) conditional = true;
+        else if (/^(workspace\.)?dependencies\./.test(header)) pendingTable = true;
       }
       continue;
     }
+    if (pendingTable && /^optional\s*=\s*true\b/.test(line)) {
+      pendingTable = false;
+      conditional = true;
+      continue;
+    }
     if (!/^wasm-bindgen\s*=/.test(line)) continue;
-    if (header.startsWith('target.') && /\.dependencies$/.test(header)) targetOnly = true;
-    else if (header === 'dependencies') return false;
+    if (header.startsWith('target.') && /\.dependencies$/.test(header)) conditional = true;
+    else if (header === 'dependencies') {
+      if (!/\boptional\s*=\s*true\b/.test(line)) return false;
+      conditional = true;
+    }
   }
-  return targetOnly;
+  if (closeTable()) return false;
+  return conditional;
 }
 
 const WASM_CFG = /target_arch\s*=\s*"wasm32"|target_family\s*=\s*"wasm"|target_os\s*=\s*"unknown"/;

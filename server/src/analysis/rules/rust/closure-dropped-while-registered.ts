@@ -14,6 +14,7 @@ import {
   asMethodCall, asPathCall, attributesOf, closureConstructionsIn, enclosingImplType, executionContextOf, forEachDescendant,
   indentationAt, isWasmBindgenAttribute, parentOf, rustEnv, suspendedContextOf, usesOfOwner,
   type ClosureConstruction, type ClosureUse, type Registration, type RustEnv,
+  isWasmBindgenCode,
 } from '../../rust/index';
 
 export default defineRule({
@@ -32,7 +33,7 @@ export default defineRule({
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;
     // A crate that does not use wasm-bindgen (a native CLI in the same workspace) calls no JS.
-    if (!usesWasmBindgen(env)) return;
+    if (!isWasmBindgenCode(env)) return;
     for (const construction of closureConstructionsIn(node, env)) {
       if (construction.owner === 'EventListener') continue; // gloo removes its listener when dropped
       // `ScopedClosure::borrow*` exists for immediate, synchronous calls; `once_into_js` hands ownership to JS.
@@ -322,6 +323,3 @@ function findStruct(root: Node, name: string): Node | undefined {
   return found;
 }
 
-function usesWasmBindgen(env: RustEnv): boolean {
-  return !env.crate || env.crate.usesWasmBindgen || /\bwasm_bindgen\b/.test(env.text);
-}

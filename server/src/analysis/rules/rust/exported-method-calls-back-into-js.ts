@@ -51,7 +51,8 @@ export default defineRule({
     if (!resolver) return;
     const includeIndirect = ctx.options.indirectJsCalls === true;
 
-    const points = jsPointsOf(node, env, resolver, includeIndirect, borrow);
+    const readFile = (p: string): string | undefined => ctx.workspace.fileText(p);
+    const points = jsPointsOf(node, env, resolver, includeIndirect, borrow, readFile);
     // RefCell guards held at the call are R01's finding (same call, same fix direction).
     const r01Scopes = borrow.borrow.mode === 'shared' ? borrowScopesIn(node, env).filter((s) => s.acquisition.handling !== 'graceful') : [];
     const candidates = points.filter((p) => !r01Scopes.some((s) => isHeldAt(s, p.site)));
@@ -98,7 +99,7 @@ interface Point {
   readonly via?: { readonly helper: string; readonly call: Node };
 }
 
-function jsPointsOf(fn: Node, env: RustEnv, resolver: StateResolver, includeIndirect: boolean, held: HeldBorrow): Point[] {
+function jsPointsOf(fn: Node, env: RustEnv, resolver: StateResolver, includeIndirect: boolean, held: HeldBorrow, readFile: (path: string) => string | undefined): Point[] {
   const out: Point[] = [];
   const facts = env.facts(fn);
   const implType = held.borrow.kind === 'receiver' ? held.borrow.type : undefined;
@@ -111,7 +112,7 @@ function jsPointsOf(fn: Node, env: RustEnv, resolver: StateResolver, includeIndi
       const strong = isCallbackKind(js) && source.kind !== 'unknown';
       // Under a shared borrow only a conflicting access fails: count the object's own stored listeners and
       // parameters declared as functions, not arbitrary JS values that happen to be called.
-      if (held.borrow.mode === 'shared' && !(strong && (source.kind === 'field' || declaredAsFunction(source)))) continue;
+      if (held.borrow.mode === 'shared' && !(strong && (source.kind === 'field' || declaredAsFunction(source, env, readFile)))) continue;
       out.push({ site: call, js, source, strong });
       continue;
     }
@@ -138,11 +139,58 @@ function jsPointsOf(fn: Node, env: RustEnv, resolver: StateResolver, includeIndi
   return out;
 }
 
-/** A parameter typed `Function`, `&js_sys::Function`, `Closure<…>`, `&dyn Fn…` (possibly inside `Option`/`Vec`). */
-function declaredAsFunction(source: CallbackSource): boolean {
+/**
+ * A parameter typed `Function`, `&js_sys::Function`, `Closure<…>`, `&dyn Fn…` (possibly inside
+ * `Option`/`Vec`), or an imported JS type declared as a function in TypeScript:
+ * `#[wasm_bindgen(typescript_type = "(s: string) => boolean")] pub type Visitor;`.
+ */
+function declaredAsFunction(source: CallbackSource, env: RustEnv, readFile: (path: string) => string | undefined): boolean {
   if (source.kind !== 'parameter') return false;
   const type = source.node.childForFieldName('type')?.text ?? '';
-  return /\b(Function|Closure|ScopedClosure)\b|\bdyn\s+Fn/.test(type);
+  if (/\b(Function|Closure|ScopedClosure)\b|\bdyn\s+Fn/.test(type)) return true;
+  const functionTypes = functionTypedImports(env, readFile);
+  return (type.match(/[A-Za-z_]\w*/g) ?? []).some((name) => functionTypes.has(name));
+}
+
+const TYPED_IMPORT = /#\[\s*wasm_bindgen\s*\(([^\]]*?)\)\s*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\s*\([^)]*\))?\s+)?type\s+([A-Za-z_]\w*)\s*;/g;
+
+/**
+ * Names of the imported JS types (`type X;` in `extern "C"` blocks) of the crate whose `typescript_type`
+ * is a function type: an arrow type at the top level (`(a: T) => R`), `Function`, or a union of them with
+ * `null`/`undefined`. Object types with function-typed members (`{ on: () => void }`) do not count.
+ */
+function functionTypedImports(env: RustEnv, readFile: (path: string) => string | undefined): ReadonlySet<string> {
+  return env.memo('function-typed-imports', env.root, () => {
+    const out = new Set<string>();
+    const texts = [env.text];
+    for (const f of env.index?.files ?? []) {
+      if (f === env.path) continue;
+      const t = readFile(f);
+      if (t !== undefined && t.includes('typescript_type')) texts.push(t);
+    }
+    for (const text of texts) {
+      if (!text.includes('typescript_type')) continue;
+      for (const m of text.matchAll(TYPED_IMPORT)) {
+        const ts = /\btypescript_type\s*=\s*"((?:[^"\\]|\\.)*)"/.exec(m[1]);
+        if (ts && isFunctionTypeText(ts[1])) out.add(m[2]);
+      }
+    }
+    return out;
+  });
+}
+
+function isFunctionTypeText(ts: string): boolean {
+  // Only the top level is judged: `{ on: () => void }` and `Promise<() => void>` are not functions.
+  const arrows = ts.replace(/=>/g, '\u2192');
+  let top = '';
+  let depth = 0;
+  for (const ch of arrows) {
+    if (ch === '{' || ch === '<' || ch === '[') depth++;
+    else if (ch === '}' || ch === '>' || ch === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0) top += ch;
+  }
+  return top.split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined')
+    .some((p) => p.includes('\u2192') || /^\(?\s*Function\s*\)?$/.test(p));
 }
 
 function isCallbackKind(js: JsCallPoint): boolean {

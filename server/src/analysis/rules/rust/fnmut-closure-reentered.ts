@@ -13,6 +13,7 @@ import {
   accessRoot, asMethodCall, asPathCall, capturedMutation, closureConstructionsIn, parentOf, patternIdentifiers, registrationsOf,
   rootName, runsSynchronouslyWithin, rustEnv, stateResolverFor, stripTransparent, usesOfOwner,
   type ClosureConstruction, type Registration, type RustEnv,
+  isWasmBindgenCode,
 } from '../../rust/index';
 
 export default defineRule({
@@ -31,7 +32,7 @@ export default defineRule({
     const env = rustEnv(ctx);
     if (!node.childForFieldName('body') || env.tests.isTestCode(node)) return;
     // A crate that does not use wasm-bindgen (a native CLI in the same workspace) calls no JS.
-    if (!usesWasmBindgen(env)) return;
+    if (!isWasmBindgenCode(env)) return;
     for (const c of closureConstructionsIn(node, env)) {
       if (c.kind !== 'FnMut' || !c.closure) continue;
       const selfCells = selfCellsOf(c, env);
@@ -443,6 +444,3 @@ function isConditional(call: Node, closure: Node): boolean {
   return false;
 }
 
-function usesWasmBindgen(env: RustEnv): boolean {
-  return !env.crate || env.crate.usesWasmBindgen || /\bwasm_bindgen\b/.test(env.text);
-}
