@@ -162,6 +162,51 @@ pub fn notify_first() {
     }
 }
 
+// ### reported: a RefCell and a Mutex imported under other names, borrowed across a callback
+use std::cell::RefCell as StdRefCell;
+use std::sync::{Mutex as Lock, OnceLock};
+
+thread_local! {
+    static PENDING: StdRefCell<Vec<u32>> = StdRefCell::new(Vec::new());
+}
+static JOURNAL: Lock<Vec<u32>> = Lock::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn queue(id: u32) {
+    PENDING.with_borrow_mut(|p| {
+        p.push(id);
+        on_change(id);
+//      ^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+    });
+}
+
+#[wasm_bindgen]
+pub fn journal(id: u32) {
+    let mut j = JOURNAL.lock().unwrap();
+    j.push(id);
+    on_change(id);
+//  ^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+}
+
+// ### not reported: the same aliased cells released before JS runs
+use std::cell::RefCell as StdRefCell;
+use std::sync::{Mutex as Lock, OnceLock};
+
+thread_local! {
+    static PENDING: StdRefCell<Vec<u32>> = StdRefCell::new(Vec::new());
+}
+static JOURNAL: Lock<Vec<u32>> = Lock::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn queue(id: u32) {
+    PENDING.with_borrow_mut(|p| p.push(id));
+    on_change(id);
+    let mut j = JOURNAL.lock().unwrap();
+    j.push(id);
+    drop(j);
+    on_change(id);
+}
+
 // ### not reported: the catalog's fixed version (borrow ends before the call, no guard across the await)
 #[wasm_bindgen]
 pub fn set_item(id: u32, v: String) {
