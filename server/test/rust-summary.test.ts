@@ -255,6 +255,48 @@ fn f() {
     assert.equal(s.stateRoots[2].init, 'Mutex::new(Vec::new())');
   });
 
+  it('resolves `use … as …` renames of cell types in state roots and exported struct fields, also unit by unit', () => {
+    const text = (rename: string) => `
+use std::sync::Mutex as ${rename};
+use std::cell::{Cell as Flag, RefCell as Shared};
+use parking_lot::{RwLock as FastLock};
+mod inner { pub use std::sync::OnceLock as Once; }
+static REGISTRY: ${rename}<Vec<u8>> = ${rename}::new(Vec::new());
+static TABLE: FastLock<Vec<u8>> = FastLock::new(Vec::new());
+static PLAIN: Plain<u8> = Plain::new(0);
+thread_local! { static BUSY: Flag<bool> = Flag::new(false); }
+#[wasm_bindgen]
+pub struct Editor { undo: Shared<Vec<String>>, other: my::Shared<u8> }
+`;
+    const expected = [
+      ['REGISTRY', 'Mutex<Vec<u8>>'], ['TABLE', 'parking_lot::RwLock<Vec<u8>>'], ['BUSY', 'Cell<bool>'], ['undo', 'RefCell<Vec<String>>'],
+    ];
+    const plain = summarize(text('StdMutex'));
+    assert.deepEqual(plain.stateRoots.map((r) => [r.name, r.type]), expected);
+    assert.deepEqual(plain.structs[0].fields.map((f) => f.type), ['RefCell<Vec<String>>', 'my::Shared<u8>']);
+    // Unit by unit: a changed rename re-walks the units it affects (the `use` line is a unit of its own).
+    const next = new Map();
+    const first = new ParsedDocument(grammars, 'rust', text('StdMutex'));
+    const second = new ParsedDocument(grammars, 'rust', text('Guarded'));
+    try {
+      const a = summarizeRustFile('/crate/src/lib.rs', first.tree.rootNode, text('StdMutex'), { next });
+      assert.deepEqual(a.stateRoots.map((r) => [r.name, r.type]), expected);
+      const b = summarizeRustFile('/crate/src/lib.rs', second.tree.rootNode, text('Guarded'), { previous: next, next: new Map() });
+      assert.deepEqual(b.stateRoots.map((r) => [r.name, r.type]), expected);
+      const unrenamed = text('StdMutex').replace('use std::sync::Mutex as StdMutex;', 'use std::sync::Mutex;');
+      const third = new ParsedDocument(grammars, 'rust', unrenamed);
+      try {
+        const c = summarizeRustFile('/crate/src/lib.rs', third.tree.rootNode, unrenamed, { previous: next, next: new Map() });
+        assert.deepEqual(c.stateRoots.map((r) => r.name), ['TABLE', 'BUSY', 'undo']);
+      } finally {
+        third.dispose();
+      }
+    } finally {
+      first.dispose();
+      second.dispose();
+    }
+  });
+
   it('re-tokenises thread_local! bodies: attributes, doc comments, visibility, const initialisers, no trailing semicolon', () => {
     const text = `
 thread_local! {

@@ -189,6 +189,113 @@ pub fn wire(button: web_sys::HtmlElement) {
     on_click.forget();
 }
 
+// ### reported: a RefCell and a Mutex imported under other names, borrowed across a callback
+use std::cell::RefCell as StdRefCell;
+use std::sync::{Mutex as Lock, OnceLock};
+
+thread_local! {
+    static PENDING: StdRefCell<Vec<u32>> = StdRefCell::new(Vec::new());
+}
+static JOURNAL: Lock<Vec<u32>> = Lock::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn queue(id: u32) {
+    PENDING.with_borrow_mut(|p| {
+        p.push(id);
+        on_change(id);
+//      ^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+    });
+}
+
+#[wasm_bindgen]
+pub fn journal(id: u32) {
+    let mut j = JOURNAL.lock().unwrap();
+    j.push(id);
+    on_change(id);
+//  ^^^^^^^^^^^^^ borrow-held-across-js-call [fix]
+}
+
+// ### not reported: the same aliased cells released before JS runs
+use std::cell::RefCell as StdRefCell;
+use std::sync::{Mutex as Lock, OnceLock};
+
+thread_local! {
+    static PENDING: StdRefCell<Vec<u32>> = StdRefCell::new(Vec::new());
+}
+static JOURNAL: Lock<Vec<u32>> = Lock::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn queue(id: u32) {
+    PENDING.with_borrow_mut(|p| p.push(id));
+    on_change(id);
+    let mut j = JOURNAL.lock().unwrap();
+    j.push(id);
+    drop(j);
+    on_change(id);
+}
+
+// ### not reported: a thread_local RefCell that nothing in the crate borrows mutably, borrowed shared across a callback
+// @build-mode: unwind
+thread_local! {
+    static SETTINGS: RefCell<Vec<String>> = RefCell::new(vec![String::from("dark")]);
+}
+
+#[wasm_bindgen]
+pub fn show(id: u32) -> usize {
+    SETTINGS.with_borrow(|s| {
+        on_change(id);
+        s.len()
+    })
+}
+
+#[wasm_bindgen]
+pub fn show_first(id: u32) -> Option<String> {
+    SETTINGS.with(|s| {
+        let g = s.borrow();
+        on_change(id);
+        g.first().cloned()
+    })
+}
+
+// ### reported: the same shared borrows once some code borrows the cell mutably, or hands it to code we do not follow
+// @build-mode: unwind
+thread_local! {
+    static SETTINGS: RefCell<Vec<String>> = RefCell::new(vec![String::from("dark")]);
+    static THEMES: RefCell<Vec<String>> = RefCell::new(Vec::new());
+}
+
+#[wasm_bindgen]
+pub fn show(id: u32) -> usize {
+    SETTINGS.with_borrow(|s| {
+        on_change(id);
+//      ^^^^^^^^^^^^^ borrow-held-across-js-call
+        s.len()
+    })
+}
+
+#[wasm_bindgen]
+pub fn add_setting(v: String) {
+    SETTINGS.with(|s| s.borrow_mut().push(v));
+}
+
+#[wasm_bindgen]
+pub fn show_theme(id: u32) -> usize {
+    THEMES.with_borrow(|t| {
+        on_change(id);
+//      ^^^^^^^^^^^^^ borrow-held-across-js-call
+        t.len()
+    })
+}
+
+fn reset(themes: &RefCell<Vec<String>>) {
+    themes.replace(Vec::new());
+}
+
+#[wasm_bindgen]
+pub fn reset_themes() {
+    THEMES.with(|t| reset(t));
+}
+
 // ### not reported: the catalog's fixed version (borrow ends before the call, no guard across the await)
 #[wasm_bindgen]
 pub fn set_item(id: u32, v: String) {

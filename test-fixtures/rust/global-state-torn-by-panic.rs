@@ -74,6 +74,61 @@ pub fn process(input: &str) -> u32 {
     value
 }
 
+// ### reported: a Cell and a RefCell imported under other names, updated around a panic point
+// @build-mode: unwind
+use std::cell::{Cell as Flag, RefCell as Shared};
+
+thread_local! {
+    static LOADING: Flag<bool> = Flag::new(false);
+    static QUEUE: Shared<Vec<u32>> = Shared::new(Vec::new());
+}
+
+#[wasm_bindgen]
+pub fn load(input: &str) -> u32 {
+    LOADING.set(true);
+    let value = decode(input).expect("undecodable input");
+//              ^^^^^^^^^^^^^ global-state-torn-by-panic
+    LOADING.set(false);
+    value
+}
+
+#[wasm_bindgen]
+pub fn enqueue(ids: Vec<u32>, at: usize) {
+    QUEUE.with_borrow_mut(|q| {
+        q.clear();
+        q.push(ids[at]);
+//             ^^^^^^^ global-state-torn-by-panic
+        q.extend(ids);
+    });
+}
+
+// ### not reported: the same renamed cells, the fallible work done before the first update
+// @build-mode: unwind
+use std::cell::{Cell as Flag, RefCell as Shared};
+
+thread_local! {
+    static LOADING: Flag<bool> = Flag::new(false);
+    static QUEUE: Shared<Vec<u32>> = Shared::new(Vec::new());
+}
+
+#[wasm_bindgen]
+pub fn load(input: &str) -> u32 {
+    let value = decode(input).expect("undecodable input");
+    LOADING.set(true);
+    LOADING.set(false);
+    value
+}
+
+#[wasm_bindgen]
+pub fn enqueue(ids: Vec<u32>, at: usize) {
+    let first = ids[at];
+    QUEUE.with_borrow_mut(|q| {
+        q.clear();
+        q.push(first);
+        q.extend(ids);
+    });
+}
+
 // ### reported: a closure handed to JS updates a shared Rc<RefCell> around an unwrap
 // @build-mode: unwind
 #[derive(Default)]

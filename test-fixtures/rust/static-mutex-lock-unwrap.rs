@@ -129,6 +129,46 @@ pub fn reset() {
     TOTALS.lock().unwrap_or_else(PoisonError::into_inner).clear();
 }
 
+// ### reported: std locks imported under other names (`use … as …`, alone or in a use list)
+// @build-mode: unwind
+use std::sync::Mutex as StdMutex;
+use std::sync::{RwLock as Table, TryLockError};
+
+static REGISTRY: StdMutex<Vec<String>> = StdMutex::new(Vec::new());
+static SLOTS: LazyLock<Table<Vec<u64>>> = LazyLock::new(|| Table::new(vec![0; 16]));
+
+#[wasm_bindgen]
+pub fn register(name: String, bytes: Vec<u8>) {
+    let mut names = REGISTRY.lock().unwrap();
+//                  ^^^^^^^^^^^^^^^^^^^^^^^^ static-mutex-lock-unwrap [fix]
+    names.push(name);
+    names.push(String::from_utf8(bytes).unwrap());
+}
+
+#[wasm_bindgen]
+pub fn assign(slot: usize, value: u64) -> bool {
+    SLOTS.write().unwrap()[slot] = value;
+//  ^^^^^^^^^^^^^^^^^^^^^^ static-mutex-lock-unwrap [fix]
+    !matches!(REGISTRY.try_lock(), Err(TryLockError::WouldBlock))
+}
+
+// ### not reported: parking_lot and spin locks imported under other names in a use list do not poison
+// @build-mode: unwind
+use parking_lot::{Mutex as FastMutex, RwLock as FastRwLock};
+use spin::Mutex as SpinLock;
+
+static EVENTS: FastMutex<Vec<String>> = FastMutex::new(Vec::new());
+static TABLE: FastRwLock<Vec<u64>> = FastRwLock::new(Vec::new());
+static TICKS: SpinLock<Vec<u64>> = SpinLock::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn record(event: String, slot: usize, input: &[u8]) {
+    let mut events = EVENTS.lock();
+    events.push(event);
+    TABLE.write()[slot] = input[0] as u64;
+    TICKS.lock().push(input[1] as u64);
+}
+
 // ### not reported: the catalog's fix — thread_local! + RefCell, fallible work outside any guard
 // @build-mode: unwind
 use std::cell::RefCell;

@@ -55,6 +55,66 @@ pub fn version_of(s: &str) -> Result<u32, String> {
     s.parse().map_err(|_| "not a number".to_string())
 }
 
+// ### map_err(JsValue::from) and ? on a same-file function's Result<_, String>
+#[wasm_bindgen]
+pub fn decrypt_mapped(b: &[u8], k: &[u8]) -> Result<Vec<u8>, JsValue> {
+    inner(b, k).map_err(JsValue::from)
+//                      ^^^^^^^^^^^^^ string-error-payload: `.map_err(JsValue::from)` on `inner(b, k)`, whose error is a `String`, in export `decrypt_mapped` reaches JS as a bare string (no `name`, `message` or stack), so `e.message` is `undefined` and no classifier can tell it from a wasm failure; build the error with `JsError::new(..)` [fix]
+}
+
+#[wasm_bindgen]
+pub async fn decrypt_tried(b: Vec<u8>, k: Vec<u8>) -> Result<Vec<u8>, JsValue> {
+    let plain = inner(&b, &k)?;
+//              ^^^^^^^^^^^^^ string-error-payload: `?` on `inner(&b, &k)`, whose error is a `String`, in export `decrypt_tried` reaches JS as a bare string (no `name`, `message` or stack), so `e.message` is `undefined` and no classifier can tell it from a wasm failure; build the error with `JsError::new(..)` (1 more in this function) [fix]
+    let key = Keys::lookup(&k).await.map(|v| v + 1).map_err(Into::into)?;
+    Ok([plain, vec![key]].concat())
+}
+
+struct Keys;
+
+impl Keys {
+    async fn lookup(k: &[u8]) -> Result<u8, &'static str> {
+        k.first().copied().ok_or("no key")
+    }
+}
+
+#[wasm_bindgen]
+pub fn parse_mapped(input: &str) -> Result<u32, JsValue> {
+    input.trim().parse::<u32>().map_err(|e| e.to_string()).map_err(|e| JsValue::from(e))
+//                                                                 ^^^^^^^^^^^^^^^^^^^^ string-error-payload [fix]
+}
+
+// ### valid: map_err(JsValue::from) and ? on errors that are not visibly strings
+#[derive(Debug)]
+pub struct DecodeError;
+
+impl From<DecodeError> for JsValue {
+    fn from(_: DecodeError) -> JsValue {
+        js_sys::Error::new("decode error").into()
+    }
+}
+
+fn decode(b: &[u8]) -> Result<u32, DecodeError> {
+    b.first().map(|x| *x as u32).ok_or(DecodeError)
+}
+
+fn checked(b: &[u8]) -> Result<u32, js_sys::Error> {
+    b.first().map(|x| *x as u32).ok_or_else(|| js_sys::Error::new("empty"))
+}
+
+#[wasm_bindgen]
+pub fn typed(b: &[u8]) -> Result<u32, JsValue> {
+    let first = decode(b).map_err(JsValue::from)?;
+    let second = checked(b)?;
+    let third = checked(b).map_err(JsValue::from)?;
+    let fourth = serde_wasm_bindgen::to_value(&first).map_err(JsValue::from)?;
+    let _ = fourth;
+    let fifth = inner(b, b).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    let nested = || -> Result<Vec<u8>, String> { Ok(inner(b, b)?) };
+    let _ = (fifth, nested);
+    Ok(first + second + third)
+}
+
 // ### valid: JsError
 #[wasm_bindgen]
 pub fn decrypt_ok(b: &[u8], k: &[u8]) -> Result<Vec<u8>, JsError> {

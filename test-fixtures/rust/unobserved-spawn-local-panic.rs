@@ -54,6 +54,73 @@ pub fn on_click() {
     handler();
 }
 
+// ### a same-file async fn that can panic, spawned by calling it
+// @build-mode: unwind
+async fn sync_store(url: String) {
+    let body = fetch_json(&url).await.expect("fetch failed");
+    STORE.with_borrow_mut(|s| s.push(body));
+}
+
+struct Poller;
+
+impl Poller {
+    async fn poll(url: String) {
+        let body = fetch_json(&url).await.unwrap();
+        assert!(!body.is_empty());
+    }
+
+    pub fn start(url: String) {
+        spawn_local(Self::poll(url));
+//                  ^^^^^^^^^^^^^^^ unobserved-spawn-local-panic: `Self::poll(..)` is an `async fn` whose body can panic (`fetch_json(&url).await.unwrap()`), spawned as a `spawn_local` task that nobody awaits: under panic=unwind the `PanicError` is thrown from the microtask queue as an uncaught error no caller sees, and other tasks woken in the same tick may stay queued; return the error to a caller (an async export returning `Result<_, JsError>`) or handle it in the task (1 more in this task)
+    }
+}
+
+#[wasm_bindgen]
+pub fn start_sync_store(url: String) {
+    wasm_bindgen_futures::spawn_local(sync_store(url));
+//                                    ^^^^^^^^^^^^^^^ unobserved-spawn-local-panic
+}
+
+// ### valid: spawned async fns that handle their errors, are not async, or panic only in a closure they store
+async fn sync_store_ok(url: String) {
+    match fetch_json(&url).await {
+        Ok(body) => STORE.with_borrow_mut(|s| s.push(body)),
+        Err(e) => web_sys::console::error_1(&e),
+    }
+}
+
+fn not_async(url: String) -> impl std::future::Future<Output = ()> {
+    async move {
+        let _ = fetch_json(&url).await;
+    }
+}
+
+async fn stores_callback(url: String) {
+    let cb = Closure::<dyn FnMut()>::new(move || {
+        let _n: u32 = url.parse().unwrap();
+    });
+    cb.forget();
+}
+
+async fn elsewhere(url: String) {
+    let _ = fetch_json(&url).await;
+}
+
+mod other {
+    pub async fn elsewhere(url: String) {
+        let _n: u32 = url.parse().unwrap();
+    }
+}
+
+#[wasm_bindgen]
+pub fn start_all(url: String) {
+    spawn_local(sync_store_ok(url.clone()));
+    spawn_local(not_async(url.clone()));
+    spawn_local(stores_callback(url.clone()));
+    spawn_local(elsewhere(url.clone()));
+    spawn_local(undeclared_here(url));
+}
+
 // ### valid: the task handles its errors
 #[wasm_bindgen]
 pub fn start_sync_ok(url: String) {

@@ -16,6 +16,7 @@ import { resetParentIndex } from './parents';
 import { typeBaseName } from './syntax';
 import { crateIndexFingerprint, withoutPositions } from '../workspace/rust-summary';
 import { detached } from '../text/detached';
+import { NO_ALIASES, resolveAliases, useAliasesIn, type TypeAliases } from './use-aliases';
 
 export interface RustEnv {
   readonly path: string;
@@ -29,8 +30,13 @@ export interface RustEnv {
   /** `+ - * <<` panic on overflow; also our proxy for `debug_assert!` being compiled in. */
   readonly overflowChecks: boolean;
   readonly tests: TestCodeOracle;
-  /** Field name → type text of a struct declared in this file or exported from the crate. */
+  /** Field name → type text of a struct declared in this file or exported from the crate (renames resolved: canonicalType). */
   structFields(typeName: string): ReadonlyMap<string, string> | undefined;
+  /**
+   * A type or expression text of this file with its `use … as …` renames of cell types resolved
+   * (`StdMutex<T>` → `Mutex<T>` after `use std::sync::Mutex as StdMutex;`): rust/use-aliases.ts.
+   */
+  canonicalType(text: string): string;
   /** A state root that is not a struct field (static, `static mut`, `thread_local!`, `lazy_static!`). */
   globalRoot(name: string): StateRoot | undefined;
   /** A `#[wasm_bindgen]` import of the crate by Rust name. */
@@ -69,7 +75,9 @@ export interface UnitScan {
   readonly innerAttributes: readonly string[];
   /** The unit's text names a wasm-safe clock crate (scanned unit by unit). */
   readonly clock: boolean;
-  /** Structs and functions as JSON (part of the file key). */
+  /** `use … as …` renames of cell types the unit declares (rust/use-aliases.ts), in order. */
+  readonly aliases: readonly (readonly [string, string])[];
+  /** Structs, functions and renames as JSON (part of the file key). */
   readonly json: string;
 }
 
@@ -147,6 +155,9 @@ export function createRustEnv(input: RustEnvInput): RustEnv {
     buildMode: crate?.buildMode ?? 'abort',
     overflowChecks: crate?.overflowChecks ?? false,
     tests: new TestCodeOracle(root, isTestPath(path, crate?.root)),
+    canonicalType(text) {
+      return resolveAliases(text, scan().aliases);
+    },
     structFields(typeName) {
       const local = scan().structs.get(typeName);
       if (local) return local;
@@ -229,13 +240,14 @@ function fingerprint(value: object): string {
 
 /** Struct declarations (all of them, not only exported ones), function names, clock crates. */
 function scanFile(root: Node, text: string, fileNodes: readonly Node[] | undefined): FileScan {
-  return mergeScans([scanUnit([root], '', undefined, fileNodes)], usesWasmSafeClock(text));
+  return mergeScans([scanUnit([root], '', undefined, fileNodes, text)], usesWasmSafeClock(text));
 }
 
 interface FileScan {
   structs: Map<string, Map<string, string>>;
   functions: Set<string>;
   wasmSafeClock: boolean;
+  aliases: TypeAliases;
 }
 
 /** Whether a text names a clock crate that works on wasm (a unit's text: `use` items and paths do not span units). */
@@ -246,15 +258,22 @@ function usesWasmSafeClock(text: string): boolean {
 function mergeScans(parts: readonly UnitScan[], wasmSafeClock: boolean): FileScan {
   const structs = new Map<string, Map<string, string>>();
   const functions = new Set<string>();
+  const renames = parts.flatMap((p) => p.aliases);
+  const aliases: TypeAliases = renames.length > 0 ? new Map(renames) : NO_ALIASES;
   for (const part of parts) {
-    for (const [name, base, fields] of part.structs) if (!structs.has(name)) structs.set(base, new Map(fields));
+    for (const [name, base, fields] of part.structs) {
+      if (structs.has(name)) continue;
+      const own = new Map(fields);
+      if (aliases.size > 0) for (const [f, t] of own) own.set(f, resolveAliases(t, aliases));
+      structs.set(base, own);
+    }
     for (const name of part.functions) functions.add(name);
   }
-  return { structs, functions, wasmSafeClock };
+  return { structs, functions, wasmSafeClock, aliases };
 }
 
 /** `fileNodes` (scanning the whole file, `nodes` = [root]): the Linter's search, in place of one of our own. */
-function scanUnit(nodes: readonly Node[], type = '', text?: string, fileNodes?: readonly Node[]): UnitScan {
+function scanUnit(nodes: readonly Node[], type = '', text?: string, fileNodes?: readonly Node[], fileText?: string): UnitScan {
   const structs: [string, string, Map<string, string>][] = [];
   const functions: string[] = [];
   // One search inside the tree-sitter runtime instead of a cursor step (a JS↔wasm crossing) per node;
@@ -284,10 +303,15 @@ function scanUnit(nodes: readonly Node[], type = '', text?: string, fileNodes?: 
   }
   // `#![...]` among the unit's own nodes (the file's inner attributes are top-level nodes).
   const innerAttributes = nodes.filter((n) => n.type === 'inner_attribute_item').map((n) => n.text);
-  const plain: [[string, string, [string, string][]][], string[]] = [structs.map(([name, base, fields]) => [name, base, [...fields]]), functions];
+  // `use … as …` renames: only `use` items (and `mod` blocks) among the unit's own nodes are read.
+  const aliases = /\bas\b/.test(text ?? fileText ?? 'as') ? useAliasesIn(nodes) : [];
+  const plain: [[string, string, [string, string][]][], string[], [string, string][]] = [structs.map(([name, base, fields]) => [name, base, [...fields]]), functions, aliases];
   // Kept across versions (the incremental Linter's scans): copied through JSON, so no name is a slice
   // of this version's text that would keep it alive (text/detached.ts).
-  const [freshStructs, freshFunctions, freshInner] = detached([...plain, innerAttributes] as const);
+  const [freshStructs, freshFunctions, freshAliases, freshInner] = detached([...plain, innerAttributes] as const);
   const json = JSON.stringify(plain);
-  return { type, structs: freshStructs.map(([name, base, fields]) => [name, base, new Map(fields)] as const), functions: freshFunctions, innerAttributes: freshInner, clock: text !== undefined && usesWasmSafeClock(text), json };
+  return {
+    type, structs: freshStructs.map(([name, base, fields]) => [name, base, new Map(fields)] as const), functions: freshFunctions,
+    innerAttributes: freshInner, clock: text !== undefined && usesWasmSafeClock(text), aliases: freshAliases, json,
+  };
 }

@@ -366,7 +366,8 @@ function buildResolver(env: RustEnv, fn: Node): StateResolver {
     for (const p of parameters.namedChildren) {
       if (p.type !== 'parameter') continue;
       const pattern = p.childForFieldName('pattern');
-      const type = p.childForFieldName('type')?.text;
+      const written = p.childForFieldName('type')?.text;
+      const type = written === undefined ? undefined : env.canonicalType(written);
       const id = pattern ? stripMut(pattern) : null;
       if (id?.type === 'identifier' && type && SHARED_TYPE.test(type)) {
         bindings.add({
@@ -405,11 +406,11 @@ function buildResolver(env: RustEnv, fn: Node): StateResolver {
       bindings.add({ name: id.text, kind: 'cell', origin: alias, node: id, binder: letNode, visibleFrom: from, visibleTo: to });
       return;
     }
-    if (sharedLocals.has(id.text) && CELL_CONSTRUCTOR.test(value.text)) {
+    if (sharedLocals.has(id.text) && CELL_CONSTRUCTOR.test(env.canonicalType(value.text))) {
       bindings.add({
         name: id.text, kind: 'cell', node: id, binder: letNode, visibleFrom: from, visibleTo: to,
         origin: {
-          key: `local:${letNode.startIndex}:${id.text}`, name: id.text, kind: 'shared_local', type: constructedType(value.text),
+          key: `local:${letNode.startIndex}:${id.text}`, name: id.text, kind: 'shared_local', type: constructedType(env.canonicalType(value.text)),
           declaration: { path: env.path, range: { start: id.startIndex, end: id.endIndex } },
         },
       });
@@ -630,13 +631,13 @@ export function patternIdentifiers(pattern: Node): Node[] {
 function sharedLocalNames(env: RustEnv, fn: Node): Set<string> {
   const out = new Set<string>();
   // Each name needs a `let` whose value is such a constructor: most functions construct none.
-  if (!CELL_CONSTRUCTOR_ANYWHERE.test(fn.text)) return out;
+  if (!CELL_CONSTRUCTOR_ANYWHERE.test(env.canonicalType(fn.text))) return out;
   const facts = env.facts(fn);
   for (const letNode of facts.lets) {
     const value = letNode.childForFieldName('value');
     const pattern = letNode.childForFieldName('pattern');
     const id = pattern ? stripMut(pattern) : null;
-    if (!value || id?.type !== 'identifier' || !CELL_CONSTRUCTOR.test(value.text)) continue;
+    if (!value || id?.type !== 'identifier' || !CELL_CONSTRUCTOR.test(env.canonicalType(value.text))) continue;
     const name = id.text;
     const after = env.text.slice(letNode.endIndex, fn.endIndex);
     const cloned = new RegExp(`\\b${name}\\s*\\.\\s*clone\\s*\\(|(Rc|Arc)::clone\\s*\\(\\s*&\\s*${name}\\b`).test(after);

@@ -14,6 +14,7 @@ import type { Receiver, RustExport, RustFileSummary, RustImport, RustStruct, Sta
 import { parentOf, resetParentIndex } from '../rust/parents';
 import { forgetSplitNodes, type SplitSource, splitIntoUnits } from '../engine/incremental';
 import { detached } from '../text/detached';
+import { NO_ALIASES, resolveAliases, useAliasesIn, type TypeAliases } from '../rust/use-aliases';
 
 /** Static types whose values can change behind a shared reference (B1 STATE_ROOTS (a)). */
 const INTERIOR_MUTABLE_STATIC = /\b(Mutex|RwLock|LazyLock|LazyCell|Lazy|OnceLock|OnceCell|RefCell|Cell|UnsafeCell|Atomic[A-Za-z0-9]*)\s*</;
@@ -59,9 +60,13 @@ export interface UnitSummary {
 export type UnitSummaryCache = Map<string, UnitSummaryEntry>;
 
 interface UnitSummaryEntry {
-  /** What the key (the unit's text) does not say: the item's type, whether the whole file is test code. */
+  /**
+   * What the key (the unit's text) does not say: the item's type, whether the whole file is test code,
+   * the file's `use … as …` renames of cell types (state root and field types are resolved through them).
+   */
   readonly type: string;
   readonly fileIsTest: string;
+  readonly aliases: string;
   readonly relative: UnitSummary;
   /** The relative summary as JSON without positions (computed once per unit text). */
   readonly fingerprint: string;
@@ -142,18 +147,22 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
   const tests = new TestCodeOracle(root, isTestPath(path, undefined));
   const parts: UnitSummary[] = [];
   const fingerprints: string[] = [];
+  // `use std::sync::Mutex as StdMutex;` (a unit of its own) changes what `static X: StdMutex<T>` is.
+  const aliasList = /\bas\b/.test(text) ? useAliasesIn([root]) : [];
+  const aliases: TypeAliases = aliasList.length > 0 ? new Map(aliasList) : NO_ALIASES;
   if (!cache) {
-    parts.push(summarizeSubtree(path, root, tests));
+    parts.push(summarizeSubtree(path, root, tests, aliases));
   } else {
-    // A unit's summary depends on its own text and on whether the whole file is test code.
+    // A unit's summary depends on its own text, on whether the whole file is test code and on the renames.
     const fileIsTest = tests.isTestCode(root) ? '\u0001test' : '';
-    fingerprints.push(JSON.stringify([path, fileIsTest]));
+    const aliasKey = aliasList.length > 0 ? JSON.stringify(aliasList) : '';
+    fingerprints.push(JSON.stringify([path, fileIsTest, aliasKey]));
     // Top-level units (the document's split, shared with the Linter; its `impl` members are not needed here).
     for (const unit of splitIntoUnits(root, text, cache.source)) {
       if (unit.kind === 'member') continue;
       const key = unit.key;
       const candidate = cache.next.get(key) ?? cache.previous?.get(key);
-      const known = candidate && candidate.type === unit.type && candidate.fileIsTest === fileIsTest ? candidate : undefined;
+      const known = candidate && candidate.type === unit.type && candidate.fileIsTest === fileIsTest && candidate.aliases === aliasKey ? candidate : undefined;
       let entry: UnitSummaryEntry;
       if (known && (known.start === unit.start || known.relative === EMPTY_UNIT)) {
         // Unmoved, or nothing to move (most units): the entry as it is (its `start` matters only for shifting).
@@ -162,12 +171,12 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
         entry = { ...known, start: unit.start, absolute: known.relative === EMPTY_UNIT ? EMPTY_UNIT : shiftRanges(known.relative, unit.start) };
       } else {
         const part = emptyUnitSummary();
-        for (const node of unit.nodes) summarizeSubtree(path, node, tests, part);
+        for (const node of unit.nodes) summarizeSubtree(path, node, tests, aliases, part);
         // Most units (plain functions, uses, consts) contribute nothing: nothing to copy then. The kept
         // copy is detached from this version's text (its names are slices of it: text/detached.ts).
         const relative = isEmpty(part) ? EMPTY_UNIT : detached(shiftRanges(part, -unit.start));
-        entry = relative === EMPTY_UNIT ? { type: unit.type, fileIsTest, relative, fingerprint: '', start: unit.start, absolute: EMPTY_UNIT }
-          : { type: unit.type, fileIsTest, relative, fingerprint: withoutPositions(part), start: unit.start, absolute: shiftRanges(relative, unit.start) };
+        entry = relative === EMPTY_UNIT ? { type: unit.type, fileIsTest, aliases: aliasKey, relative, fingerprint: '', start: unit.start, absolute: EMPTY_UNIT }
+          : { type: unit.type, fileIsTest, aliases: aliasKey, relative, fingerprint: withoutPositions(part), start: unit.start, absolute: shiftRanges(relative, unit.start) };
       }
       cache.next.set(key, entry);
       if (entry.absolute !== EMPTY_UNIT) {
@@ -242,7 +251,7 @@ function shiftRanges(part: UnitSummary, delta: number): UnitSummary {
 }
 
 /** One iterative walk of `top` and everything below it, adding what it finds to `part`. */
-function summarizeSubtree(path: string, top: Node, tests: TestCodeOracle, part: UnitSummary = emptyUnitSummary()): UnitSummary {
+function summarizeSubtree(path: string, top: Node, tests: TestCodeOracle, aliases: TypeAliases, part: UnitSummary = emptyUnitSummary()): UnitSummary {
   const { exports, imports, structs, statics, fieldRoots, setOnAbortCalls } = part;
   const durableObjectStructs = part.durableObjectStructs;
   let usesScheduleReinit = part.usesScheduleReinit;
@@ -296,7 +305,7 @@ function summarizeSubtree(path: string, top: Node, tests: TestCodeOracle, part: 
           const wb = attrs.find(isWasmBindgenAttribute);
           const durable = attrs.some((a) => a.name === 'durable_object');
           if (wb || durable) {
-            const s = structSummary(path, node, wb);
+            const s = structSummary(path, node, wb, aliases);
             if (s) {
               structs.push(s);
               if (durable) durableObjectStructs.push(s.name);
@@ -320,7 +329,7 @@ function summarizeSubtree(path: string, top: Node, tests: TestCodeOracle, part: 
         case 'static_item': {
           const node = cursor.currentNode;
           if (tests.isTestCode(node)) break;
-          const root = staticItemRoot(path, node);
+          const root = staticItemRoot(path, node, aliases);
           if (root) statics.push(root);
           break;
         }
@@ -331,7 +340,7 @@ function summarizeSubtree(path: string, top: Node, tests: TestCodeOracle, part: 
             descend = false;
             if (tests.isTestCode(node)) break;
             const body = node.namedChildren.find((c) => c.type === 'token_tree');
-            if (body) statics.push(...macroStatics(path, body, name));
+            if (body) statics.push(...macroStatics(path, body, name, aliases));
           }
           break;
         }
@@ -499,7 +508,7 @@ function receiverOf(text: string): Receiver {
 
 // ---- structs ---------------------------------------------------------------------------------------
 
-function structSummary(path: string, node: Node, wb: Attribute | undefined): RustStruct | undefined {
+function structSummary(path: string, node: Node, wb: Attribute | undefined, aliases: TypeAliases): RustStruct | undefined {
   const nameNode = node.childForFieldName('name');
   if (!nameNode) return undefined;
   const args = attributeArguments(wb?.args ?? null);
@@ -514,7 +523,7 @@ function structSummary(path: string, node: Node, wb: Attribute | undefined): Rus
       const isPub = f.namedChildren.some((c) => c.type === 'visibility_modifier' && c.text === 'pub');
       const skipped = attributesOf(f).some((a) => isWasmBindgenAttribute(a) && attributeArguments(a.args).has('skip'));
       const jsReadonly = attributesOf(f).some((a) => isWasmBindgenAttribute(a) && attributeArguments(a.args).has('readonly'));
-      fields.push({ name: fname.text, type: ftype.text, isPub: isPub && !skipped, range: range(fname), ...(jsReadonly ? { jsReadonly } : {}) });
+      fields.push({ name: fname.text, type: resolveAliases(ftype.text, aliases), isPub: isPub && !skipped, range: range(fname), ...(jsReadonly ? { jsReadonly } : {}) });
     }
   }
   return { name: nameNode.text, jsName: stringArg(args, 'js_name') ?? nameNode.text, path, nameRange: range(nameNode), fields };
@@ -582,12 +591,12 @@ function namespaceText(v: string | true | undefined): string | undefined {
 
 // ---- state roots -----------------------------------------------------------------------------------
 
-function staticItemRoot(path: string, node: Node): StateRoot | undefined {
+function staticItemRoot(path: string, node: Node, aliases: TypeAliases): StateRoot | undefined {
   const nameNode = node.childForFieldName('name');
   const typeNode = node.childForFieldName('type');
   if (!nameNode || !typeNode) return undefined;
   const isMut = node.namedChildren.some((c) => c.type === 'mutable_specifier');
-  const type = typeNode.text;
+  const type = resolveAliases(typeNode.text, aliases);
   if (!isMut && !INTERIOR_MUTABLE_STATIC.test(type) && !ATOMIC.test(type)) return undefined;
   return { name: nameNode.text, kind: isMut ? 'static mut' : 'static', type, init: node.childForFieldName('value')?.text, path, nameRange: range(nameNode) };
 }
@@ -597,7 +606,7 @@ function staticItemRoot(path: string, node: Node): StateRoot | undefined {
  * `lazy_static! { [attrs] [pub] static ref NAME: TYPE = INIT; … }`: the macro body is an unparsed token
  * tree, so the declarations are recovered from its top-level tokens.
  */
-export function macroStatics(path: string, body: Node, macro: 'thread_local' | 'lazy_static'): StateRoot[] {
+export function macroStatics(path: string, body: Node, macro: 'thread_local' | 'lazy_static', aliases: TypeAliases = NO_ALIASES): StateRoot[] {
   const out: StateRoot[] = [];
   const tokens: Node[] = [];
   for (let i = 0; i < body.childCount; i++) {
@@ -629,7 +638,7 @@ export function macroStatics(path: string, body: Node, macro: 'thread_local' | '
     out.push({
       name: nameNode.text,
       kind: macro,
-      type: textOfTokens(body, tokens[typeStart], tokens[typeEnd - 1]),
+      type: resolveAliases(textOfTokens(body, tokens[typeStart], tokens[typeEnd - 1]), aliases),
       init,
       path,
       nameRange: range(nameNode),

@@ -3,7 +3,9 @@
 // structs) is alive while Rust calls something that synchronously runs JS, or while the future is
 // suspended at an `.await`. JS that calls back into any export touching the same state finds it
 // borrowed: `RefCell already borrowed` (a `PanicError` under panic=unwind; a trap that leaves the
-// outer borrow stuck forever under panic=abort).
+// outer borrow stuck forever under panic=abort). A shared borrow (read lock) of a global cell that no
+// code of the crate borrows mutably (write-locks) is not reported: shared borrows coexist, so no
+// re-entrant call can fail on it (rust/exclusive-access.ts).
 // Documented in docs/rules/borrow-held-across-js-call.md; cases in test-fixtures/rust/borrow-held-across-js-call.rs.
 
 import type { Node } from 'web-tree-sitter';
@@ -16,6 +18,7 @@ import {
   isWasmBindgenCode,
 } from '../../rust/index';
 import { heldObjectBorrows } from '../../rust/object-reentry';
+import { mayBeBorrowedMutably } from '../../rust/exclusive-access';
 import type { BuildMode } from '../../workspace/types';
 
 export default defineRule({
@@ -37,7 +40,9 @@ export default defineRule({
     // A crate that does not use wasm-bindgen (a native CLI in the same workspace) calls no JS.
     if (!isWasmBindgenCode(env)) return;
     // Guards acquired with `try_*` and handled (`?`, `if let Ok`, `match`) are the documented remedy.
-    const scopes = borrowScopesIn(node, env).filter((s) => s.acquisition.handling !== 'graceful');
+    // Shared borrows of a global cell nothing in the crate borrows mutably cannot conflict with anything.
+    const scopes = borrowScopesIn(node, env).filter((s) => s.acquisition.handling !== 'graceful' &&
+      (s.acquisition.mode !== 'shared' || mutableSomewhere(s.acquisition.origin, env, ctx)));
     if (scopes.length === 0) return;
     const resolver = stateResolverFor(env, node);
     if (!resolver) return;
@@ -68,6 +73,14 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Whether a global cell may be borrowed mutably somewhere in the crate (memoised per lint run through the
+ * environment, which carries the whole-file read on to every later user: the answer depends on all of it).
+ */
+function mutableSomewhere(origin: StateOrigin, env: RustEnv, ctx: RuleContext): boolean {
+  return env.memo(`mutable-somewhere:${origin.key}`, env.root, () => mayBeBorrowedMutably(origin, env, (p) => ctx.workspace.fileText(p)));
+}
 
 type Point = { readonly kind: 'call'; readonly node: Node; readonly js: JsCallPoint } | { readonly kind: 'await'; readonly node: Node };
 

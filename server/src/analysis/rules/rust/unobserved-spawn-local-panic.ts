@@ -4,15 +4,18 @@
 // its failure reaches no caller: under panic=unwind the `PanicError` is thrown from the microtask queue as
 // an uncaught error (other tasks woken in that tick may stay queued); under panic=abort the panic traps
 // the instance from a microtask and pending promises never settle. Indexing, division and overflow are
-// left out: too common in code whose bounds the rule cannot see. The rule has its own id because a rule
-// has one side (engine/rule.ts).
+// left out: too common in code whose bounds the rule cannot see. The future may also be the call of an
+// `async fn` declared in the same file (`spawn_local(sync(url))`, `spawn_local(Self::poll(url))`): the
+// function's body is then searched the same way and the finding sits on the spawned call. Functions of
+// other files are not followed (the crate index holds no function bodies). The rule has its own id
+// because a rule has one side (engine/rule.ts).
 
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { RelatedLocation } from '../../model';
 import {
-  asMethodCall, asPathCall, callbackKindOf, forEachDescendant, enclosingFunction, panicPointsIn, parentOf, runsSynchronouslyWithin, rustEnv, stripTransparent, unitBody,
-  type PanicKind, type RustEnv,
+  asMethodCall, asPathCall, callbackKindOf, forEachDescendant, enclosingFunction, isAsyncFunction, localFunctionOfCall, panicPointsIn, parentOf,
+  runsSynchronouslyWithin, rustEnv, stripTransparent, unitBody, type PanicKind, type PanicPoint, type RustEnv,
 } from '../../rust/index';
 
 const REPORTED_KINDS: ReadonlySet<PanicKind> = new Set(['macro', 'assert', 'unwrap', 'clock', 'throw']);
@@ -26,10 +29,14 @@ export default defineRule({
   summary: '`spawn_local` future that can panic: the failure reaches no caller',
   fix: 'none',
   docs: 'docs/rules/unobserved-spawn-local-panic.md',
-  nodeTypes: ['async_block'],
+  nodeTypes: ['async_block', 'call_expression'],
   // Text gate (Rule.textGate): every finding is on a future passed to `spawn_local`.
   textGate: ['spawn_local'],
   visit(node: Node, ctx: RuleContext) {
+    if (node.type === 'call_expression') {
+      visitSpawnedCall(node, ctx);
+      return;
+    }
     const spawn = callbackKindOf(node) === 'spawn_local' ? spawnCallOf(node) : spawnOfBoundFuture(node);
     if (!spawn) return;
     const env = rustEnv(ctx);
@@ -53,6 +60,48 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `spawn_local(name(args))` / `spawn_local(Self::name(args))` where `name` is an `async fn` of this file
+ * whose body (outside closures and async blocks it only creates) has a reported panic point.
+ */
+function visitSpawnedCall(spawn: Node, ctx: RuleContext): void {
+  const p = asPathCall(spawn);
+  if (p?.name !== 'spawn_local' || p.args.length !== 1) return;
+  const future = stripTransparent(p.args[0]);
+  const callee = asPathCall(future);
+  if (!callee) return;
+  const env = rustEnv(ctx);
+  if (env.tests.isTestCode(spawn)) return;
+  // Only an `async fn` declared once in this file is followed (its body is the task's body).
+  const target = localFunctionOfCall(future, env);
+  const body = target?.childForFieldName('body');
+  if (!target || !body || !isAsyncFunction(target) || env.tests.isTestCode(target)) return;
+  const points = panicPointsIn(env.facts(target), body.startIndex, body.endIndex, env, { foreign: false })
+    .filter((pt) => REPORTED_KINDS.has(pt.kind) && runsSynchronouslyWithin(pt.node, target) && !settlesPromise(pt.node) && !checkedBefore(pt.node, body, env.text));
+  if (points.length === 0) return;
+  const [first, ...rest] = points;
+  const name = `${callee.segments.slice(-2).join('::')}(..)`;
+  const related: RelatedLocation[] = [];
+  related.push({ path: ctx.path, range: rangeOf(first.node), message: `\`${first.display}\` ${failureVerb(first)} here, in the spawned \`async fn\`` });
+  for (const pt of rest.slice(0, 4)) related.push({ path: ctx.path, range: rangeOf(pt.node), message: `\`${pt.display}\` ${failureVerb(pt)} here too` });
+  const what = first.failure === 'throw' ? 'can throw a JS exception' : 'can panic';
+  const more = rest.length > 0 ? ` (${rest.length} more in this task)` : '';
+  ctx.report({
+    node: future,
+    message: `\`${name}\` is an \`async fn\` whose body ${what} (\`${first.display}\`), spawned as a \`spawn_local\` task that nobody awaits: ` +
+      `${first.failure === 'throw' ? throwConsequence(env) : consequence(env)}${more}`,
+    related,
+  });
+}
+
+function failureVerb(p: PanicPoint): string {
+  return p.failure === 'throw' ? 'can throw' : 'can panic';
+}
+
+function rangeOf(node: Node): { start: number; end: number } {
+  return { start: node.startIndex, end: node.endIndex };
+}
 
 function spawnCallOf(asyncBlock: Node): Node | undefined {
   const args = parentOf(asyncBlock);

@@ -1,0 +1,43 @@
+// The function item a call names, when it is declared in the same file: `name(..)` — a free function
+// of the module the call is in — or `Self::name(..)` / `Type::name(..)` — an associated function of an
+// inherent `impl` of that type in the file. Found by name only (no types, no imports, no other files),
+// so the answer is given only when exactly one declaration matches (cfg variants make it ambiguous).
+// Reading another item of the file reads the whole file (engine/file-reads.ts): rules that follow a
+// call this way are re-run on every edit of the file.
+
+import type { Node } from 'web-tree-sitter';
+import type { RustEnv } from './env';
+import { parentOf } from './parents';
+import { asPathCall, enclosingImplType, typeBaseName } from './syntax';
+
+/** The one function item of this file that the path call `call` names, if there is exactly one. */
+export function localFunctionOfCall(call: Node, env: RustEnv): Node | undefined {
+  const p = asPathCall(call);
+  if (!p || !env.localFunctionNames.has(p.name)) return undefined;
+  const { segments, name } = p;
+  const candidates: Node[] = [];
+  if (segments.length === 1) {
+    let scope: Node | null = parentOf(call);
+    while (scope && scope.type !== 'source_file' && !(scope.type === 'declaration_list' && parentOf(scope)?.type === 'mod_item')) scope = parentOf(scope);
+    if (!scope) return undefined;
+    for (const item of scope.namedChildren) {
+      if (item?.type === 'function_item' && item.childForFieldName('name')?.text === name) candidates.push(item);
+    }
+  } else if (segments.length === 2) {
+    const type = segments[0] === 'Self' ? enclosingImplType(call) : segments[0];
+    if (!type) return undefined;
+    for (const impl of env.root.descendantsOfType('impl_item')) {
+      if (!impl || impl.childForFieldName('trait') || typeBaseName(impl.childForFieldName('type')?.text ?? '') !== type) continue;
+      for (const item of impl.childForFieldName('body')?.namedChildren ?? []) {
+        if (item?.type === 'function_item' && item.childForFieldName('name')?.text === name) candidates.push(item);
+      }
+    }
+  }
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** Whether a function item is an `async fn`. */
+export function isAsyncFunction(fn: Node): boolean {
+  const modifiers = fn.namedChildren.find((c) => c?.type === 'function_modifiers');
+  return modifiers !== undefined && modifiers !== null && /\basync\b/.test(modifiers.text);
+}
