@@ -3,58 +3,66 @@
 // only make a re-entrant call fail when that call borrows the same cell mutably: if nothing in the crate
 // does, two shared borrows coexist and there is nothing to report.
 //
-// Decided by text over the crate's files, conservatively: every mention of the cell's name must be its
-// declaration, a `use` of it, or a visibly shared access — `X.with_borrow(..)`, `X.borrow()`,
-// `X.try_borrow()`, `X.read()`, `X.try_read()`, or `X.with(|c| …)` whose closure uses `c` only as
-// `c.borrow()`/`c.try_borrow()`/`c.read()`/`c.try_read()`. Any other mention (`X.with(Rc::clone)`, `c`
-// handed to a helper, `X.with_borrow_mut`, `X.set`, `X.take`, a file that cannot be read) counts as a
-// possible mutable borrow. Only the name is known, so a same-named cell in another module counts too.
+// Decided by text over every Rust file of the crate, conservatively: every mention of the cell's name must
+// be its declaration, a `use` of it, a comment, or a visibly shared access — `X.with_borrow(..)`,
+// `X.borrow()`, `X.try_borrow()`, `X.read()`, `X.try_read()`, or `X.with(|c| …)` whose closure uses `c`
+// only as `c.borrow()`/`c.try_borrow()`/`c.read()`/`c.try_read()`. Any other mention (`X.with(Rc::clone)`,
+// `c` handed to a helper, `X.with_borrow_mut`, `X.set`, `X.take`) counts as a possible mutable borrow.
+// Only the name is known, so a same-named cell in another module counts too.
+//
+// Each file's text yields the names it may borrow mutably (`possiblyMutatingMentions`, cached by the
+// Workspace per text); the crate index holds their union (`CrateIndex.mutablyMentioned`), so the answer
+// is part of the index a lint depends on, not a read of every file by the rule (which would make the
+// incremental Linter re-run the rule on every unit after every edit). Only SCREAMING_CASE names are
+// collected (the convention for statics, and a small, stable set per file); a cell named otherwise is
+// always treated as possibly borrowed mutably.
 
 import { escapeRegExp } from './syntax';
-import type { RustEnv } from './env';
+import type { CrateIndex } from '../workspace/types';
 import type { StateOrigin } from './state';
-
-/** Reads another file of the workspace (the rule's `ctx.workspace.fileText`). */
-export type CrateFileReader = (path: string) => string | undefined;
 
 const GLOBAL_KINDS = new Set(['thread_local', 'static', 'lazy_static']);
 const SHARED_METHOD = /^\s*\.\s*(?:with_borrow|borrow|try_borrow|read|try_read)\s*\(/;
 const SHARED_PARAM_USE = /^\s*\.\s*(?:borrow|try_borrow|read|try_read)\s*\(\s*\)/;
+/** A name a static may have (SCREAMING_CASE: at least one letter, no lower case). */
+const STATIC_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const STATIC_NAME_MENTION = /(?<![\w$])[A-Z_][A-Z0-9_]*(?![\w$])/g;
 
 /**
- * True unless `origin` is a global `RefCell`/`RwLock` (not behind `Rc`/`Arc`) that no code of its crate
- * can borrow mutably or write-lock (see the module comment for what counts).
+ * True unless `origin` is a global `RefCell`/`RwLock` (not behind `Rc`/`Arc`) with a SCREAMING_CASE name
+ * that no Rust file of its crate (`index`) can borrow mutably or write-lock.
  */
-export function mayBeBorrowedMutably(origin: StateOrigin, env: RustEnv, readFile: CrateFileReader): boolean {
-  if (!GLOBAL_KINDS.has(origin.kind) || origin.name.includes('.')) return true;
+export function mayBeBorrowedMutably(origin: StateOrigin, index: CrateIndex | undefined): boolean {
+  if (!GLOBAL_KINDS.has(origin.kind) || origin.name.includes('.') || !STATIC_NAME.test(origin.name)) return true;
   const type = (origin.type ?? '').replace(/\s+/g, '');
   // The cell itself, not a handle that can be cloned out of the static (`Rc<RefCell<_>>`).
   if (!/^(?:(?:std|core)::(?:cell|sync)::)?(?:RefCell|RwLock)</.test(type)) return true;
-  const files = env.index?.files ?? [env.path];
-  const name = origin.name;
-  for (const file of files) {
-    const text = file === env.path ? env.text : readFile(file);
-    if (text === undefined) return true;
-    if (!onlySharedMentions(text, name)) return true;
-  }
-  return false;
+  const mentioned = index?.mutablyMentioned;
+  return mentioned === undefined || mentioned.has(origin.name);
 }
 
-function onlySharedMentions(text: string, name: string): boolean {
-  const mention = new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`, 'g');
-  for (let m = mention.exec(text); m; m = mention.exec(text)) {
-    const before = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index);
-    const after = text.slice(m.index + name.length);
-    // The declaration (`static NAME:` / `static ref NAME:`) and imports.
-    if (/\bstatic\s+(?:ref\s+)?$/.test(before) || /^\s*(?:pub(?:\([^)]*\))?\s+)?use\b/.test(before)) continue;
-    // Comments: a mention after `//` on the same line.
-    if (before.includes('//')) continue;
-    if (SHARED_METHOD.test(after)) continue;
-    const withCall = /^\s*\.\s*with\s*\(\s*(?:move\s+)?\|\s*(\w+)\s*(?::[^|]*)?\|/.exec(after);
-    if (withCall && closureUsesOnlyShared(after.slice(withCall[0].length), withCall[1])) continue;
-    return false;
+/** The SCREAMING_CASE names `text` mentions in some way other than a declaration, a `use`, a comment or a shared access. */
+export function possiblyMutatingMentions(text: string): Set<string> {
+  const found = new Set<string>();
+  STATIC_NAME_MENTION.lastIndex = 0;
+  for (let m = STATIC_NAME_MENTION.exec(text); m; m = STATIC_NAME_MENTION.exec(text)) {
+    const name = m[0];
+    if (found.has(name) || !/[A-Z]/.test(name)) continue;
+    if (!isHarmlessMention(text, m.index, name)) found.add(name);
   }
-  return true;
+  return found;
+}
+
+function isHarmlessMention(text: string, at: number, name: string): boolean {
+  const before = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+  // The declaration (`static NAME:` / `static ref NAME:`) and imports.
+  if (/\bstatic\s+(?:ref\s+)?$/.test(before) || /^\s*(?:pub(?:\([^)]*\))?\s+)?use\b/.test(before)) return true;
+  // Comments: a mention after `//` on the same line.
+  if (before.includes('//')) return true;
+  const after = text.slice(at + name.length, at + name.length + 200);
+  if (SHARED_METHOD.test(after)) return true;
+  const withCall = /^\s*\.\s*with\s*\(\s*(?:move\s+)?\|\s*(\w+)\s*(?::[^|]*)?\|/.exec(after);
+  return withCall !== null && closureUsesOnlyShared(text.slice(at + name.length + withCall[0].length), withCall[1]);
 }
 
 /** The closure body that starts `rest` (up to the `)` closing the `with(` call) uses `param` only for shared borrows. */

@@ -87,12 +87,12 @@ export function summaryFingerprint(summary: RustFileSummary): readonly string[] 
   return known;
 }
 
-const INDEX_SOURCES = new WeakMap<object, { readonly crate: unknown; readonly files: readonly string[]; readonly summaries: readonly RustFileSummary[] }>();
+const INDEX_SOURCES = new WeakMap<object, { readonly crate: unknown; readonly files: readonly string[]; readonly summaries: readonly RustFileSummary[]; readonly extra: string }>();
 const INDEX_FINGERPRINTS = new WeakMap<object, readonly string[]>();
 
 /** Records what a crate index was merged from (workspace.ts), so its fingerprint needs no walk over it. */
-export function recordIndexSources(index: object, crate: unknown, files: readonly string[], summaries: readonly RustFileSummary[]): void {
-  INDEX_SOURCES.set(index, { crate, files, summaries });
+export function recordIndexSources(index: object, crate: unknown, files: readonly string[], summaries: readonly RustFileSummary[], extra = ''): void {
+  INDEX_SOURCES.set(index, { crate, files, summaries, extra });
 }
 
 /**
@@ -105,7 +105,7 @@ export function crateIndexFingerprint(index: object): readonly string[] {
   if (known === undefined) {
     const sources = INDEX_SOURCES.get(index);
     if (sources) {
-      const parts = [withoutPositions(sources.crate ?? null), JSON.stringify(sources.files)];
+      const parts = [withoutPositions(sources.crate ?? null), JSON.stringify(sources.files), sources.extra];
       for (const summary of sources.summaries) {
         const own = summaryFingerprint(summary);
         parts.push(`\u0002${own.length}`, ...own);

@@ -171,6 +171,11 @@ export interface CrateIndex {
   readonly startFunctions: readonly RustExport[];
   readonly setOnAbortCalls: readonly { readonly path: string; readonly range: TextRange; readonly inStart: boolean }[];
   readonly usesScheduleReinit: boolean;
+  /**
+   * The SCREAMING_CASE names some Rust file of the crate (summarised or not) mentions in a way that may
+   * borrow a cell of that name mutably (rust/exclusive-access.ts); undefined: unknown (assume any).
+   */
+  readonly mutablyMentioned?: ReadonlySet<string>;
 }
 
 export type WasmExportKind = 'function' | 'class' | 'unknown';

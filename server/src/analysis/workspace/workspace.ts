@@ -17,6 +17,7 @@ import { composeChanges, fitsLengths, type TextChange } from '../text/text-chang
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
 import { mayHaveSummaryItems, recordIndexSources, summarizeRustFile, type UnitSummaryCache } from './rust-summary';
+import { possiblyMutatingMentions } from '../rust/exclusive-access';
 import { affectsWasmModules, extractTsImports, indexPackagesByName, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
 import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
 
@@ -35,6 +36,8 @@ interface FileEntry {
   rustUnitSummaries?: UnitSummaryCache;
   tsImports: RawTsImports | undefined;
   tsSummary: { readonly generation: number; readonly summary: TsFileSummary } | undefined;
+  /** Rust files: the names its text may borrow mutably (rust/exclusive-access.ts), computed on first use. */
+  mutatingMentions?: ReadonlySet<string>;
 }
 
 export interface WorkspaceOptions {
@@ -329,11 +332,15 @@ export class Workspace implements WorkspaceQueries {
     // Shared and cached: outside the per-file analysis budget (parsing/budget.ts).
     const index = unbudgeted(() => {
       const summaries: RustFileSummary[] = [];
+      const mutablyMentioned = new Set<string>();
       for (const path of state.rustFilesByCrate?.get(key) ?? []) {
         const summary = this.rustSummary(path);
         if (summary) summaries.push(summary);
+        // Every Rust file, not only those with a summary: a helper module may borrow a cell mutably.
+        const entry = this.files.get(path);
+        if (entry?.text !== undefined) for (const name of (entry.mutatingMentions ??= possiblyMutatingMentions(entry.text))) mutablyMentioned.add(name);
       }
-      return mergeRustSummaries(crate, summaries);
+      return mergeRustSummaries(crate, summaries, mutablyMentioned);
     });
     this.crateIndexCache.set(key, index);
     return index;
@@ -442,6 +449,7 @@ export class Workspace implements WorkspaceQueries {
   private invalidate(path: string, entry: FileEntry): void {
     this.takeSpareTree(path)?.dispose();
     entry.rustSummary = undefined;
+    entry.mutatingMentions = undefined;
     entry.tsImports = undefined;
     entry.tsSummary = undefined;
     if (entry.language === 'rust') {
@@ -479,7 +487,7 @@ export class Workspace implements WorkspaceQueries {
   }
 }
 
-function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly RustFileSummary[]): CrateIndex {
+function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly RustFileSummary[], mutablyMentioned: ReadonlySet<string>): CrateIndex {
   const imports = new Map<string, CrateIndex['imports'] extends ReadonlyMap<string, infer V> ? V : never>();
   const structs = new Map<string, CrateIndex['structs'] extends ReadonlyMap<string, infer V> ? V : never>();
   const stateRoots = new Map<string, CrateIndex['stateRoots'] extends ReadonlyMap<string, infer V> ? V : never>();
@@ -497,9 +505,9 @@ function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly Ru
     usesScheduleReinit ||= s.usesScheduleReinit;
   }
   const index: CrateIndex = {
-    crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit,
+    crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit, mutablyMentioned,
   };
-  recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), [...mutablyMentioned].sort().join(' '));
   return index;
 }
 

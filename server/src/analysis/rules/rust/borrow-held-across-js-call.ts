@@ -42,7 +42,7 @@ export default defineRule({
     // Guards acquired with `try_*` and handled (`?`, `if let Ok`, `match`) are the documented remedy.
     // Shared borrows of a global cell nothing in the crate borrows mutably cannot conflict with anything.
     const scopes = borrowScopesIn(node, env).filter((s) => s.acquisition.handling !== 'graceful' &&
-      (s.acquisition.mode !== 'shared' || mutableSomewhere(s.acquisition.origin, env, ctx)));
+      (s.acquisition.mode !== 'shared' || mayBeBorrowedMutably(s.acquisition.origin, env.index)));
     if (scopes.length === 0) return;
     const resolver = stateResolverFor(env, node);
     if (!resolver) return;
@@ -73,14 +73,6 @@ export default defineRule({
     }
   },
 });
-
-/**
- * Whether a global cell may be borrowed mutably somewhere in the crate (memoised per lint run through the
- * environment, which carries the whole-file read on to every later user: the answer depends on all of it).
- */
-function mutableSomewhere(origin: StateOrigin, env: RustEnv, ctx: RuleContext): boolean {
-  return env.memo(`mutable-somewhere:${origin.key}`, env.root, () => mayBeBorrowedMutably(origin, env, (p) => ctx.workspace.fileText(p)));
-}
 
 type Point = { readonly kind: 'call'; readonly node: Node; readonly js: JsCallPoint } | { readonly kind: 'await'; readonly node: Node };
 
