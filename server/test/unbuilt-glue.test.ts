@@ -160,6 +160,41 @@ describe('unbuilt glue: exports from the Rust index', () => {
     ws.dispose();
   });
 
+  it('a wasm-pack script in the consuming package (not above the crate) writes the glue', () => {
+    // The web app builds the crate from its own package.json; the crate directory has no package.json.
+    const ws = workspaceWith({
+      'crates/doc_kit/Cargo.toml': CARGO('doc_kit'),
+      'crates/doc_kit/src/lib.rs': LIB_RS,
+      'web/app/package.json': JSON.stringify({
+        name: 'app',
+        scripts: { 'build:wasm': 'wasm-pack build ../../crates/doc_kit --target web --out-dir ../../web/app/doc_kit' },
+        dependencies: { doc_kit: 'file:doc_kit' },
+      }),
+      'web/app/src/view.tsx': `import { Document, parseDocument } from 'doc_kit';\n`,
+    });
+    assert.deepEqual(bindingsOf(ws, 'web/app/src/view.tsx'), {
+      Document: 'Document:class:web/app/doc_kit/doc_kit.js', parseDocument: 'parseDocument:function:web/app/doc_kit/doc_kit.js',
+    });
+    assert.match(ws.wasmModule('/w/web/app/doc_kit/doc_kit.js')!.evidence, /package\.json script `build:wasm`/);
+    ws.dispose();
+  });
+
+  it('an unbuilt file named after the crate\'s lib name, written by a build script the linter cannot read', () => {
+    // `dist/doc_kit` and `generated/web/doc_kit.js` come from a JS/TS build script; the name is the crate's.
+    const ws = workspaceWith({
+      'rust/doc/Cargo.toml': CARGO('doc-kit'),
+      'rust/doc/src/lib.rs': LIB_RS,
+      'web/src/player.ts': `import { Document } from '../dist/doc_kit';\nimport * as api from './generated/web/doc_kit.js';\nimport { helper } from './generated/helper.js';\n`,
+    });
+    assert.deepEqual(bindingsOf(ws, 'web/src/player.ts'), {
+      Document: 'Document:class:web/dist/doc_kit.js', api: '*:namespace:web/src/generated/web/doc_kit.js',
+    });
+    assert.equal(ws.wasmModule('/w/web/dist/doc_kit.js')?.crateRoot, '/w/rust/doc');
+    // Another name, or a crate without wasm-bindgen, is not glue.
+    assert.equal(ws.wasmModule('/w/web/src/generated/helper.js'), undefined);
+    ws.dispose();
+  });
+
   it('a Rust change updates the derived exports and the bindings', () => {
     const ws = workspaceWith({
       'Cargo.toml': CARGO('doc_kit'),

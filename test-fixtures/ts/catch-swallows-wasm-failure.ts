@@ -366,3 +366,36 @@ export function parseTrimmed(src: string): string | null {
 export const parseEach = (srcs: string[], load: (s: string) => string) => srcs.map((s) => {
   try { return load(s); } catch { return null; }
 });
+
+// ### a field typed with a class imported only as a type (`import type`), the object built elsewhere
+import type { Parser as ParserHandle } from '../pkg/fixture_case.js';
+
+export class PlayerView {
+  private handle: ParserHandle | null = null;
+
+  attach(handle: ParserHandle): void {
+    this.handle = handle;
+  }
+
+  push(chunk: string): void {
+    try {
+      this.handle?.feed(chunk);
+    } catch (e) {
+//    ^^^^^ catch-swallows-wasm-failure [fix]
+      console.warn('player error', e);
+    }
+  }
+}
+
+// ### `import { type X }` types a parameter
+import { type Parser as InputParser } from '../pkg/fixture_case.js';
+
+export function pushAll(p: InputParser, chunks: string[]): void {
+  for (const c of chunks) {
+    try {
+      p.feed(c);
+    } catch {
+//    ^^^^^ catch-swallows-wasm-failure [fix]
+    }
+  }
+}

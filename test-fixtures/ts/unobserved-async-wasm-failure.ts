@@ -41,6 +41,17 @@ export function onClick(url: string): void {
 //^^^^^^^^^ unobserved-async-wasm-failure
 }
 
+// ### an async helper whose wasm call is synchronous: its promise rejects, it does not hang
+async function reparse(src: string): Promise<void> {
+  await Promise.resolve();
+  console.log(parse(src));
+}
+
+export function onEdit(src: string): void {
+  reparse(src);
+//^^^^^^^^^^^^ unobserved-async-wasm-failure: the promise of `reparse(…)` (which calls wasm `parse(…)`) is neither awaited nor given a rejection handler: a Rust panic or abort in the synchronous wasm call rejects it with nobody listening: an unhandled rejection, which ends a Node ≥ 15 process
+}
+
 // ### valid: awaited, returned, assigned
 export async function all(url: string, parser: Parser): Promise<unknown> {
   await load(url);

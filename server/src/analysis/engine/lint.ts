@@ -438,7 +438,7 @@ export class Linter {
         rust = workspace.crateIndex(crate?.root);
       } else {
         ts = workspace.tsSummary(path);
-        for (const binding of ts?.bindings.values() ?? []) {
+        for (const binding of [...(ts?.bindings.values() ?? []), ...(ts?.typeBindings?.values() ?? [])]) {
           const root = workspace.wasmModule(binding.modulePath)?.crateRoot;
           const joined = root === undefined ? undefined : workspace.crates().find((c) => c.root === root);
           if (joined) {

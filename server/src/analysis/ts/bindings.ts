@@ -8,7 +8,7 @@
 
 import { languageOfPath } from '../parsing/grammars';
 import type { TsFileSummary, WasmBinding, WasmBindingKind, WasmModule } from '../workspace/types';
-import type { RawImport, RawTsImports } from './imports';
+import type { RawImport, RawImportBinding, RawTsImports } from './imports';
 import { type ResolutionFiles, resolveSpecifier, unresolvedTargets } from './module-resolution';
 import { type ReexportScan, scanReexports } from './source-scan';
 
@@ -36,6 +36,12 @@ interface Reexporter {
 
 export function resolveBindings(raw: RawTsImports, resolver: BindingResolver): TsFileSummary {
   const bindings = new Map<string, WasmBinding>();
+  const typeBindings = new Map<string, WasmBinding>();
+  /** Value imports are calls; type-only ones count only when they name a class or namespace (annotations). */
+  const bind = (b: RawImportBinding, binding: WasmBinding): void => {
+    if (!b.typeOnly) bindings.set(b.localName, binding);
+    else if (binding.kind === 'class' || binding.kind === 'namespace') typeBindings.set(b.localName, binding);
+  };
   const importSpecifiers: { specifier: string; resolved?: string; range: RawImport['range'] }[] = [];
   const reexporters = new Map<string, Reexporter | null>();
 
@@ -65,7 +71,7 @@ export function resolveBindings(raw: RawTsImports, resolver: BindingResolver): T
     if (module) {
       for (const b of imp.bindings) {
         if (!bindsToGlue(module, b.importedName)) continue;
-        bindings.set(b.localName, {
+        bind(b, {
           localName: b.localName, importedName: b.importedName, kind: bindingKindOf(module, b.importedName), modulePath: module.path, range: b.range,
         });
       }
@@ -77,13 +83,13 @@ export function resolveBindings(raw: RawTsImports, resolver: BindingResolver): T
     for (const b of imp.bindings) {
       const target = throughReexport(via, b.importedName, moduleFrom);
       if (target && bindsToGlue(target.module, target.importedName)) {
-        bindings.set(b.localName, {
+        bind(b, {
           localName: b.localName, importedName: target.importedName, kind: bindingKindOf(target.module, target.importedName), modulePath: target.module.path, range: b.range,
         });
       }
     }
   }
-  return { path: raw.path, bindings, importSpecifiers };
+  return { path: raw.path, bindings, ...(typeBindings.size > 0 ? { typeBindings } : {}), importSpecifiers };
 }
 
 /** The glue of a crate that is not built, for an import that resolves to no file. */

@@ -20,6 +20,8 @@ export interface GlueFiles {
   crateIndex?(crateRoot: string | undefined): CrateIndex;
   /** True for paths the configuration declares to be wasm-bindgen bindings (`bindingModules` globs). */
   isConfiguredBindingModule?(path: string): boolean;
+  /** Directories of package.json files whose scripts run wasm-pack/wasm-bindgen (ts/unbuilt-glue.ts; optional). */
+  wasmBuildPackages?(): readonly string[];
 }
 
 const JS_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;

@@ -14,6 +14,8 @@ export interface RawImportBinding {
   readonly importedName: string;
   /** Range of the local identifier. */
   readonly range: TextRange;
+  /** `import type { X }` / `import { type X }`: names a type only (annotations), never a value that is called. */
+  readonly typeOnly?: true;
 }
 
 export interface RawImport {
@@ -61,23 +63,25 @@ function readImportStatement(node: Node): RawImport | undefined {
   }
   const specifier = stringValue(source);
   if (specifier === undefined || !source) return undefined;
-  if (hasTypeKeyword(node)) return { specifier, range: range(source), form: 'import', bindings: [] };
+  const typeOnlyStatement = hasTypeKeyword(node);
   const bindings: RawImportBinding[] = [];
   const clause = node.namedChildren.find((c) => c.type === 'import_clause');
   for (const part of clause?.namedChildren ?? []) {
-    if (part.type === 'identifier') bindings.push({ localName: part.text, importedName: 'default', range: range(part) });
-    else if (part.type === 'namespace_import') {
+    if (part.type === 'identifier') {
+      if (!typeOnlyStatement) bindings.push({ localName: part.text, importedName: 'default', range: range(part) });
+    } else if (part.type === 'namespace_import') {
       const id = part.namedChildren.find((c) => c.type === 'identifier');
-      if (id) bindings.push({ localName: id.text, importedName: '*', range: range(id) });
+      if (id) bindings.push({ localName: id.text, importedName: '*', range: range(id), ...(typeOnlyStatement ? { typeOnly: true as const } : {}) });
     } else if (part.type === 'named_imports') {
       for (const spec of part.namedChildren) {
-        if (spec.type !== 'import_specifier' || hasTypeKeyword(spec)) continue;
+        if (spec.type !== 'import_specifier') continue;
+        const typeOnly = typeOnlyStatement || hasTypeKeyword(spec);
         const name = spec.childForFieldName('name');
         const alias = spec.childForFieldName('alias');
         if (!name) continue;
         const imported = name.type === 'string' ? name.text.slice(1, -1) : name.text;
         const local = alias ?? name;
-        bindings.push({ localName: local.text, importedName: imported, range: range(local) });
+        bindings.push({ localName: local.text, importedName: imported, range: range(local), ...(typeOnly ? { typeOnly: true as const } : {}) });
       }
     }
   }

@@ -19,6 +19,11 @@ export interface UnbuiltGlueFiles {
   fileText(path: string): string | undefined;
   /** The §B1 index of a crate (the Workspace's cached one). Without it no exports can be derived. */
   crateIndex?(crateRoot: string | undefined): CrateIndex;
+  /**
+   * Directories of the workspace's package.json files whose scripts run wasm-pack or wasm-bindgen
+   * (optional): a web app often builds the crate from its own package.json, which is not above the crate.
+   */
+  wasmBuildPackages?(): readonly string[];
 }
 
 /** Where a crate's glue is written: a directory and the glue's base name. */
@@ -38,17 +43,26 @@ const GLUE_SUFFIX = /(?:_bg)?(?:\.d\.ts|\.[cm]?js|\.[cm]?ts)?$/;
 const locationCache = new WeakMap<CrateInfo, readonly OutputLocation[]>();
 
 /** The output locations of `crate` (memoised per CrateInfo object: a config change replaces it). */
-export function outputLocations(crate: CrateInfo, files: Pick<UnbuiltGlueFiles, 'fileText'>): readonly OutputLocation[] {
+export function outputLocations(crate: CrateInfo, files: Pick<UnbuiltGlueFiles, 'fileText' | 'wasmBuildPackages'>): readonly OutputLocation[] {
   const cached = locationCache.get(crate);
   if (cached) return cached;
   const out: OutputLocation[] = [{ dir: joinPath(crate.root, 'pkg'), name: crate.libName, source: 'pkg/ (wasm-pack default)' }];
+  const seen = new Set<string>();
   let dir = crate.root;
   for (let i = 0; i <= MAX_SCRIPT_ANCESTORS; i++) {
+    seen.add(dir);
     const text = files.fileText(joinPath(dir, 'package.json'));
     if (text !== undefined && text.includes('wasm-')) out.push(...locationsFromScripts(text, dir, crate));
     const up = dirname(dir);
     if (up === dir || up === '.') break;
     dir = up;
+  }
+  // Scripts elsewhere count when they name this crate: `wasm-pack build ../../crates/x` resolves to the
+  // crate root, `wasm-bindgen …/x.wasm` names its lib (both checked in locationsFromScripts).
+  for (const pkgDir of files.wasmBuildPackages?.() ?? []) {
+    if (seen.has(pkgDir)) continue;
+    const text = files.fileText(joinPath(pkgDir, 'package.json'));
+    if (text !== undefined) out.push(...locationsFromScripts(text, pkgDir, crate));
   }
   const unique = out.filter((l, i) => out.findIndex((o) => o.dir === l.dir && o.name === l.name) === i);
   locationCache.set(crate, unique);
@@ -154,7 +168,35 @@ export function unbuiltGlueTarget(
       }
     }
   }
-  return undefined;
+  return libNamedTarget(path, crates);
+}
+
+/**
+ * A missing file named after a wasm-bindgen crate's lib name (`dist/ruffle_web`, `out/web/my_crate.js`):
+ * wasm-bindgen names its glue so, and a build script in JS/TS or a Makefile the linter does not read
+ * chose the directory. Among crates of that lib name the one nearest by path wins.
+ */
+function libNamedTarget(
+  path: string, crates: readonly CrateInfo[],
+): { crate: CrateInfo; location: OutputLocation; gluePath: string } | undefined {
+  const segments = path.split('/');
+  if (segments.includes('node_modules') || segments.includes('snippets')) return undefined;
+  const last = segments[segments.length - 1].replace(GLUE_SUFFIX, '');
+  const named = crates.filter((c) => c.usesWasmBindgen && c.libName === last);
+  if (named.length === 0) return undefined;
+  const shared = (c: CrateInfo) => {
+    const a = c.root.split('/');
+    let i = 0;
+    while (i < a.length && i < segments.length && a[i] === segments[i]) i++;
+    return i;
+  };
+  const crate = [...named].sort((a, b) => shared(b) - shared(a) || (a.root < b.root ? -1 : 1))[0];
+  const dir = dirname(path);
+  return {
+    crate,
+    location: { dir, name: crate.libName, source: `a file named after its lib name \`${crate.libName}\`` },
+    gluePath: joinPath(dir, `${crate.libName}.js`),
+  };
 }
 
 /** The WasmModule of a crate's glue that is not in the workspace (`target` from unbuiltGlueTarget). */

@@ -137,6 +137,8 @@ export class WasmCallFacts {
   /** The node `collect` took last: the engine passes the same node object to each subscribed rule in turn. */
   private lastCollected: Node | undefined;
   private readonly bindings: ReadonlyMap<string, WasmBinding>;
+  /** Classes and namespaces imported as types only: they type annotations, never calls. */
+  private readonly typeBindings: ReadonlyMap<string, WasmBinding>;
   private readonly instances = new Map<string, Instance[]>();
   private readonly helpers = new Map<string, Helper[]>();
   private readonly helperResult = new Map<Helper, WasmCallSite | null>();
@@ -151,11 +153,12 @@ export class WasmCallFacts {
 
   constructor(private readonly ctx: FileContext) {
     this.bindings = ctx.ts?.bindings ?? new Map();
+    this.typeBindings = ctx.ts?.typeBindings ?? new Map();
   }
 
   /** True when the file imports anything from wasm-bindgen glue (otherwise nothing here can match). */
   get active(): boolean {
-    return this.bindings.size > 0;
+    return this.bindings.size > 0 || this.typeBindings.size > 0;
   }
 
   /** The glue binding `name`; with `at`, unless a local declaration hides it at that offset (after the traversal). */
@@ -354,7 +357,7 @@ export class WasmCallFacts {
     const parts = typeText.split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined');
     if (parts.length !== 1) return undefined;
     const [head, member] = parts[0].split('.', 2);
-    const b = this.bindings.get(head);
+    const b = this.bindings.get(head) ?? this.typeBindings.get(head);
     if (!b) return undefined;
     const module = this.module(b);
     if (!module) return undefined;

@@ -21,6 +21,8 @@ export interface ModuleResolver {
   packagesNamed?(name: string): readonly string[];
   /** The §B1 index of a crate: the exports of unbuilt glue come from it (ts/unbuilt-glue.ts). Optional. */
   crateIndex?(crateRoot: string | undefined): CrateIndex;
+  /** Directories of package.json files whose scripts run wasm-pack/wasm-bindgen (ts/unbuilt-glue.ts). Optional. */
+  wasmBuildPackages?(): readonly string[];
 }
 
 export function extractTsImports(path: string, root: Node, text: string): RawTsImports {

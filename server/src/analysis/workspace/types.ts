@@ -226,6 +226,11 @@ export interface TsFileSummary {
   readonly path: string;
   /** Local identifier → binding. */
   readonly bindings: ReadonlyMap<string, WasmBinding>;
+  /**
+   * Glue classes and namespaces imported only as types (`import type { C }`, `import { type C }`): they
+   * type annotations of objects created elsewhere, and are never calls. Local identifier → binding.
+   */
+  readonly typeBindings?: ReadonlyMap<string, WasmBinding>;
   /** Import specifiers of this file, resolved to absolute paths where they are relative. */
   readonly importSpecifiers: readonly { readonly specifier: string; readonly resolved?: string; readonly range: TextRange }[];
 }

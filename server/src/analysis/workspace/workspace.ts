@@ -12,7 +12,7 @@ import { type Grammars, languageOfPath } from '../parsing/grammars';
 import { unbudgeted } from '../parsing/budget';
 import { ParsedDocument, ParseTimeoutError } from '../parsing/parsed-document';
 import { globMatcher, type PathMatcher } from '../text/glob';
-import { isWithin, normalizePath } from '../text/paths';
+import { dirname, isWithin, normalizePath } from '../text/paths';
 import { composeChanges, fitsLengths, type TextChange } from '../text/text-change';
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
@@ -66,6 +66,7 @@ export class Workspace implements WorkspaceQueries {
   private readonly crateIndexCache = new Map<string, CrateIndex>();
   private readonly wasmModuleCache = new Map<string, WasmModule | null>();
   private packageNameIndex: Map<string, string[]> | undefined;
+  private wasmBuildPackageDirs: string[] | undefined;
   /** Temporary documents of the withDocument calls in progress (owned by those calls). */
   private readonly activeDocuments = new Map<string, ParsedDocument>();
   /** Trees a summary parsed, kept for the lint that follows (see keepSummaryTrees); owned here. */
@@ -429,6 +430,16 @@ export class Workspace implements WorkspaceQueries {
     return module;
   }
 
+  /** Directories of workspace package.json files whose scripts run wasm-pack or wasm-bindgen (ts/unbuilt-glue.ts). */
+  wasmBuildPackages(): readonly string[] {
+    this.wasmBuildPackageDirs ??= [...this.files]
+      .filter(([path, entry]) => entry.text !== undefined && (path === 'package.json' || path.endsWith('/package.json'))
+        && !path.includes('/node_modules/') && /\bwasm-(?:pack|bindgen)\b/.test(entry.text))
+      .map(([path]) => dirname(path))
+      .sort();
+    return this.wasmBuildPackageDirs;
+  }
+
   /** Directories of workspace packages whose package.json `name` is `name` (bare-specifier resolution, §B3). */
   packagesNamed(name: string): readonly string[] {
     this.packageNameIndex ??= indexPackagesByName([...this.files].map(([path, entry]) => [path, entry.text] as const));
@@ -482,6 +493,7 @@ export class Workspace implements WorkspaceQueries {
     this.structureGeneration++;
     this.wasmModuleCache.clear();
     this.packageNameIndex = undefined;
+    this.wasmBuildPackageDirs = undefined;
     this.crateIndexCache.clear();
     this.crateCache = undefined;
   }

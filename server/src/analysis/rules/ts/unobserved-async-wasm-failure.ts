@@ -120,6 +120,11 @@ function isReceiverOf(call: Node, chain: Node): boolean {
 
 function consequence(ctx: RuleContext, site: WasmCallSite): string {
   if (!site.isAsync) return 'a Rust panic or abort in the callback rejects it with nobody listening: an unhandled rejection, which ends a Node ≥ 15 process';
+  // An async JS helper around a synchronous wasm call: the trap is thrown inside the helper, whose promise
+  // rejects normally — no Rust future is polled, so nothing hangs.
+  let innermost = site;
+  while (innermost.kind === 'helper' && innermost.inner) innermost = innermost.inner;
+  if (!innermost.isAsync) return 'a Rust panic or abort in the synchronous wasm call rejects it with nobody listening: an unhandled rejection, which ends a Node ≥ 15 process';
   switch (buildModeOfModule(ctx, site.modulePath)) {
     case 'abort':
       return 'in this panic=abort build a panic while the future runs traps inside a microtask, so the error is reported as uncaught and the promise never settles';
