@@ -182,6 +182,40 @@ pub fn matches(s: &str) -> bool {
     MATCHER.with(|m| m.is_match(s))
 }
 
+// ### reported: the message names the export that calls the helper's own type (`Worker::spawn`), not another type's `spawn`
+// @build-mode: unwind
+static POOL_SIZE: LazyLock<usize> = LazyLock::new(|| {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &JsValue::from_str("poolSize")).unwrap().as_f64().unwrap_or(4.0) as usize
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ panicking-lazy-initializer: `js_sys::Reflect::get(..).unwrap()` can panic in the initializer of `POOL_SIZE`, which runs on the first access (from export `start_worker`, through `spawn`); under panic=unwind that poisons `POOL_SIZE`: the call gets a `PanicError` and every later access panics again ('instance has previously been poisoned'), which no abort hook or reinit repairs
+});
+
+pub struct Logger;
+
+impl Logger {
+    fn spawn() -> Logger {
+        Logger
+    }
+}
+
+pub struct Worker(usize);
+
+impl Worker {
+    fn spawn() -> Worker {
+        Worker(*POOL_SIZE)
+    }
+}
+
+#[wasm_bindgen]
+pub fn init_logger() {
+    let _ = Logger::spawn();
+}
+
+#[wasm_bindgen]
+pub fn start_worker() -> usize {
+    Worker::spawn().0
+}
+
 // ### not reported: server-only code of a full-stack crate
 #[cfg(feature = "ssr")]
 pub mod db {

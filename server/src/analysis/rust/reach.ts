@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TextRange } from '../model';
 import type { RustEnv } from './env';
 import { parentOf } from './parents';
-import { asPathCall, escapeRegExp, forEachDescendant } from './syntax';
+import { asPathCall, escapeRegExp, forEachDescendant, typeBaseName } from './syntax';
 import { callbackKindOf, exportOfFunction, hasExportAttributes } from './units';
 
 /** An export, or a closure/future handed to JS, that runs the code in question. */
@@ -68,22 +68,52 @@ export function entryNaming(names: readonly string[], env: RustEnv, readFile: Fi
   const functions = fileFunctions(env);
   const visited = new Set<string>(names);
   let frontier = [...visited].filter((n) => !TOO_COMMON.has(n));
+  // The helpers found on the way (hops ≥ 1) are functions of this file: a mention only counts when its
+  // path can name one of them (`Worker::spawn` is not a call of `Logger::spawn`). The given names are
+  // taken at their word.
+  let helpers: Map<string, FileFunction[]> | undefined;
   for (let hop = 0; hop <= MAX_HOPS && frontier.length > 0; hop++) {
     const pattern = wordPattern(frontier);
+    const found = helpers;
+    const mentioned = (text: string): string | undefined => firstMention(text, pattern, found);
     for (const e of exports) {
       const text = e.path === env.path ? env.text : readFile(e.path);
       if (text === undefined) continue;
       // The body (and signature) after the export's own name: an export never reaches itself.
-      const m = pattern.exec(text.slice(e.nameRange.end, e.range.end));
-      if (m) return { kind: 'export', display: e.jsName, path: e.path, range: e.nameRange, via: hop > 0 ? m[2] : undefined };
+      const name = mentioned(text.slice(e.nameRange.end, e.range.end));
+      if (name !== undefined) return { kind: 'export', display: e.jsName, path: e.path, range: e.nameRange, via: hop > 0 ? name : undefined };
     }
-    const next: string[] = [];
+    const next = new Map<string, FileFunction[]>();
     for (const f of functions) {
-      if (visited.has(f.name) || TOO_COMMON.has(f.name) || !pattern.test(env.text.slice(f.bodyStart, f.end))) continue;
-      visited.add(f.name);
-      next.push(f.name);
+      if (TOO_COMMON.has(f.name) || (visited.has(f.name) && !next.has(f.name)) || mentioned(env.text.slice(f.bodyStart, f.end)) === undefined) continue;
+      next.set(f.name, [...(next.get(f.name) ?? []), f]);
     }
-    frontier = next;
+    for (const name of next.keys()) visited.add(name);
+    frontier = [...next.keys()];
+    helpers = next;
+  }
+  return undefined;
+}
+
+/**
+ * The first name `pattern` finds in `text` whose mention can refer to one of `helpers` of that name:
+ * `Type::name` to a method of an `impl Type` (`Self::name` to any method), `.name` to a method, a bare
+ * or module-qualified `name` to a free function. Without `helpers` every mention counts.
+ */
+function firstMention(text: string, pattern: RegExp, helpers: ReadonlyMap<string, readonly FileFunction[]> | undefined): string | undefined {
+  const global = new RegExp(pattern.source, 'g');
+  for (let m = global.exec(text); m; m = global.exec(text)) {
+    const name = m[2];
+    const candidates = helpers?.get(name);
+    if (!candidates) return name;
+    const before = text.slice(Math.max(0, m.index + m[1].length - 120), m.index + m[1].length);
+    const qualified = /(?:^|[^\w])(\w+)\s*(?:<[^<>]*>)?\s*::\s*$/.exec(before);
+    const ok = qualified
+      ? qualified[1] === 'Self' ? candidates.some((f) => f.owner !== undefined)
+        : /^[A-Z]/.test(qualified[1]) ? candidates.some((f) => f.owner === qualified[1])
+          : candidates.some((f) => f.owner === undefined)
+      : /\.\s*$/.test(before) ? candidates.some((f) => f.owner !== undefined) : candidates.some((f) => f.owner === undefined);
+    if (ok) return name;
   }
   return undefined;
 }
@@ -92,6 +122,8 @@ interface FileFunction {
   readonly name: string;
   readonly bodyStart: number;
   readonly end: number;
+  /** The type of the `impl` block it is a method of (its base name), undefined for a free function. */
+  readonly owner?: string;
 }
 
 /** Non-test function items of the file (methods included), as plain offsets. */
@@ -103,12 +135,20 @@ function fileFunctions(env: RustEnv): readonly FileFunction[] {
       if (n.type === 'function_item') {
         const name = n.childForFieldName('name');
         const body = n.childForFieldName('body');
-        if (name && body && !env.tests.isTestCode(n)) out.push({ name: name.text, bodyStart: body.startIndex, end: n.endIndex });
+        if (name && body && !env.tests.isTestCode(n)) out.push({ name: name.text, bodyStart: body.startIndex, end: n.endIndex, owner: implTypeOf(n) });
       }
       return true;
     });
     return out;
   });
+}
+
+/** The base name of the type whose `impl` block holds `fn` (`impl<T> Trait for Pool<T>` → `Pool`), if it is a method. */
+function implTypeOf(fn: Node): string | undefined {
+  const list = parentOf(fn);
+  const impl = list?.type === 'declaration_list' ? parentOf(list) : null;
+  const type = impl?.type === 'impl_item' ? impl.childForFieldName('type') : null;
+  return type ? typeBaseName(type.text) : undefined;
 }
 
 function wordPattern(names: readonly string[]): RegExp {
