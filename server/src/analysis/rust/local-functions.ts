@@ -6,6 +6,7 @@
 // call this way are re-run on every edit of the file.
 
 import type { Node } from 'web-tree-sitter';
+import { readsWholeFile } from '../engine/file-reads';
 import type { RustEnv } from './env';
 import { parentOf } from './parents';
 import { asPathCall, enclosingImplType, typeBaseName } from './syntax';
@@ -14,6 +15,10 @@ import { asPathCall, enclosingImplType, typeBaseName } from './syntax';
 export function localFunctionOfCall(call: Node, env: RustEnv): Node | undefined {
   const p = asPathCall(call);
   if (!p || !env.localFunctionNames.has(p.name)) return undefined;
+  // The answer depends on another item of the file (its signature, its body): the incremental Linter
+  // must not reuse this unit's result after an edit elsewhere. (`env.root` below says so too; the walk
+  // up through the parents does not.)
+  readsWholeFile();
   const { segments, name } = p;
   const candidates: Node[] = [];
   if (segments.length === 1) {
