@@ -101,8 +101,8 @@ export function entryNaming(names: readonly string[], env: RustEnv, readFile: Fi
  * or module-qualified `name` to a free function. Without `helpers` every mention counts.
  */
 function firstMention(text: string, pattern: RegExp, helpers: ReadonlyMap<string, readonly FileFunction[]> | undefined): string | undefined {
-  const global = new RegExp(pattern.source, 'g');
-  for (let m = global.exec(text); m; m = global.exec(text)) {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const name = m[2];
     const candidates = helpers?.get(name);
     if (!candidates) return name;
@@ -152,7 +152,7 @@ function implTypeOf(fn: Node): string | undefined {
 }
 
 function wordPattern(names: readonly string[]): RegExp {
-  return new RegExp(`(^|[^A-Za-z0-9_])(${names.map(escapeRegExp).join('|')})(?![A-Za-z0-9_])`);
+  return new RegExp(`(^|[^A-Za-z0-9_])(${names.map(escapeRegExp).join('|')})(?![A-Za-z0-9_])`, 'g');
 }
 
 function lineEnd(text: string, offset: number): number {
