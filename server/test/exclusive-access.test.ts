@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { DEFAULT_LINT_SETTINGS, type Grammars, Linter, Workspace } from '../src/analysis/index';
 import borrowHeldAcrossJsCall from '../src/analysis/rules/rust/borrow-held-across-js-call';
-import { possiblyMutatingMentions } from '../src/analysis/rust/exclusive-access';
+import { declaredStaticNames, possiblyMutatingMentions } from '../src/analysis/rust/exclusive-access';
 import { loadGrammars } from '../src/host/wasm-files';
 
 let grammars: Grammars;
@@ -61,7 +61,21 @@ describe('shared borrows of cells nothing borrows mutably', () => {
     const text = `use crate::A;
 static B: RwLock<u32> = RwLock::new(0); // C.borrow_mut()
 fn f() { D.with_borrow(|d| d.len()); E.with(|e| e.borrow().len()); F.with(|f| f.borrow_mut().clear()); G.with_borrow_mut(|g| g.clear()); helper(&H); }`;
-    assert.deepEqual([...possiblyMutatingMentions(text)].sort(), ['F', 'G', 'H']);
+    assert.deepEqual([...possiblyMutatingMentions(text, ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'])].sort(), ['F', 'G', 'H']);
+    // Only the candidates are looked for (the crate's `static` names).
+    assert.deepEqual([...possiblyMutatingMentions(text, ['G'])], ['G']);
+    assert.deepEqual([...possiblyMutatingMentions(text, [])], []);
+  });
+
+  it('takes the SCREAMING_CASE names declared with `static` as candidates', () => {
+    const text = `thread_local! { static STORE: RefCell<u32> = RefCell::new(0); }
+lazy_static! { static ref CACHE: RwLock<u32> = RwLock::new(0); }
+static mut COUNT_2: u32 = 0;
+static lower: u32 = 0;
+static Mixed_Case: u32 = 0;
+static __: u32 = 0;
+fn f() { let static_thing = STORE; }`;
+    assert.deepEqual(declaredStaticNames(text), ['STORE', 'CACHE', 'COUNT_2']);
   });
 
   it('reports once a helper module without wasm-bindgen items borrows the cell mutably', () => {

@@ -79,6 +79,8 @@ class TreeUnit implements Unit {
 
   constructor(private readonly record: UnitRecord, private readonly root: Node) {}
 
+  /** The record (plain data, no nodes). */
+  get plain(): UnitRecord { return this.record; }
   get kind(): Unit['kind'] { return this.record.kind; }
   get start(): number { return this.record.start; }
   get end(): number { return this.record.end; }
@@ -103,6 +105,12 @@ class TreeUnit implements Unit {
     if (this.record.kind !== 'shell') return undefined;
     return (this.resolvedBody ??= implBody(this.nodes[this.nodes.length - 1])!);
   }
+}
+
+/** A unit as plain data (what a FileRun keeps): a split's own record, not a copy, when there is one. */
+export function plainUnit(unit: Unit): Pick<Unit, 'kind' | 'start' | 'end' | 'key' | 'type' | 'context'> {
+  if (unit instanceof TreeUnit) return unit.plain;
+  return { kind: unit.kind, start: unit.start, end: unit.end, key: unit.key, type: unit.type, context: unit.context };
 }
 
 /** The `declaration_list` body of an `impl` item, else undefined (its members are then not units of their own). */
@@ -317,7 +325,9 @@ function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdat
   // ends where it did, the first moved one starts where it moved to), but error recovery can also turn
   // a group far from the edit into an ERROR node of the same extent (an `impl` at the end of the file,
   // after a comment was broken open at its start). One marshal of the root's children, one of each
-  // kept `impl` body's. And nothing attached (an attribute, a comment) may sit right above the first
+  // kept `impl` body's. (Checking only the borders while neither tree has an error was tried: almost
+  // every wasm-bindgen file has one — tree-sitter-rust 0.24 parses `pub type Foo;` in an `extern "C"`
+  // block as an ERROR.) And nothing attached (an attribute, a comment) may sit right above the first
   // moved group: it would belong to it.
   const children = root.children;
   if (!keptRecordsFit(records, 0, prefixEnd, 0, 0, children) || !keptRecordsFit(records, suffixFrom, records.length, delta, childDelta, children)) return undefined;
@@ -337,7 +347,12 @@ function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdat
   splitRecords(root, text, middleFrom, middleTo, out, reuse);
   for (let i = suffixFrom; i < records.length; i++) {
     const r = records[i];
-    out.push({ ...r, start: r.start + delta, end: r.end + delta, first: r.kind === 'member' ? r.first : r.first + childDelta, parent: r.kind === 'member' ? r.parent + childDelta : -1 });
+    // (All fields spelled out, in splitRecords' order: one object shape, no spread.)
+    const member = r.kind === 'member';
+    out.push({
+      kind: r.kind, start: r.start + delta, end: r.end + delta, key: r.key, type: r.type, context: r.context,
+      first: member ? r.first : r.first + childDelta, count: r.count, parent: member ? r.parent + childDelta : -1,
+    });
   }
   return out;
 }
@@ -520,7 +535,7 @@ function moveRecord(value: unknown, alignment: Alignment, key = ''): unknown {
     }
     return changed ? out : value;
   }
-  if (/range$/i.test(key) && typeof (value as TextRange).start === 'number') return alignment.mapRange(value as TextRange);
+  if (endsWithRange(key) && typeof (value as TextRange).start === 'number') return alignment.mapRange(value as TextRange);
   const out: Record<string, unknown> = {};
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
@@ -530,6 +545,13 @@ function moveRecord(value: unknown, alignment: Alignment, key = ''): unknown {
     out[k] = moved;
   }
   return changed ? out : value;
+}
+
+/** `key` ends with `range`, any case (`range`, `nameRange`): `/range$/i` without a regex run per key. */
+function endsWithRange(key: string): boolean {
+  const n = key.length;
+  return n >= 5 && (key.charCodeAt(n - 5) | 32) === 0x72 && (key.charCodeAt(n - 4) | 32) === 0x61 && (key.charCodeAt(n - 3) | 32) === 0x6e &&
+    (key.charCodeAt(n - 2) | 32) === 0x67 && (key.charCodeAt(n - 1) | 32) === 0x65;
 }
 
 /** The last runs of the most recently linted files (a small LRU: open documents are what gets edited). */

@@ -18,7 +18,7 @@ import { sameStrings } from '../workspace/rust-summary';
 import { trackedFileContext, type FileContext } from '../workspace/file-context';
 import { readsWholeFile, trackFileReads } from './file-reads';
 import { applyEdits, editsForFile } from './fixes';
-import { alignUnits, CLEAN_UNIT, forgetSplitNodes, moveUnit, moveUnitResult, nodesOfUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type Unit, type UnitResult } from './incremental';
+import { alignUnits, CLEAN_UNIT, forgetSplitNodes, moveUnit, moveUnitResult, nodesOfUnit, plainUnit, RunCache, splitIntoUnits, type FileRun, type StoredUnit, type Unit, type UnitResult } from './incremental';
 import { type ReportDescriptor, type Rule, type RuleContext, rulesForText } from './rule';
 import { hasSuppressionMarker } from './suppression-comments';
 import { crateRootFile } from '../workspace/crate-project';
@@ -246,7 +246,7 @@ export class Linter {
       const settingsKey = JSON.stringify(options.settings);
       const alignment = previous && sameStrings(previous.fileKey, fileKey) && previous.settingsKey === settingsKey ? alignUnits(previous, units, doc.text.length) : undefined;
       const results: UnitResult[] = [];
-      run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map((x) => ({ kind: x.kind, start: x.start, end: x.end, key: x.key, type: x.type, context: x.context })), results, scans };
+      run = { fileKey, settingsKey, textLength: doc.text.length, units: units.map(plainUnit), results, scans };
 
       if (this.subscribedTypes(side, activeSet).includes(root.type)) visitAll([root], activeSet);
       flush(active);

@@ -10,12 +10,14 @@
 // `c` handed to a helper, `X.with_borrow_mut`, `X.set`, `X.take`) counts as a possible mutable borrow.
 // Only the name is known, so a same-named cell in another module counts too.
 //
-// Each file's text yields the names it may borrow mutably (`possiblyMutatingMentions`, cached by the
-// Workspace per text); the crate index holds their union (`CrateIndex.mutablyMentioned`), so the answer
-// is part of the index a lint depends on, not a read of every file by the rule (which would make the
-// incremental Linter re-run the rule on every unit after every edit). Only SCREAMING_CASE names are
-// collected (the convention for statics, and a small, stable set per file); a cell named otherwise is
-// always treated as possibly borrowed mutably.
+// The candidates are the SCREAMING_CASE names the crate's files declare with `static` (also inside
+// `thread_local!` and `lazy_static!`: `declaredStaticNames`), the convention for statics and a small,
+// stable set; a cell named otherwise, or declared where no file of the crate says `static NAME`, is
+// always treated as possibly borrowed mutably. Each file's text yields which candidates it may borrow
+// mutably (`possiblyMutatingMentions`; the Workspace caches both per text, the second per candidate
+// set); the crate index holds the candidates no file may borrow mutably (`CrateIndex.onlySharedGlobals`),
+// so the answer is part of the index a lint depends on, not a read of every file by the rule (which would
+// make the incremental Linter re-run the rule on every unit after every edit).
 
 import { escapeRegExp } from './syntax';
 import type { CrateIndex } from '../workspace/types';
@@ -26,7 +28,7 @@ const SHARED_METHOD = /^\s*\.\s*(?:with_borrow|borrow|try_borrow|read|try_read)\
 const SHARED_PARAM_USE = /^\s*\.\s*(?:borrow|try_borrow|read|try_read)\s*\(\s*\)/;
 /** A name a static may have (SCREAMING_CASE: at least one letter, no lower case). */
 const STATIC_NAME = /^[A-Z_][A-Z0-9_]*$/;
-const STATIC_NAME_MENTION = /(?<![\w$])[A-Z_][A-Z0-9_]*(?![\w$])/g;
+const STATIC_DECLARATION = /\bstatic\s+(?:ref\s+)?(?:mut\s+)?([A-Z_][A-Z0-9_]*)(?![\w$])/g;
 
 /**
  * True unless `origin` is a global `RefCell`/`RwLock` (not behind `Rc`/`Arc`) with a SCREAMING_CASE name
@@ -37,18 +39,30 @@ export function mayBeBorrowedMutably(origin: StateOrigin, index: CrateIndex | un
   const type = (origin.type ?? '').replace(/\s+/g, '');
   // The cell itself, not a handle that can be cloned out of the static (`Rc<RefCell<_>>`).
   if (!/^(?:(?:std|core)::(?:cell|sync)::)?(?:RefCell|RwLock)</.test(type)) return true;
-  const mentioned = index?.mutablyMentioned;
-  return mentioned === undefined || mentioned.has(origin.name);
+  return index?.onlySharedGlobals?.has(origin.name) !== true;
 }
 
-/** The SCREAMING_CASE names `text` mentions in some way other than a declaration, a `use`, a comment or a shared access. */
-export function possiblyMutatingMentions(text: string): Set<string> {
+/** The SCREAMING_CASE names `text` declares with `static` (with at least one letter), in order of first declaration. */
+export function declaredStaticNames(text: string): string[] {
+  const names = new Set<string>();
+  STATIC_DECLARATION.lastIndex = 0;
+  for (let m = STATIC_DECLARATION.exec(text); m; m = STATIC_DECLARATION.exec(text)) if (/[A-Z]/.test(m[1])) names.add(m[1]);
+  return [...names];
+}
+
+/**
+ * The `candidates` (SCREAMING_CASE names) `text` mentions in some way other than a declaration, a `use`,
+ * a comment or a shared access. (Searching for the few candidates, not for every upper-case word, keeps
+ * this cheap on every edit of a large file.)
+ */
+export function possiblyMutatingMentions(text: string, candidates: readonly string[]): Set<string> {
   const found = new Set<string>();
-  STATIC_NAME_MENTION.lastIndex = 0;
-  for (let m = STATIC_NAME_MENTION.exec(text); m; m = STATIC_NAME_MENTION.exec(text)) {
+  const wanted = candidates.filter((name) => STATIC_NAME.test(name) && /[A-Z]/.test(name));
+  if (wanted.length === 0) return found;
+  const mention = new RegExp(`(?<![\\w$])(?:${wanted.map(escapeRegExp).join('|')})(?![\\w$])`, 'g');
+  for (let m = mention.exec(text); m; m = mention.exec(text)) {
     const name = m[0];
-    if (found.has(name) || !/[A-Z]/.test(name)) continue;
-    if (!isHarmlessMention(text, m.index, name)) found.add(name);
+    if (!found.has(name) && !isHarmlessMention(text, m.index, name)) found.add(name);
   }
   return found;
 }

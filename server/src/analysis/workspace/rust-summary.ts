@@ -147,18 +147,22 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
   const tests = new TestCodeOracle(root, isTestPath(path, undefined));
   const parts: UnitSummary[] = [];
   const fingerprints: string[] = [];
-  // `use std::sync::Mutex as StdMutex;` (a unit of its own) changes what `static X: StdMutex<T>` is.
-  const aliasList = /\bas\b/.test(text) ? useAliasesIn([root]) : [];
+  // Top-level units (the document's split, shared with the Linter; its `impl` members are not needed here).
+  const units = cache ? splitIntoUnits(root, text, cache.source) : undefined;
+  // `use std::sync::Mutex as StdMutex;` (a unit of its own) changes what `static X: StdMutex<T>` is. With
+  // a split, only the `use` and `mod` units whose text says `as` are read (not every child of the root).
+  const aliasList = !/\bas\b/.test(text) ? []
+    : units ? useAliasesIn(units.filter((u) => (u.type === 'use_declaration' || u.type === 'mod_item') && /\bas\b/.test(u.key)).flatMap((u) => u.nodes))
+    : useAliasesIn([root]);
   const aliases: TypeAliases = aliasList.length > 0 ? new Map(aliasList) : NO_ALIASES;
-  if (!cache) {
+  if (!units || !cache) {
     parts.push(summarizeSubtree(path, root, tests, aliases));
   } else {
     // A unit's summary depends on its own text, on whether the whole file is test code and on the renames.
     const fileIsTest = tests.isTestCode(root) ? '\u0001test' : '';
     const aliasKey = aliasList.length > 0 ? JSON.stringify(aliasList) : '';
     fingerprints.push(JSON.stringify([path, fileIsTest, aliasKey]));
-    // Top-level units (the document's split, shared with the Linter; its `impl` members are not needed here).
-    for (const unit of splitIntoUnits(root, text, cache.source)) {
+    for (const unit of units) {
       if (unit.kind === 'member') continue;
       const key = unit.key;
       const candidate = cache.next.get(key) ?? cache.previous?.get(key);
@@ -168,7 +172,8 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
         // Unmoved, or nothing to move (most units): the entry as it is (its `start` matters only for shifting).
         entry = known;
       } else if (known) {
-        entry = { ...known, start: unit.start, absolute: known.relative === EMPTY_UNIT ? EMPTY_UNIT : shiftRanges(known.relative, unit.start) };
+        // (Fields spelled out in the order of the literals below: one object shape, no spread.)
+        entry = { type: known.type, fileIsTest, aliases: aliasKey, relative: known.relative, fingerprint: known.fingerprint, start: unit.start, absolute: shiftRanges(known.relative, unit.start) };
       } else {
         const part = emptyUnitSummary();
         for (const node of unit.nodes) summarizeSubtree(path, node, tests, aliases, part);

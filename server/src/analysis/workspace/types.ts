@@ -172,10 +172,11 @@ export interface CrateIndex {
   readonly setOnAbortCalls: readonly { readonly path: string; readonly range: TextRange; readonly inStart: boolean }[];
   readonly usesScheduleReinit: boolean;
   /**
-   * The SCREAMING_CASE names some Rust file of the crate (summarised or not) mentions in a way that may
-   * borrow a cell of that name mutably (rust/exclusive-access.ts); undefined: unknown (assume any).
+   * The SCREAMING_CASE names some Rust file of the crate (summarised or not) declares with `static` and
+   * no file mentions in a way that may borrow a cell of that name mutably (rust/exclusive-access.ts);
+   * undefined: unknown (assume any name may be borrowed mutably).
    */
-  readonly mutablyMentioned?: ReadonlySet<string>;
+  readonly onlySharedGlobals?: ReadonlySet<string>;
 }
 
 export type WasmExportKind = 'function' | 'class' | 'unknown';

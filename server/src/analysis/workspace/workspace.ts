@@ -17,7 +17,7 @@ import { composeChanges, fitsLengths, type TextChange } from '../text/text-chang
 import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
 import { mayHaveSummaryItems, recordIndexSources, summarizeRustFile, type UnitSummaryCache } from './rust-summary';
-import { possiblyMutatingMentions } from '../rust/exclusive-access';
+import { declaredStaticNames, possiblyMutatingMentions } from '../rust/exclusive-access';
 import { affectsWasmModules, extractTsImports, indexPackagesByName, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
 import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
 
@@ -36,8 +36,10 @@ interface FileEntry {
   rustUnitSummaries?: UnitSummaryCache;
   tsImports: RawTsImports | undefined;
   tsSummary: { readonly generation: number; readonly summary: TsFileSummary } | undefined;
-  /** Rust files: the names its text may borrow mutably (rust/exclusive-access.ts), computed on first use. */
-  mutatingMentions?: ReadonlySet<string>;
+  /** Rust files: the SCREAMING_CASE names its text declares with `static` (rust/exclusive-access.ts), computed on first use. */
+  staticNames?: readonly string[];
+  /** Rust files: which of the crate's static names (`candidates`, joined) its text may borrow mutably, computed on first use. */
+  mutatingMentions?: { readonly candidates: string; readonly names: ReadonlySet<string> };
 }
 
 export interface WorkspaceOptions {
@@ -333,15 +335,21 @@ export class Workspace implements WorkspaceQueries {
     // Shared and cached: outside the per-file analysis budget (parsing/budget.ts).
     const index = unbudgeted(() => {
       const summaries: RustFileSummary[] = [];
-      const mutablyMentioned = new Set<string>();
-      for (const path of state.rustFilesByCrate?.get(key) ?? []) {
+      const paths = state.rustFilesByCrate?.get(key) ?? [];
+      for (const path of paths) {
         const summary = this.rustSummary(path);
         if (summary) summaries.push(summary);
-        // Every Rust file, not only those with a summary: a helper module may borrow a cell mutably.
-        const entry = this.files.get(path);
-        if (entry?.text !== undefined) for (const name of (entry.mutatingMentions ??= possiblyMutatingMentions(entry.text))) mutablyMentioned.add(name);
       }
-      return mergeRustSummaries(crate, summaries, mutablyMentioned);
+      // Every Rust file, not only those with a summary: a helper module may declare a cell, or borrow one mutably.
+      const texts = paths.map((path) => this.files.get(path)).filter((entry): entry is FileEntry & { text: string } => entry?.text !== undefined);
+      const candidates = [...new Set(texts.flatMap((entry) => (entry.staticNames ??= declaredStaticNames(entry.text))))].sort();
+      const candidateKey = candidates.join(' ');
+      const onlyShared = new Set(candidates);
+      for (const entry of texts) {
+        if (entry.mutatingMentions?.candidates !== candidateKey) entry.mutatingMentions = { candidates: candidateKey, names: possiblyMutatingMentions(entry.text, candidates) };
+        for (const name of entry.mutatingMentions.names) onlyShared.delete(name);
+      }
+      return mergeRustSummaries(crate, summaries, onlyShared);
     });
     this.crateIndexCache.set(key, index);
     return index;
@@ -460,6 +468,7 @@ export class Workspace implements WorkspaceQueries {
   private invalidate(path: string, entry: FileEntry): void {
     this.takeSpareTree(path)?.dispose();
     entry.rustSummary = undefined;
+    entry.staticNames = undefined;
     entry.mutatingMentions = undefined;
     entry.tsImports = undefined;
     entry.tsSummary = undefined;
@@ -499,7 +508,7 @@ export class Workspace implements WorkspaceQueries {
   }
 }
 
-function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly RustFileSummary[], mutablyMentioned: ReadonlySet<string>): CrateIndex {
+function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly RustFileSummary[], onlySharedGlobals: ReadonlySet<string>): CrateIndex {
   const imports = new Map<string, CrateIndex['imports'] extends ReadonlyMap<string, infer V> ? V : never>();
   const structs = new Map<string, CrateIndex['structs'] extends ReadonlyMap<string, infer V> ? V : never>();
   const stateRoots = new Map<string, CrateIndex['stateRoots'] extends ReadonlyMap<string, infer V> ? V : never>();
@@ -517,9 +526,9 @@ function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly Ru
     usesScheduleReinit ||= s.usesScheduleReinit;
   }
   const index: CrateIndex = {
-    crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit, mutablyMentioned,
+    crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit, onlySharedGlobals,
   };
-  recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), [...mutablyMentioned].sort().join(' '));
+  recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), [...onlySharedGlobals].sort().join(' '));
   return index;
 }
 
