@@ -36,6 +36,8 @@ export const DOCUMENT_SELECTOR: DocumentSelector = SERVED_LANGUAGES.flatMap((lan
  */
 export const WATCHED_FILE_GLOBS = [
   '**/{Cargo.toml,Cargo.lock,package.json,*.rs,*.ts,*.tsx,*.js,*.mjs,*.cjs,*.wasm}',
+  // tsconfig/jsconfig `paths` decide where imports go (also `tsconfig.base.json` and other `extends` targets).
+  '**/{tsconfig,jsconfig}*.json',
   '**/.cargo/config{,.toml}',
   // wasm-safety.json and baseline files (named wasm-safety*.json to be noticed without a restart).
   '**/wasm-safety*.json',

@@ -8,6 +8,7 @@ export { ParsedDocument, ParseTimeoutError } from './parsing/parsed-document';
 export { AnalysisTimeoutError } from './parsing/budget';
 export { Workspace, type WorkspaceOptions } from './workspace/workspace';
 export { isCrateConfigFile } from './workspace/crate-config';
+export { isTsConfigFile } from './ts/tsconfig-paths';
 export type * from './workspace/types';
 export { Linter, rangesTouch, type LintOptions, type LintResult } from './engine/lint';
 export type { Rule, RuleMeta, RuleOptionMeta, RuleContext, ReportDescriptor } from './engine/rule';

@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isCrateConfigFile, languageOfPath, normalizePath, type Notice, type Workspace } from '../analysis/index';
+import { isCrateConfigFile, isTsConfigFile, languageOfPath, normalizePath, type Notice, type Workspace } from '../analysis/index';
 
 /** Directories never scanned: dependencies, build output of cargo, VCS metadata. */
 const SKIPPED_DIRS = new Set(['node_modules', 'target', '.git', '.hg', '.svn', '.editor-tools', '.vscode-test']);
@@ -37,7 +37,7 @@ function isSkippedDirectory(name: string, skip: ReadonlySet<string>): boolean {
 }
 
 function isInteresting(name: string): 'text' | 'binary' | undefined {
-  if (languageOfPath(name) || isCrateConfigFile(name)) return 'text';
+  if (languageOfPath(name) || isCrateConfigFile(name) || isTsConfigFile(name)) return 'text';
   if (name.endsWith('.wasm')) return 'binary';
   return undefined;
 }
@@ -205,7 +205,7 @@ export function sourceBytesAtLeast(roots: readonly string[], limitBytes: number)
  */
 export function loadAncestorConfigs(workspace: Workspace, dir: string, maxFileBytes: number): void {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    for (const name of ['Cargo.toml', 'Cargo.lock', 'package.json', 'rust-toolchain.toml', 'rust-toolchain', path.join('.cargo', 'config.toml'), path.join('.cargo', 'config')]) {
+    for (const name of ['Cargo.toml', 'Cargo.lock', 'package.json', 'tsconfig.json', 'jsconfig.json', 'rust-toolchain.toml', 'rust-toolchain', path.join('.cargo', 'config.toml'), path.join('.cargo', 'config')]) {
       const file = path.join(current, name);
       const wsPath = toWorkspacePath(file);
       if (workspace.fileExists(wsPath) || !fs.existsSync(file)) continue;

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import type { Connection } from 'vscode-languageserver';
 import {
-  DEFAULT_SETTINGS, type Grammars, isCrateConfigFile, isWithin, languageOfPath, LineIndex, Linter, type LintOptions, type LintResult, type Rule, type TextChange,
+  DEFAULT_SETTINGS, type Grammars, isCrateConfigFile, isTsConfigFile, isWithin, languageOfPath, LineIndex, Linter, type LintOptions, type LintResult, type Rule, type TextChange,
   type RuleMeta, Workspace,
 } from '../analysis/index';
 import { readSourceFile } from '../host/disk-workspace';
@@ -177,19 +177,19 @@ export class Session implements FileLocator {
 
   // ---- questions about paths ----------------------------------------------------------------------
 
-  /** Files the server keeps in the Workspace: lintable sources and the configs that decide crates and build modes. */
+  /** Files the server keeps in the Workspace: lintable sources, the configs that decide crates and build modes, and tsconfig/jsconfig files (import paths). */
   isTracked(path: string): boolean {
-    return languageOfPath(path) !== undefined || isCrateConfigFile(path);
+    return languageOfPath(path) !== undefined || isCrateConfigFile(path) || isTsConfigFile(path);
   }
 
   /**
    * True when a change to `path` can change the findings of OTHER files: Rust sources feed the crate
    * index that other Rust files and the TS callers read; configs decide crates and build modes; JS and
-   * declaration files may be wasm-bindgen glue.
+   * declaration files may be wasm-bindgen glue; tsconfig `paths` decide where imports go.
    */
   affectsOtherFiles(path: string): boolean {
     const language = languageOfPath(path);
-    return language === 'rust' || language === 'javascript' || path.endsWith('.d.ts') || path.endsWith('.wasm') || isCrateConfigFile(path);
+    return language === 'rust' || language === 'javascript' || path.endsWith('.d.ts') || path.endsWith('.wasm') || isCrateConfigFile(path) || isTsConfigFile(path);
   }
 
   /** The URI to publish under: the open document's own URI when open, else the file URI. */

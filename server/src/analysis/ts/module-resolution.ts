@@ -1,9 +1,11 @@
 // Resolves import specifiers to workspace files without I/O (catalog §B3): relative specifiers with the
 // usual candidates (exact, added extensions, TypeScript's `.js` → `.ts` mapping, `index` files, a
-// directory's package.json), and bare specifiers through `node_modules/<pkg>/package.json` or through a
-// workspace package whose package.json `name` matches (a wasm-pack `pkg/` consumed as `my-wasm-pkg`).
+// directory's package.json), and bare specifiers through the governing tsconfig's `paths` and `baseUrl`
+// (ts/tsconfig-paths.ts), `node_modules/<pkg>/package.json`, or a workspace package whose package.json
+// `name` matches (a wasm-pack `pkg/` consumed as `my-wasm-pkg`).
 
 import { dirname, joinPath, resolvePath } from '../text/paths';
+import { mappedCandidates, pathMappingFor } from './tsconfig-paths';
 
 export interface ResolutionFiles {
   fileExists(path: string): boolean;
@@ -93,6 +95,12 @@ export function resolveSpecifier(fromPath: string, specifier: string, files: Res
   if (isRelativeSpecifier(clean)) {
     resolved = resolveFileOrDirectory(resolvePath(dirname(fromPath), clean), files);
   } else {
+    // TypeScript tries the config's `paths` and `baseUrl` first, then packages.
+    const mapping = pathMappingFor(fromPath, files);
+    for (const candidate of mapping ? mappedCandidates(clean, mapping) : []) {
+      resolved = resolveFileOrDirectory(candidate, files);
+      if (resolved) return preferJsOverDeclaration(resolved, files);
+    }
     const bare = splitBareSpecifier(clean);
     if (!bare) return undefined;
     for (let dir = dirname(fromPath); ; dir = dirname(dir)) {
@@ -115,7 +123,8 @@ export function resolveSpecifier(fromPath: string, specifier: string, files: Res
 
 /**
  * Where an import that `resolveSpecifier` could not resolve points, for recognising glue that is not
- * built (ts/unbuilt-glue.ts): a relative specifier's path; for a bare one, the target of a `file:` or
+ * built (ts/unbuilt-glue.ts): a relative specifier's path; for a bare one, the governing tsconfig's
+ * `paths` targets and `baseUrl` candidate, the target of a `file:` or
  * `link:` dependency of that name in the package.json files above the importer (`"@x/wasm":
  * "file:../crate/pkg"`), then the directories of workspace packages of that name — each joined with
  * the subpath.
@@ -124,9 +133,10 @@ export function unresolvedTargets(fromPath: string, specifier: string, files: Re
   const clean = specifier.replace(/[?#].*$/, '');
   if (clean === '') return [];
   if (isRelativeSpecifier(clean)) return [resolvePath(dirname(fromPath), clean)];
+  const mapping = pathMappingFor(fromPath, files);
+  const out: string[] = mapping ? mappedCandidates(clean, mapping) : [];
   const bare = splitBareSpecifier(clean);
-  if (!bare) return [];
-  const out: string[] = [];
+  if (!bare) return out;
   for (let dir = dirname(fromPath); ; dir = dirname(dir)) {
     const target = localDependencyTarget(files.fileText(joinPath(dir, 'package.json')), bare.name);
     if (target !== undefined) {

@@ -193,15 +193,19 @@ export function summarizeRustFile(path: string, root: Node, text: string, cache?
   resetParentIndex(root); // keep no nodes of this walk
   if (cache?.source) forgetSplitNodes(cache.source); // (a Linter run in progress holds its own list)
   const merged = emptyUnitSummary();
+  // (Most parts have one or two non-empty lists: a spread of an empty one still costs a call.)
+  const append = <T>(to: T[], from: readonly T[]): void => {
+    for (const x of from) to.push(x);
+  };
   for (const part of parts) {
-    merged.exports.push(...part.exports);
-    merged.imports.push(...part.imports);
-    merged.structs.push(...part.structs);
-    merged.statics.push(...part.statics);
-    merged.fieldRoots.push(...part.fieldRoots);
-    merged.setOnAbortCalls.push(...part.setOnAbortCalls);
+    append(merged.exports, part.exports);
+    append(merged.imports, part.imports);
+    append(merged.structs, part.structs);
+    append(merged.statics, part.statics);
+    append(merged.fieldRoots, part.fieldRoots);
+    append(merged.setOnAbortCalls, part.setOnAbortCalls);
     merged.usesScheduleReinit ||= part.usesScheduleReinit;
-    merged.durableObjectStructs.push(...part.durableObjectStructs);
+    append(merged.durableObjectStructs, part.durableObjectStructs);
   }
   // Newer workers-rs: `#[durable_object] struct X` plus a plain `impl DurableObject for X`.
   const durable = new Set(merged.durableObjectStructs);

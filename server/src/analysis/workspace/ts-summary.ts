@@ -8,6 +8,7 @@ import { resolveBindings } from '../ts/bindings';
 import { recogniseGlue } from '../ts/glue-recognition';
 import { extractImports, type RawTsImports } from '../ts/imports';
 import { packageNameOf } from '../ts/module-resolution';
+import { isTsConfigFile } from '../ts/tsconfig-paths';
 import { dirname } from '../text/paths';
 import type { CrateIndex, CrateInfo, TsFileSummary, WasmModule } from './types';
 
@@ -34,12 +35,13 @@ export function resolveTsBindings(raw: RawTsImports, resolver: ModuleResolver): 
 }
 
 /**
- * True for files whose presence or text can change which modules are glue or what they export (§A10).
+ * True for files whose presence or text can change which modules are glue or what they export (§A10),
+ * or where an import leads (package.json, tsconfig/jsconfig `paths`).
  * Hand-written TS barrels that re-export glue are not included: re-scanning every importer on each
  * keystroke in any .ts file would cost more than a stale binding until the next structural change.
  */
 export function affectsWasmModules(path: string): boolean {
-  return /(_bg\.wasm|\.d\.ts|\.js|\.mjs|\.cjs|(^|\/)package\.json)$/.test(path);
+  return /(_bg\.wasm|\.d\.ts|\.js|\.mjs|\.cjs|(^|\/)package\.json)$/.test(path) || isTsConfigFile(path);
 }
 
 export function recogniseWasmModule(path: string, resolver: Omit<ModuleResolver, 'wasmModule'>, crates: readonly CrateInfo[]): WasmModule | undefined {
