@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ALL_RULES, DEFAULT_LINT_SETTINGS, type Grammars, Linter, Workspace } from '../src/analysis/index';
 import { resolveSpecifier } from '../src/analysis/ts/module-resolution';
-import { isTsConfigFile, mappedCandidates, parseJsonc, pathMappingFor } from '../src/analysis/ts/tsconfig-paths';
+import { parseJsonc } from '../src/analysis/text/jsonc';
+import { isTsConfigFile, mappedCandidates, pathMappingFor } from '../src/analysis/ts/tsconfig-paths';
 import { loadGrammars } from '../src/host/wasm-files';
 
 let grammars: Grammars;

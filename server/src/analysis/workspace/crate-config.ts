@@ -12,6 +12,7 @@
 // profiles come from the workspace root. Pure: no I/O, never throws on malformed input.
 
 import type { Notice } from '../model';
+import { jsoncToJson } from '../text/jsonc';
 import { basename, dirname, isWithin, relativePath, resolvePath } from '../text/paths';
 import { type BuildStep, stepsOfCommandLine, stepsOfPackageScript } from './build-scripts';
 import { asBoolean, asString, asStringArray, asTable, getPath, parseToml, type TomlTable } from './toml';
@@ -191,7 +192,7 @@ function readWrangler(path: string, dir: string, text: string, inputs: Inputs): 
     build = asTable(parsed.table.build);
   } else {
     try {
-      build = asTable(asTable(JSON.parse(stripJsonComments(text)))?.build);
+      build = asTable(asTable(JSON.parse(jsoncToJson(text)))?.build);
     } catch (error) {
       inputs.notices.push(parseError(path, 'Wrangler config', { message: error instanceof Error ? error.message : String(error) },
         'Its build command is ignored.'));
@@ -202,30 +203,6 @@ function readWrangler(path: string, dir: string, text: string, inputs: Inputs): 
   if (!command) return;
   const cwd = asString(build?.cwd);
   inputs.wranglers.set(dir, { path, dir, command, cwd: cwd ? resolvePath(dir, cwd) : dir });
-}
-
-// JSONC → JSON: drops line and block comments outside strings, and trailing commas.
-function stripJsonComments(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
 function readToolchain(path: string, dir: string, text: string, inputs: Inputs): void {
