@@ -367,6 +367,33 @@ export function enclosingImplType(node: Node): string | undefined {
   return undefined;
 }
 
+/** The error type of `Result<T, E>` (any path to `Result`) as written, whitespace collapsed; undefined for other types. */
+export function resultErrorType(typeText: string): string | undefined {
+  const t = typeText.replace(/\s+/g, ' ').trim();
+  const m = /^(?:(?:std|core)::result::)?Result\s*<(.*)>$/s.exec(t);
+  if (!m) return undefined;
+  const parts = splitGenericArguments(m[1]);
+  return parts.length === 2 ? parts[1].trim() : undefined;
+}
+
+/** Generic arguments split at their top-level commas (`<`, `(`, `[` nest; the `>` of `->` does not close). */
+function splitGenericArguments(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '<' || c === '(' || c === '[') depth++;
+    else if ((c === '>' && s[i - 1] !== '-') || c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start));
+  return out;
+}
+
 /** `crate::a::Foo<T>` → `Foo`. */
 export function typeBaseName(typeText: string): string {
   return lastSegment(typeText.replace(/<[\s\S]*$/, '').trim());

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CrateIndex, RustExport } from '../workspace/types';
 import type { RustEnv } from './env';
-import { asPathCall, attributeArguments, attributesOf, isWasmBindgenAttribute, lastSegment } from './syntax';
+import { asPathCall, attributeArguments, attributesOf, isWasmBindgenAttribute, lastSegment, resultErrorType } from './syntax';
 import { parentOf } from './parents';
 
 export type CallbackKind = 'closure' | 'closure-aborting' | 'spawn_local' | 'future_to_promise';
@@ -98,27 +98,6 @@ export function unitBody(unit: Node): Node | null {
 
 /** `Result<T, JsError>` (any path to JsError). */
 export function returnsResultOfJsError(returnType: string | undefined): boolean {
-  if (!returnType) return false;
-  const t = returnType.replace(/\s+/g, '');
-  const m = /^(?:std::result::|core::result::)?Result<(.*)>$/.exec(t);
-  if (!m) return false;
-  const lastComma = splitTopLevel(m[1]);
-  return lastComma.length === 2 && lastSegment(lastComma[1]) === 'JsError';
-}
-
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '<' || c === '(' || c === '[') depth++;
-    else if (c === '>' || c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(s.slice(start));
-  return out;
+  const error = returnType === undefined ? undefined : resultErrorType(returnType);
+  return error !== undefined && lastSegment(error.replace(/\s+/g, '')) === 'JsError';
 }

@@ -5,11 +5,9 @@
 // `name` matches (a wasm-pack `pkg/` consumed as `my-wasm-pkg`).
 
 import { dirname, joinPath, resolvePath } from '../text/paths';
-import { mappedCandidates, pathMappingFor } from './tsconfig-paths';
+import { type ConfigFiles, mappedCandidates, pathMappingFor } from './tsconfig-paths';
 
-export interface ResolutionFiles {
-  fileExists(path: string): boolean;
-  fileText(path: string): string | undefined;
+export interface ResolutionFiles extends ConfigFiles {
   /** Directories of workspace packages whose package.json `name` is `name` (optional: hosts may not index them). */
   packagesNamed?(name: string): readonly string[];
 }

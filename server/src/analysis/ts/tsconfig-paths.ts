@@ -8,7 +8,7 @@
 import { parseJsonc } from '../text/jsonc';
 import { dirname, joinPath, resolvePath } from '../text/paths';
 
-/** The reading side of the resolver (module-resolution.ts `ResolutionFiles`). */
+/** The texts a resolver reads (module-resolution.ts `ResolutionFiles` adds package look-ups). */
 export interface ConfigFiles {
   fileExists(path: string): boolean;
   fileText(path: string): string | undefined;

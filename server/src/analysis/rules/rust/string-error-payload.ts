@@ -14,7 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation, TextEdit } from '../../model';
 import {
-  asMethodCall, asPathCall, exportOfFunction, hasExportAttributes, localFunctionOfCall, macroName, nodesWithin, parentOf, rustEnv, stripTransparent,
+  asMethodCall, asPathCall, exportOfFunction, hasExportAttributes, localFunctionOfCall, macroName, nodesWithin, parentOf, resultErrorType, rustEnv, stripTransparent,
   type RustEnv,
 } from '../../rust/index';
 
@@ -36,7 +36,7 @@ export default defineRule({
     if (!exported && !hasExportAttributes(node)) return;
     if (env.tests.isTestCode(node)) return;
     const returnType = node.childForFieldName('return_type');
-    const errorType = returnType ? errorTypeOf(returnType.text) : undefined;
+    const errorType = returnType ? resultErrorType(returnType.text) : undefined;
     if (!returnType || !errorType) return;
     const name = exported?.jsName ?? node.childForFieldName('name')?.text ?? 'export';
     if (STRING_TYPE.test(errorType)) {
@@ -81,32 +81,6 @@ interface Site {
 const STRING_TYPE = /^(?:&(?:'\w+\s+)?str|(?:std::string::|alloc::string::)?String)$/;
 /** Conversions that turn the error into a `JsValue` as it is: `JsValue::from`, `Into::into`, `JsValue::from_str`. */
 const AS_IS_CONVERSION = /^(?:(?:::)?wasm_bindgen::(?:prelude::)?)?JsValue::from(?:_str)?$|^(?:(?:std|core)::convert::)?Into::into$/;
-
-/** The error type of `Result<T, E>` (any path to Result), as written. */
-function errorTypeOf(returnType: string): string | undefined {
-  const t = returnType.replace(/\s+/g, ' ').trim();
-  const m = /^(?:(?:std|core)::result::)?Result\s*<(.*)>$/s.exec(t);
-  if (!m) return undefined;
-  const parts = splitTopLevel(m[1]);
-  return parts.length === 2 ? parts[1].trim() : undefined;
-}
-
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '<' || c === '(' || c === '[') depth++;
-    else if ((c === '>' && s[i - 1] !== '-') || c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(s.slice(start));
-  return out;
-}
 
 /** A plain Rust string: a literal, `format!(..)`, `x.to_string()`, `String::from(..)`, `"..".to_owned()`. */
 function stringy(node: Node): boolean {
@@ -180,7 +154,7 @@ function stringErrorOf(expr: Node, env: RustEnv): string | undefined {
     if (p.segments.length === 1 && p.name === 'Err' && p.args.length === 1) return stringKind(p.args[0]);
     const target = localFunctionOfCall(n, env);
     const returnType = target?.childForFieldName('return_type')?.text;
-    const error = returnType ? errorTypeOf(returnType) : undefined;
+    const error = returnType ? resultErrorType(returnType) : undefined;
     return error && STRING_TYPE.test(error) ? (error.startsWith('&') ? '&str' : 'String') : undefined;
   }
   return undefined;
