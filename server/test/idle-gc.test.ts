@@ -1,9 +1,9 @@
-// The language server's idle young-generation collection (lsp/idle-gc.ts): it collects once, a quiet
-// moment after work ends, never while work is starting, and only when node exposes `gc`.
+// The language server's idle collections (lsp/idle-gc.ts): they run a quiet moment after work ends
+// (once, or once per delay of a sequence), never while work is starting, and only when node exposes `gc`.
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IdleCollector, minorCollection } from '../src/lsp/idle-gc';
+import { fullCollection, IdleCollector, minorCollection } from '../src/lsp/idle-gc';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,13 +32,32 @@ describe('IdleCollector', () => {
     assert.equal(collections, 1);
   });
 
+  it('collects once per delay of a sequence, each after the one before, until work starts', async () => {
+    const times: number[] = [];
+    const started = Date.now();
+    const collector = new IdleCollector(() => times.push(Date.now() - started), [10, 40]);
+    collector.workDone();
+    await sleep(25);
+    assert.equal(times.length, 1, 'the first collection after 10 ms');
+    assert.equal(collector.pending, true, 'the second one waits');
+    await sleep(60);
+    assert.equal(times.length, 2);
+    assert.ok(times[1] - times[0] >= 35, `the second collection ${times[1] - times[0]} ms after the first`);
+    assert.equal(collector.pending, false);
+    collector.workDone();
+    await sleep(25);
+    collector.busy(); // work starts between the two: the second collection does not happen
+    await sleep(60);
+    assert.equal(times.length, 3);
+  });
+
   it('does nothing without a collection function (node started without --expose-gc)', async () => {
     const collector = new IdleCollector(undefined, 1);
     collector.workDone();
     assert.equal(collector.pending, false);
   });
 
-  it('asks node for a young-generation collection when gc is exposed', () => {
+  it('asks node for a young-generation or a full collection when gc is exposed', () => {
     const global = globalThis as { gc?: unknown };
     const saved = global.gc;
     try {
@@ -46,8 +65,11 @@ describe('IdleCollector', () => {
       global.gc = (options: unknown) => calls.push(options);
       minorCollection()!();
       assert.deepEqual(calls, [{ type: 'minor' }]);
+      fullCollection()!();
+      assert.deepEqual(calls, [{ type: 'minor' }, undefined], 'a full collection is a plain gc() call');
       global.gc = undefined;
       assert.equal(minorCollection(), undefined);
+      assert.equal(fullCollection(), undefined);
     } finally {
       global.gc = saved;
     }

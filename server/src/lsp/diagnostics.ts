@@ -14,7 +14,7 @@
 import { type Diagnostic, PublishDiagnosticsNotification } from 'vscode-languageserver';
 import { type Finding, LineIndex, type LintResult } from '../analysis/index';
 import type { Session } from './session';
-import { IdleCollector, minorCollection } from './idle-gc';
+import { fullCollection, IdleCollector, minorCollection, RELEASE_DELAYS_MS } from './idle-gc';
 import { toDiagnostic } from './to-lsp';
 
 /**
@@ -56,6 +56,8 @@ export class DiagnosticsPublisher {
   private readonly published = new Map<string, Published>();
   /** Collects V8's young generation once the server is idle after a publish (idle-gc.ts). */
   private readonly idleCollector = new IdleCollector(minorCollection());
+  /** Gives memory back once the last document has closed and the server is quiet (idle-gc.ts). */
+  private readonly memoryReleaser = new IdleCollector(fullCollection(), RELEASE_DELAYS_MS);
 
   constructor(private readonly session: Session) {}
 
@@ -63,6 +65,7 @@ export class DiagnosticsPublisher {
   schedule(path: string, delayMs: number, trigger: LintTrigger): void {
     // A lint due now cancels an idle collection; one due later (dependents) cancels it when it starts.
     if (delayMs === 0) this.idleCollector.busy();
+    this.memoryReleaser.busy();
     const existing = this.timers.get(path);
     if (existing) cancelPending(existing);
     this.mergeTrigger(path, trigger);
@@ -130,6 +133,7 @@ export class DiagnosticsPublisher {
     const file = { uri: session.uriOf(path), lines: new LineIndex(text) };
     const diagnostics = visible(session.config.markBaselined(path, result.findings, text)).map((f) => toDiagnostic(f, file, undefined, session.diagnosticOptions));
     this.publish(path, file.uri, diagnostics, undefined, true);
+    this.releaseMemoryWhenNothingOpen();
   }
 
   /** Removes the published diagnostics of `path` (file deleted, analysis disabled). */
@@ -142,8 +146,18 @@ export class DiagnosticsPublisher {
     void this.session.connection.sendNotification(PublishDiagnosticsNotification.type, { uri: previous.uri, version, diagnostics: [] });
   }
 
+  /**
+   * A document was closed, or a file that is not open was linted: once no document is open, memory goes
+   * back after a few quiet seconds (each such piece of work restarts the wait; opening a document cancels it).
+   */
+  releaseMemoryWhenNothingOpen(): void {
+    const { session } = this;
+    if (!session.documents.all().some((open) => session.isTracked(open.path))) this.memoryReleaser.workDone();
+  }
+
   dispose(): void {
     this.idleCollector.busy();
+    this.memoryReleaser.busy();
     for (const pending of this.timers.values()) cancelPending(pending);
     this.timers.clear();
     this.pendingTrigger.clear();

@@ -135,6 +135,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         diagnostics.cancel(path);
         codeActions.forget(path);
         services.docs.forget(path);
+        diagnostics.releaseMemoryWhenNothingOpen(); // (the closed file's re-lint below restarts the wait)
         if (!session.isTracked(path)) return;
         const editorText = document.getText();
         // The closed file's diagnostics fall back to its on-disk version (or go away with it).
