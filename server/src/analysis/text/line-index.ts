@@ -9,13 +9,15 @@ export interface LineCharacter {
 }
 
 export class LineIndex {
-  private readonly lineStarts: number[];
+  /** (A typed array: an edit of a large document copies it once, off the JS heap, with no regrowth.) */
+  private readonly lineStarts: Uint32Array;
 
   /** `starts`: the line starts of `text`, when already known (afterEdit). */
-  constructor(private readonly text: string, starts?: number[]) {
+  constructor(private readonly text: string, starts?: Uint32Array) {
     if (!starts) {
-      starts = [0];
-      scanLineStarts(text, 0, text.length + 1, starts);
+      const found = [0];
+      scanLineStarts(text, 0, text.length + 1, found);
+      starts = Uint32Array.from(found);
     }
     this.lineStarts = starts;
   }
@@ -32,13 +34,16 @@ export class LineIndex {
     // Whether a line starts at p depends on the characters at p-2..p ('\r\n' is one break, a lone '\r'
     // one of its own): starts up to start-1 and from oldEnd+2 on cannot have changed.
     const keepUntil = Math.max(0, start - 1);
-    let kept = upperBound(old, keepUntil); // old[0..kept) <= keepUntil
-    const starts = old.slice(0, kept);
-    const scanFrom = starts[kept - 1];
-    const tailFrom = newEnd + 2;
-    scanLineStarts(newText, scanFrom, Math.min(tailFrom, newText.length + 1), starts);
+    const kept = upperBound(old, keepUntil); // old[0..kept) <= keepUntil
+    const middle: number[] = [];
+    scanLineStarts(newText, old[kept - 1], Math.min(newEnd + 2, newText.length + 1), middle);
+    const tail = upperBound(old, oldEnd + 1); // old[tail..) moves by delta
+    const starts = new Uint32Array(kept + middle.length + old.length - tail);
+    starts.set(old.subarray(0, kept));
+    let at = kept;
+    for (const p of middle) starts[at++] = p;
     const delta = newEnd - oldEnd;
-    for (kept = upperBound(old, oldEnd + 1); kept < old.length; kept++) starts.push(old[kept] + delta);
+    for (let k = tail; k < old.length; k++) starts[at++] = old[k] + delta;
     return new LineIndex(newText, starts);
   }
 
@@ -96,7 +101,7 @@ function scanLineStarts(text: string, from: number, before: number, starts: numb
 }
 
 /** The number of entries of the sorted `values` that are <= `limit`. */
-function upperBound(values: readonly number[], limit: number): number {
+function upperBound(values: ArrayLike<number>, limit: number): number {
   let low = 0;
   let high = values.length;
   while (low < high) {
