@@ -324,17 +324,13 @@ function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdat
   // Every kept group must still be what its record says — the borders above all (the last kept group
   // ends where it did, the first moved one starts where it moved to), but error recovery can also turn
   // a group far from the edit into an ERROR node of the same extent (an `impl` at the end of the file,
-  // after a comment was broken open at its start). One marshal of the root's children, one of each
-  // kept `impl` body's. (Checking only the borders while neither tree has an error was tried: almost
-  // every wasm-bindgen file has one — tree-sitter-rust 0.24 parses `pub type Foo;` in an `extern "C"`
-  // block as an ERROR.) And nothing attached (an attribute, a comment) may sit right above the first
-  // moved group: it would belong to it.
-  const children = root.children;
-  if (!keptRecordsFit(records, 0, prefixEnd, 0, 0, children) || !keptRecordsFit(records, suffixFrom, records.length, delta, childDelta, children)) return undefined;
-  if (firstSuffix && middleTo > middleFrom) {
-    const above = children[middleTo - 1];
-    if (!above || ATTACHED_ABOVE.has(above.type)) return undefined;
-  }
+  // after a comment was broken open at its start). One cursor pass over the root's children, one
+  // marshal of each kept `impl` body's. (Checking only the borders while neither tree has an error was
+  // tried: almost every wasm-bindgen file has one — tree-sitter-rust 0.24 parses `pub type Foo;` in an
+  // `extern "C"` block as an ERROR.) And nothing attached (an attribute, a comment) may sit right above
+  // the first moved group: it would belong to it.
+  const attachedCheck = firstSuffix && middleTo > middleFrom ? middleTo - 1 : -1;
+  if (!keptRecordsFit(root, records, prefixEnd, suffixFrom, delta, childDelta, attachedCheck)) return undefined;
   const out: UnitRecord[] = records.slice(0, prefixEnd);
   // Keys of the old middle records can still be reused where the text did not change (an edit inside a
   // member leaves the other members of its impl as they were).
@@ -358,39 +354,57 @@ function deriveSplit(previous: Split, update: NonNullable<SplitSource['lastUpdat
 }
 
 /**
- * True when the records `from`..`to-1` of the previous split (whole groups: shells with their members),
- * moved by `shift` characters and `childShift` root children, still describe the tree: each group
- * starts and ends where the record says, an item has the recorded type, a shell is still an `impl`
- * with a body whose named children are the recorded members (same extents and types).
+ * True when the previous split's kept records — the whole groups (shells with their members) `0`..
+ * `prefixEnd-1` where they were, and `suffixFrom`.. moved by `shift` characters and `childShift` root
+ * children — still describe the tree: each group starts and ends where the record says, an item has the
+ * recorded type, a shell is still an `impl` with a body whose named children are the recorded members
+ * (same extents and types); and the root child at `attachedCheck` (unless -1) is not an attribute or
+ * comment. One cursor pass over the root's children (no `Node` per child: reading a child's extent and
+ * type through the cursor costs two thirds of marshalling all children, and allocates nothing).
  */
-function keptRecordsFit(records: readonly UnitRecord[], from: number, to: number, shift: number, childShift: number, children: readonly (Node | null)[]): boolean {
-  let members: readonly (Node | null)[] | undefined;
-  let membersSeen = 0;
-  const membersComplete = (): boolean => members === undefined || membersSeen === members.length;
-  for (let i = from; i < to; i++) {
-    const r = records[i];
-    if (r.kind === 'member') {
-      const head = members?.[r.first];
-      const last = members?.[r.first + r.count - 1];
-      if (!head || !last || head.startIndex !== r.start + shift || last.endIndex !== r.end + shift || last.type !== r.type) return false;
-      membersSeen += r.count;
-      continue;
-    }
-    if (!membersComplete()) return false;
-    members = undefined;
-    membersSeen = 0;
-    const head = children[r.first + childShift];
-    const item = children[r.first + childShift + r.count - 1];
-    if (!head || !item || head.startIndex !== r.start + shift || item.endIndex !== r.end + shift) return false;
-    if (r.kind === 'item') {
-      if (item.type !== r.type) return false;
-    } else {
-      const body = implBody(item);
-      if (!body) return false;
-      members = body.namedChildren;
-    }
+function keptRecordsFit(root: Node, records: readonly UnitRecord[], prefixEnd: number, suffixFrom: number, shift: number, childShift: number, attachedCheck: number): boolean {
+  const cursor = root.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return prefixEnd === 0 && suffixFrom === records.length && attachedCheck < 0;
+    let at = 0; // the index of the child the cursor is on
+    const moveTo = (index: number): boolean => {
+      while (at < index) {
+        if (!cursor.gotoNextSibling()) return false;
+        at++;
+      }
+      return at === index;
+    };
+    const groupsFit = (from: number, to: number, shift: number, childShift: number): boolean => {
+      for (let i = from; i < to; ) {
+        const r = records[i++];
+        const first = r.first + childShift;
+        if (!moveTo(first) || cursor.startIndex !== r.start + shift) return false;
+        if (!moveTo(first + r.count - 1) || cursor.endIndex !== r.end + shift) return false;
+        if (r.kind === 'item') {
+          if (cursor.nodeType !== r.type) return false;
+          continue;
+        }
+        const body = implBody(cursor.currentNode);
+        if (!body) return false;
+        const members = body.namedChildren;
+        let membersSeen = 0;
+        for (; i < to && records[i].kind === 'member'; i++) {
+          const m = records[i];
+          const head = members[m.first];
+          const last = members[m.first + m.count - 1];
+          if (!head || !last || head.startIndex !== m.start + shift || last.endIndex !== m.end + shift || last.type !== m.type) return false;
+          membersSeen += m.count;
+        }
+        if (membersSeen !== members.length) return false;
+      }
+      return true;
+    };
+    if (!groupsFit(0, prefixEnd, 0, 0)) return false;
+    if (attachedCheck >= 0 && (!moveTo(attachedCheck) || ATTACHED_ABOVE.has(cursor.nodeType))) return false;
+    return groupsFit(suffixFrom, records.length, shift, childShift);
+  } finally {
+    cursor.delete();
   }
-  return membersComplete();
 }
 
 /** Units with equal text, type and context: their subtrees are equal. */
