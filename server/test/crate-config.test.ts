@@ -202,6 +202,18 @@ overflow-checks = false
     assert.equal(crate.buildEvidence?.profilePanic, undefined, 'member [profile] panic is ignored by cargo');
   });
 
+  it('a member is locked by the workspace\'s Cargo.lock, not by a stale one beside it (cargo ignores that)', () => {
+    const lock = (version: string): string =>
+      `version = 3\n\n[[package]]\nname = "member-a"\nversion = "0.1.0"\ndependencies = [\n "wasm-bindgen",\n]\n\n[[package]]\nname = "wasm-bindgen"\nversion = "${version}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n`;
+    const files = { '/w/Cargo.toml': root, '/w/crates/a/Cargo.toml': member, '/w/crates/a/Cargo.lock': lock('0.2.68') };
+    const withRootLock = crateAt({ ...files, '/w/Cargo.lock': lock('0.2.126') }, '/w/crates/a');
+    assert.equal(withRootLock.wasmBindgenVersion, '0.2.126');
+    assert.equal(withRootLock.wasmBindgenVersionSource, 'Cargo.lock');
+    const noRootLock = crateAt(files, '/w/crates/a');
+    assert.equal(noRootLock.wasmBindgenVersion, '0.2.127', 'no workspace lock: the requirement, not the member\'s stale lock');
+    assert.equal(noRootLock.wasmBindgenVersionSource, 'Cargo.toml');
+  });
+
   it('an excluded directory is its own root', () => {
     const crate = crateAt({
       '/w/Cargo.toml': root.replace('members = ["crates/*"]', 'members = ["crates/*"]\nexclude = ["crates/a"]'),

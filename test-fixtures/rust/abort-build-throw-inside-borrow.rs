@@ -269,6 +269,70 @@ pub fn count() -> usize {
     sessions.len()
 }
 
+// ### not reported: the unwrap of a lock on a field of an argument (no poisoning without unwinding)
+#[wasm_bindgen]
+pub struct Session {
+    client: std::sync::Arc<Mutex<Vec<u32>>>,
+}
+
+#[wasm_bindgen]
+pub struct Renderer {
+    scale: f32,
+}
+
+#[wasm_bindgen]
+impl Renderer {
+    pub fn page_count(&mut self, ses: &Session) -> usize {
+        let kern = ses.client.lock().unwrap();
+        let pages = ses.client.lock().expect("lock");
+        kern.len() + pages.len()
+    }
+}
+
+// ### reported: Reflect::set on an object JS handed in can throw (a setter, a frozen object)
+#[wasm_bindgen]
+pub struct Exporter {
+    names: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Exporter {
+    pub fn fill(&mut self, target: &JsValue) {
+        for (i, name) in self.names.iter().enumerate() {
+            js_sys::Reflect::set(target, &JsValue::from(i as u32), &JsValue::from_str(name)).unwrap();
+//          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ abort-build-throw-inside-borrow
+        }
+    }
+
+    pub fn fill_after_callback(&mut self, cb: &js_sys::Function) -> JsValue {
+        let obj = js_sys::Object::new();
+        for name in self.names.iter() {
+            js_sys::Reflect::set(&obj, &JsValue::from_str(name), &JsValue::TRUE).unwrap();
+//          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ abort-build-throw-inside-borrow
+            let _ = cb.call1(&JsValue::NULL, &obj);
+        }
+        obj.into()
+    }
+}
+
+// ### not reported: Reflect::set on an object the method just created (it cannot throw)
+#[wasm_bindgen]
+pub struct Snapshot {
+    names: HashMap<u32, String>,
+}
+
+#[wasm_bindgen]
+impl Snapshot {
+    pub fn to_js(&mut self) -> JsValue {
+        let result = js_sys::Object::new();
+        for (id, name) in self.names.iter() {
+            js_sys::Reflect::set(&result, &JsValue::from(*id), &JsValue::from_str(name)).unwrap();
+        }
+        js_sys::Reflect::set(&result, &"count".into(), &JsValue::from(self.names.len() as u32)).expect("set");
+        result.into()
+    }
+}
+
 // ### not reported: an unwrap the author allowed explicitly (Clippy's unwrap_used)
 #[wasm_bindgen]
 pub struct View {

@@ -84,6 +84,23 @@ pub fn parse_mapped(input: &str) -> Result<u32, JsValue> {
 //                                                                 ^^^^^^^^^^^^^^^^^^^^ string-error-payload [fix]
 }
 
+// ### through a crate-local Result alias (the error type is JsValue wherever the alias is used)
+pub type JsResult<T> = std::result::Result<T, JsValue>;
+
+#[wasm_bindgen]
+pub fn parse_count(input: &str) -> JsResult<u32> {
+    input.parse::<u32>().map_err(|_| JsValue::from_str("not a number"))
+//                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ string-error-payload [fix]
+}
+
+// ### valid: an alias whose error type is a real error
+pub type Checked<T> = Result<T, JsError>;
+
+#[wasm_bindgen]
+pub fn parse_checked(input: &str) -> Checked<u32> {
+    input.parse::<u32>().map_err(|_| JsError::new("not a number"))
+}
+
 // ### valid: map_err(JsValue::from) and ? on errors that are not visibly strings
 #[derive(Debug)]
 pub struct DecodeError;

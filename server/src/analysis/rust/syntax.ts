@@ -376,6 +376,36 @@ export function resultErrorType(typeText: string): string | undefined {
   return parts.length === 2 ? parts[1].trim() : undefined;
 }
 
+/**
+ * The `Result` aliases `text` declares — `type Result<T> = std::result::Result<T, JsValue>;`,
+ * `pub type JsResult<T> = Result<T, JsError>;`, `type Fallible = Result<(), String>;` — as [alias name,
+ * error type as written]. Only aliases whose error type does not depend on their own parameters (the
+ * error is then the same wherever the alias is used).
+ */
+export function declaredResultAliases(text: string): [string, string][] {
+  if (!text.includes('type')) return [];
+  const out: [string, string][] = [];
+  for (const m of text.matchAll(RESULT_ALIAS)) {
+    const params = (m[2] ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+    const error = resultErrorType(m[3]);
+    if (!error || params.some((p) => !/^[A-Za-z_]\w*$/.test(p) || new RegExp(`\\b${p}\\b`).test(error))) continue;
+    out.push([m[1], error]);
+  }
+  return out;
+}
+
+const RESULT_ALIAS = /\btype\s+([A-Za-z_]\w*)\s*(?:<([^<>=;]*)>)?\s*=\s*((?:(?:std|core)\s*::\s*result\s*::\s*)?Result\s*<[^;]*>)\s*;/g;
+
+/**
+ * The error type of a function's return type through a `Result` alias of `aliases` (name → error type):
+ * `Result<T>`, `crate::Result<T>`, `error::JsResult<T>`, `Fallible`; undefined when it names none.
+ */
+export function aliasedResultErrorType(typeText: string, aliases: ReadonlyMap<string, string> | undefined): string | undefined {
+  if (!aliases || aliases.size === 0) return undefined;
+  const m = /^(?:[A-Za-z_]\w*\s*::\s*)*([A-Za-z_]\w*)\s*(?:<.*>)?$/s.exec(typeText.trim());
+  return m ? aliases.get(m[1]) : undefined;
+}
+
 /** Generic arguments split at their top-level commas (`<`, `(`, `[` nest; the `>` of `->` does not close). */
 function splitGenericArguments(s: string): string[] {
   const out: string[] = [];

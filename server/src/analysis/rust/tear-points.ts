@@ -81,12 +81,23 @@ export function hasRestoringGuard(body: Node, text: string): boolean {
   return /\blet\s+(mut\s+)?_?(guard|restore|restorer|rollback|undo|txn|transaction)\w*\s*(:[^=]*)?=\s*[A-Z]\w*(::\w+)*\s*(::\s*new|\s*\{|\s*\()/i.test(source);
 }
 
-/** `.lock().unwrap()` / `.try_borrow_mut().unwrap()`: panics only on poisoning or re-entry (U02's and R01's business). */
+/**
+ * `.lock().unwrap()` / `.try_borrow_mut().unwrap()`: panics only on poisoning or re-entry (U02's and
+ * R01's business). Also when the resolver cannot say whose lock it is (a field of a parameter,
+ * `ses.client.lock().unwrap()`, or of a call's result): the zero-argument acquisitions that return a
+ * `Result` are recognised by name then, whatever the receiver.
+ */
 export function unwrapsAcquisition(p: PanicPoint, resolver: StateResolver): boolean {
   if (p.kind !== 'unwrap') return false;
   const m = asMethodCall(p.node);
-  return m !== undefined && m.receiver.type === 'call_expression' && resolver.acquisitionAt(m.receiver) !== undefined;
+  if (!m || m.receiver.type !== 'call_expression') return false;
+  if (resolver.acquisitionAt(m.receiver) !== undefined) return true;
+  const acquisition = asMethodCall(m.receiver);
+  return acquisition !== undefined && acquisition.args.length === 0 && RESULT_ACQUISITIONS.has(acquisition.method);
 }
+
+/** Guard acquisitions that return a `Result` (std's `Mutex`/`RwLock`, `RefCell`'s `try_` forms). */
+const RESULT_ACQUISITIONS = new Set(['lock', 'try_lock', 'read', 'write', 'try_read', 'try_write', 'try_borrow', 'try_borrow_mut']);
 
 /**
  * A single-line range for reporting `node`: a method call whose name sits on a later line than its

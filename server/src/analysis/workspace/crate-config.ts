@@ -696,7 +696,9 @@ function describeCrate(draft: CrateDraft, inputs: Inputs, scripts: ScriptIndex):
   const wasmBindgen = findDependency(table, workspaceDeps, 'wasm-bindgen');
   const usesWasmBindgen = wasmBindgen !== undefined;
   const wasmBindgenStd = wasmBindgen ? wasmBindgenStdEnabled(table, workspaceDeps, wasmBindgen) : true;
-  const lock = nearest(inputs.locks, draft.root);
+  // A workspace member is locked by the workspace's Cargo.lock: cargo ignores one next to the member
+  // (often a stale leftover from before the crate joined the workspace).
+  const lock = nearest(inputs.locks, inWorkspace ? draft.workspace.dir : draft.root);
   // The lock also answers for crates that reach wasm-bindgen through another crate (workers-rs `worker`).
   const locked = lock ? lockedWasmBindgen(lock.value, draft.name, asString(getPath(table, 'package', 'version'))) : undefined;
   const wasmBindgenVersion = locked ?? wasmBindgen?.version;

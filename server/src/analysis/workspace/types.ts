@@ -177,6 +177,8 @@ export interface CrateIndex {
    * undefined: unknown (assume any name may be borrowed mutably).
    */
   readonly onlySharedGlobals?: ReadonlySet<string>;
+  /** `Result` aliases the crate's Rust files declare (`type Result<T> = Result<T, JsValue>`): name → error type as written. */
+  readonly resultAliases?: ReadonlyMap<string, string>;
 }
 
 export type WasmExportKind = 'function' | 'class' | 'unknown';

@@ -18,6 +18,7 @@ import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
 import { mayHaveSummaryItems, recordIndexSources, summarizeRustFile, type UnitSummaryCache } from './rust-summary';
 import { declaredStaticNames, possiblyMutatingMentions } from '../rust/exclusive-access';
+import { declaredResultAliases } from '../rust/syntax';
 import { affectsWasmModules, extractTsImports, indexPackagesByName, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
 import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
 
@@ -40,6 +41,8 @@ interface FileEntry {
   staticNames?: readonly string[];
   /** Rust files: which of the crate's static names (`candidates`, joined) its text may borrow mutably, computed on first use. */
   mutatingMentions?: { readonly candidates: string; readonly names: ReadonlySet<string> };
+  /** Rust files: the `Result` aliases its text declares (rust/syntax.ts `declaredResultAliases`), computed on first use. */
+  resultAliases?: readonly [string, string][];
 }
 
 export interface WorkspaceOptions {
@@ -349,7 +352,19 @@ export class Workspace implements WorkspaceQueries {
         if (entry.mutatingMentions?.candidates !== candidateKey) entry.mutatingMentions = { candidates: candidateKey, names: possiblyMutatingMentions(entry.text, candidates) };
         for (const name of entry.mutatingMentions.names) onlyShared.delete(name);
       }
-      return mergeRustSummaries(crate, summaries, onlyShared);
+      // `type Result<T> = std::result::Result<T, JsValue>;` anywhere in the crate: one error type per name
+      // (a name declared with two different error types, in two modules, is left out).
+      const resultAliases = new Map<string, string>();
+      const conflicting = new Set<string>();
+      for (const entry of texts) {
+        for (const [name, error] of (entry.resultAliases ??= declaredResultAliases(entry.text))) {
+          const known = resultAliases.get(name);
+          if (known !== undefined && known !== error) conflicting.add(name);
+          else resultAliases.set(name, error);
+        }
+      }
+      for (const name of conflicting) resultAliases.delete(name);
+      return mergeRustSummaries(crate, summaries, onlyShared, resultAliases);
     });
     this.crateIndexCache.set(key, index);
     return index;
@@ -470,6 +485,7 @@ export class Workspace implements WorkspaceQueries {
     entry.rustSummary = undefined;
     entry.staticNames = undefined;
     entry.mutatingMentions = undefined;
+    entry.resultAliases = undefined;
     entry.tsImports = undefined;
     entry.tsSummary = undefined;
     if (entry.language === 'rust') {
@@ -508,7 +524,9 @@ export class Workspace implements WorkspaceQueries {
   }
 }
 
-function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly RustFileSummary[], onlySharedGlobals: ReadonlySet<string>): CrateIndex {
+function mergeRustSummaries(
+  crate: CrateInfo | undefined, summaries: readonly RustFileSummary[], onlySharedGlobals: ReadonlySet<string>, resultAliases: ReadonlyMap<string, string>,
+): CrateIndex {
   const imports = new Map<string, CrateIndex['imports'] extends ReadonlyMap<string, infer V> ? V : never>();
   const structs = new Map<string, CrateIndex['structs'] extends ReadonlyMap<string, infer V> ? V : never>();
   const stateRoots = new Map<string, CrateIndex['stateRoots'] extends ReadonlyMap<string, infer V> ? V : never>();
@@ -527,8 +545,10 @@ function mergeRustSummaries(crate: CrateInfo | undefined, summaries: readonly Ru
   }
   const index: CrateIndex = {
     crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit, onlySharedGlobals,
+    resultAliases,
   };
-  recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), [...onlySharedGlobals].sort().join(' '));
+  const extra = `${[...onlySharedGlobals].sort().join(' ')}\u0003${JSON.stringify([...resultAliases].sort())}`;
+  recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), extra);
   return index;
 }
 

@@ -19,10 +19,11 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation, Severity, TextEdit } from '../../model';
 import {
-  asMethodCall, attributesOf, borrowScopesIn, callbackKindOf, executionContextOf, exportedObjectBorrows, exportOfFunction, hasExportAttributes,
+  attributesOf, borrowScopesIn, callbackKindOf, executionContextOf, exportedObjectBorrows, exportOfFunction, hasExportAttributes,
   isHeldAt, panicPointsIn, parentOf, runsSynchronouslyWithin, rustEnv, stateResolverFor,
-  type BorrowScope, type ObjectBorrow, type PanicPoint, type RustEnv, type StateResolver,
+  type BorrowScope, type ObjectBorrow, type PanicPoint, type RustEnv,
 } from '../../rust/index';
+import { unwrapsAcquisition } from '../../rust/tear-points';
 import { cannotActuallyPanic, clippyLintsFor, isClippyAllowed } from '../../rust/clippy-allow';
 import { inOwnFrame, jsErrorPath, questionMarkEdit, resultSignatureEdits } from '../../rust/jserror-rewrite';
 
@@ -82,12 +83,6 @@ export default defineRule({
   },
 });
 
-/** `.lock().unwrap()` / `.try_borrow_mut().unwrap()`: acquiring, not failing inside a held borrow. */
-function unwrapsAcquisition(p: PanicPoint, resolver: StateResolver): boolean {
-  if (p.kind !== 'unwrap') return false;
-  const m = asMethodCall(p.node);
-  return m !== undefined && m.receiver.type === 'call_expression' && resolver.acquisitionAt(m.receiver) !== undefined;
-}
 
 /** The borrows alive when `point` fires: state guards (innermost first), then the exported object(s). */
 function heldAt(point: PanicPoint, fn: Node, objects: readonly ObjectBorrow[], scopes: readonly BorrowScope[]): Held[] {

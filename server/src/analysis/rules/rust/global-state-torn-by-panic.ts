@@ -11,8 +11,9 @@ import type { Fix, RelatedLocation } from '../../model';
 import {
   asMethodCall, asPathCall, callbackKindOf, enclosingFunction, executionContextOf, exportOfFunction, hasExportAttributes,
   inExclusiveBranches, MUTATING_METHODS, mutationsIn, panicPointsIn, returnsResultOfJsError, runsSynchronouslyWithin, rustEnv,
-  parentOf, stateResolverFor, unitBody, type Mutation, type PanicPoint, type RustEnv, type StateResolver,
+  parentOf, stateResolverFor, unitBody, type Mutation, type PanicPoint, type RustEnv,
 } from '../../rust/index';
+import { unwrapsAcquisition } from '../../rust/tear-points';
 
 export default defineRule({
   id: 'global-state-torn-by-panic',
@@ -62,11 +63,6 @@ export default defineRule({
   },
 });
 
-function unwrapsAcquisition(p: PanicPoint, resolver: StateResolver): boolean {
-  if (p.kind !== 'unwrap') return false;
-  const m = asMethodCall(p.node);
-  return m !== undefined && m.receiver.type === 'call_expression' && resolver.acquisitionAt(m.receiver) !== undefined;
-}
 
 interface TornWindow {
   readonly before: Mutation;

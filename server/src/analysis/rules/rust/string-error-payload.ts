@@ -14,7 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation, TextEdit } from '../../model';
 import {
-  asMethodCall, asPathCall, exportOfFunction, hasExportAttributes, localFunctionOfCall, macroName, nodesWithin, parentOf, resultErrorType, rustEnv, stripTransparent,
+  aliasedResultErrorType, asMethodCall, asPathCall, exportOfFunction, hasExportAttributes, localFunctionOfCall, macroName, nodesWithin, parentOf, resultErrorType, rustEnv, stripTransparent,
   type RustEnv,
 } from '../../rust/index';
 
@@ -36,7 +36,8 @@ export default defineRule({
     if (!exported && !hasExportAttributes(node)) return;
     if (env.tests.isTestCode(node)) return;
     const returnType = node.childForFieldName('return_type');
-    const errorType = returnType ? resultErrorType(returnType.text) : undefined;
+    // `Result<T, E>` as written, else through a crate-local alias (`type Result<T> = std::result::Result<T, JsValue>;`).
+    const errorType = returnType ? resultErrorType(returnType.text) ?? aliasedResultErrorType(returnType.text, env.index?.resultAliases) : undefined;
     if (!returnType || !errorType) return;
     const name = exported?.jsName ?? node.childForFieldName('name')?.text ?? 'export';
     if (STRING_TYPE.test(errorType)) {
