@@ -48,6 +48,18 @@ async fn fetch_text(url: &str) -> Result<String, std::io::Error> {
     Ok(url.to_string())
 }
 
+// ### JsValue::from(e.as_str()) in a map_err closure
+#[wasm_bindgen]
+pub fn query(selector: &str) -> Result<u32, JsValue> {
+    let n = count_matches(selector).map_err(|e| JsValue::from(e.as_str()))?;
+//                                              ^^^^^^^^^^^^^^^^^^^^^^^^^ string-error-payload [fix]
+    Ok(n)
+}
+
+fn count_matches(selector: &str) -> Result<u32, String> {
+    if selector.is_empty() { Err("empty selector".to_string()) } else { Ok(1) }
+}
+
 // ### Result<_, String> export
 #[wasm_bindgen]
 pub fn version_of(s: &str) -> Result<u32, String> {

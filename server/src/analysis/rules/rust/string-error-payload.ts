@@ -89,7 +89,7 @@ function stringy(node: Node): boolean {
   if (n.type === 'string_literal' || n.type === 'raw_string_literal') return true;
   if (n.type === 'macro_invocation') return macroName(n) === 'format';
   const m = asMethodCall(n);
-  if (m) return (m.method === 'to_string' && m.args.length === 0) || (m.method === 'to_owned' && stringy(m.receiver));
+  if (m) return ((m.method === 'to_string' || m.method === 'as_str') && m.args.length === 0) || (m.method === 'to_owned' && stringy(m.receiver));
   const p = asPathCall(n);
   return p !== undefined && p.segments.length === 2 && p.segments[0] === 'String' && (p.name === 'from' || p.name === 'new');
 }
