@@ -48,8 +48,8 @@ export function cannotActuallyPanic(p: PanicPoint): boolean {
 /**
  * `js_sys::Reflect::set(&obj, &key, &value).unwrap()` where `obj` is a local bound to `Object::new()`
  * in the same function (or closure) and, up to this call — and in a loop around it, up to the loop's
- * end — used only as the target of other `Reflect::set/get/has` calls. `Reflect.set` throws only when the target is not an object or a setter
- * or proxy trap throws; a fresh ordinary object that no JS code has seen has no setter of its own and
+ * end — used only as the target of other `Reflect::set/get/has` calls. `Reflect.set` throws only when
+ * the target is not an object or a setter or proxy trap throws; a fresh ordinary object that no JS code has seen has no setter of its own and
  * cannot be frozen, and its one inherited setter (`__proto__`) throws only on a prototype cycle, which
  * needs the object itself among the values (then it is not reported as fresh). `get`/`has` cannot throw
  * on it either. (Not `Array::new()`: setting an array's `length` to a bad value throws a RangeError.)
@@ -62,8 +62,8 @@ function reflectsOnFreshObject(unwrap: Node): boolean {
   if (!call || !REFLECT_METHODS.has(call.name) || call.segments[call.segments.length - 2] !== 'Reflect' || call.args.length < 2) return false;
   const target = /^&\s*([A-Za-z_]\w*)$/.exec(call.args[0].text)?.[1];
   if (!target) return false;
-  const word = new RegExp(`\\b${target}\\b`);
-  if (call.args.slice(1).some((a) => word.test(a.text))) return false;
+  const mentions = new RegExp(`\\b${target}\\b`, 'g');
+  if (call.args.slice(1).some((a) => a.text.search(mentions) >= 0)) return false;
   let fn: Node | null = parentOf(unwrap);
   let loop: Node | undefined; // the outermost loop around the call inside `fn`
   while (fn && fn.type !== 'function_item' && fn.type !== 'closure_expression') {
@@ -77,15 +77,12 @@ function reflectsOnFreshObject(unwrap: Node): boolean {
   let last: RegExpExecArray | null = null;
   for (let found = binding.exec(before); found; found = binding.exec(before)) last = found;
   if (!last) return false;
-  // Every other mention that can run before this call is the target of another Reflect call (no call
-  // of JS, no move, no new binding): those after the binding, and in a loop those up to its end.
-  const upTo = loop ? loop.endIndex - fn.startIndex : before.length;
-  const scope = text.slice(0, upTo);
-  const mentions = new RegExp(`\\b${target}\\b`, 'g');
+  // Every mention that can run before this call is the target of a Reflect call (no call of JS, no
+  // move, no new binding): those after the binding, and in a loop those up to its end (this call's own
+  // target among them).
+  const scope = text.slice(0, loop ? loop.endIndex - fn.startIndex : before.length);
   mentions.lastIndex = last.index + last[0].length;
-  const own = m.receiver.startIndex - fn.startIndex; // this call's own target
   for (let found = mentions.exec(scope); found; found = mentions.exec(scope)) {
-    if (found.index >= own && found.index < unwrap.endIndex - fn.startIndex) continue;
     if (!/Reflect\s*::\s*(?:set|get|has)\s*\(\s*&\s*$/.test(scope.slice(Math.max(0, found.index - 60), found.index))) return false;
   }
   return true;
