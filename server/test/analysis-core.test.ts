@@ -314,6 +314,26 @@ describe('engine', () => {
     }
   });
 
+  it('publishes messages and related messages on one line, whatever code a rule quotes', () => {
+    const quoting = defineRule({
+      id: 'test-quoting-rule', catalogId: 'T02', family: 'unwind-safety', side: 'rust', defaultSeverity: 'warning',
+      summary: 'test rule that quotes a whole call', fix: 'none', docs: 'docs/rules/none.md', nodeTypes: ['call_expression'],
+      visit(node, ctx) {
+        ctx.report({ node, message: `call \`${node.text}\``, related: [{ path: ctx.path, range: { start: node.startIndex, end: node.endIndex }, message: `here:\r\n${node.text}` }] });
+      },
+    });
+    const workspace = new Workspace(grammars, { roots: ['/w'] });
+    try {
+      workspace.setFile('/w/src/lib.rs', 'fn a() {\n    builder\n        .name("x")\n        .spawn(job);\n}\n');
+      const result = new Linter([quoting], grammars).lintFile(workspace, '/w/src/lib.rs', { settings: DEFAULT_LINT_SETTINGS, withFixes: false });
+      const messages = result.findings.map((f) => f.message).sort();
+      assert.deepEqual(messages, ['call `builder.name("x").spawn(job)`', 'call `builder.name("x")`']);
+      assert.ok(result.findings.every((f) => f.related.every((r) => !/[\r\n]/.test(r.message) && r.message.startsWith('here: builder.name'))));
+    } finally {
+      workspace.dispose();
+    }
+  });
+
   it('applies configured severities and turns rules off', () => {
     const workspace = new Workspace(grammars, { roots: ['/w'] });
     try {

@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { applyEdits, DEFAULT_LINT_SETTINGS, type Finding, type Grammars, type InternalError, Linter, type Rule } from '../src/analysis/index';
 import abortHandlerMisconfigured from '../src/analysis/rules/rust/abort-handler-misconfigured';
 import catchMisclassifies from '../src/analysis/rules/ts/catch-misclassifies';
+import catchSwallowsWasmFailure from '../src/analysis/rules/ts/catch-swallows-wasm-failure';
 import cleanupMasksAbort from '../src/analysis/rules/ts/cleanup-masks-abort';
 import retryAfterAbort from '../src/analysis/rules/ts/retry-after-abort';
 import unobservedAsyncWasmFailure from '../src/analysis/rules/ts/unobserved-async-wasm-failure';
@@ -47,6 +48,38 @@ function fixed(text: string, finding: Finding, fixIndex: number, casePath: strin
 }
 
 const TS_PRELUDE = `import { load, parse, Parser } from '../pkg/fixture_case.js';\n`;
+
+describe('catch-swallows-wasm-failure on promise handlers', () => {
+  // An async export's future runs from a microtask: a panic or trap there never settles the promise, so a
+  // handler on that promise sees only rejections (info); a same-file async function that calls wasm
+  // synchronously rejects with the abort itself (warning).
+  const text = `${TS_PRELUDE}
+export function preload(url: string): void { load(url).catch(console.error); }
+export async function settle(urls: string[]): Promise<void> { await Promise.allSettled(urls.map((u) => load(u))); }
+async function parseLater(src: string): Promise<string> { await Promise.resolve(); return parse(src); }
+export function background(src: string): void { parseLater(src).catch(console.error); }
+export function chained(url: string): void { load(url).then((t) => parse(String(t))).catch(console.error); }
+`;
+  const severities = (mode: FixtureSection['buildMode']): string[] =>
+    lint(catchSwallowsWasmFailure, text, { buildMode: mode }).findings.map((f) => `${f.severity} ${f.message.slice(0, f.message.indexOf(' neither') > 0 ? f.message.indexOf(' neither') : 40)}`);
+
+  it('reports a handler on an async export only as information, in every build mode', () => {
+    for (const mode of ['abort', 'unwind'] as const) {
+      const found = severities(mode);
+      assert.ok(found.includes('info `.catch()` handler on wasm call `load(…)`'), `${mode}: ${found.join(' | ')}`);
+      assert.ok(found.some((f) => f.startsWith('info `Promise.allSettled`')), `${mode}: ${found.join(' | ')}`);
+      assert.ok(found.includes('warning `.catch()` handler on `parseLater(…)` (which calls wasm `parse(…)`)'), `${mode}: ${found.join(' | ')}`);
+      assert.ok(found.includes('warning `.catch()` handler on wasm call `parse(…)`'), `${mode}: ${found.join(' | ')}`);
+    }
+  });
+
+  it('names a recoverable PanicError among what reaches the handler only in a panic=unwind build', () => {
+    const message = (mode: FixtureSection['buildMode']): string =>
+      lint(catchSwallowsWasmFailure, text, { buildMode: mode }).findings.find((f) => f.severity === 'info' && f.message.startsWith('`.catch()`'))!.message;
+    assert.match(message('unwind'), /a recoverable `PanicError`/);
+    assert.doesNotMatch(message('abort'), /PanicError/);
+  });
+});
 
 describe('catch-misclassifies', () => {
   const byName = `${TS_PRELUDE}

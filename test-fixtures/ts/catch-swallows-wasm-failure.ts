@@ -18,10 +18,21 @@ export function safeParse(src: string) {
 //^^^^^ catch-swallows-wasm-failure [fix]
 }
 
-// ### .catch(console.error) on an async wasm call
+// ### .catch(console.error) on an async wasm call (info: only the promise's rejections reach it)
 export function preload(url: string): void {
   load(url).catch(console.error);
-//          ^^^^^ catch-swallows-wasm-failure: `.catch()` handler on wasm call `load(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+//          ^^^^^ catch-swallows-wasm-failure: `.catch()` handler on wasm call `load(…)` neither classifies nor rethrows: it sees only the promise's rejections (the export's `Err` values, or an abort of wasm re-entered from a JS callback that came back as an `Err`); a panic or trap while the future runs never settles the promise [fix]
+}
+
+// ### .catch() on an async helper whose synchronous wasm call rejects its promise (warning)
+async function parseLater(src: string): Promise<string> {
+  await Promise.resolve();
+  return parse(src);
+}
+
+export function parseInBackground(src: string): void {
+  parseLater(src).catch((e) => console.warn('background parse failed', e));
+//                ^^^^^ catch-swallows-wasm-failure: `.catch()` handler on `parseLater(…)` (which calls wasm `parse(…)`) neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
 }
 
 // ### rejection handler of .then(ok, h)

@@ -23,6 +23,7 @@ import { type ReportDescriptor, type Rule, type RuleContext, rulesForText } from
 import { hasSuppressionMarker } from './suppression-comments';
 import { crateRootFile } from '../workspace/crate-project';
 import { applyInSourceSuppressions } from './suppressions';
+import { singleLineMessage } from '../text/one-line';
 
 export interface LintOptions {
   readonly settings: LintSettings;
@@ -362,8 +363,8 @@ export class Linter {
           continue;
         }
       }
-      const related: RelatedLocation[] = [...(descriptor.related ?? [])];
-      result.findings.push({ ruleId: rule.id, family: rule.family, severity, message: descriptor.message, path, range, related, fixes });
+      const related: RelatedLocation[] = (descriptor.related ?? []).map((r) => (/[\r\n]/.test(r.message) ? { ...r, message: singleLineMessage(r.message) } : r));
+      result.findings.push({ ruleId: rule.id, family: rule.family, severity, message: singleLineMessage(descriptor.message), path, range, related, fixes });
     }
     if (failed.size > 0) {
       // A rule that threw reports nothing for this file: half a result is worse than none.

@@ -16,6 +16,7 @@ import {
   accessRoot, asMethodCall, asPathCall, enclosingFunction, executionContextOf, forEachDescendant, pathSegments, rootName, stringLiteralValue,
   stripTransparent, typeBaseName,
 } from './syntax';
+import { shortCode } from '../text/one-line';
 
 export type ClosureKind = 'FnMut' | 'Fn' | 'FnOnce' | 'unknown';
 /** Where the kind was read: a type written in this function (`local`), elsewhere, or the body. */
@@ -810,8 +811,7 @@ export function registrationsOf(construction: ClosureConstruction, env: RustEnv)
 // ---- small helpers ---------------------------------------------------------------------------------
 
 export function shortText(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ');
-  return oneLine.length > 40 ? oneLine.slice(0, 37) + '…' : oneLine;
+  return shortCode(text, 40);
 }
 
 /** The range of `node` clipped to its first line (findings point at one line). */

@@ -14,6 +14,7 @@ import type { RustEnv } from './env';
 import type { JsCallPoint } from './js-calls';
 import { receiverType, type StateResolver } from './state';
 import { asMethodCall, enclosingImplType, stripTransparent, typeBaseName } from './syntax';
+import { shortCode } from '../text/one-line';
 
 /** JS namespaces whose functions never call back into wasm (as in js-calls.ts). */
 const HARMLESS_NAMESPACES = new Set(['console', 'Math', 'Date', 'performance', 'Number', 'crypto']);
@@ -117,6 +118,5 @@ function clean(type: string): string {
 }
 
 function shortText(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ');
-  return oneLine.length > 32 ? oneLine.slice(0, 29) + '…' : oneLine;
+  return shortCode(text, 32);
 }

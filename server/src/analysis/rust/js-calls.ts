@@ -14,6 +14,7 @@ import type { RustEnv } from './env';
 import { receiverType, type StateResolver } from './state';
 import { asMethodCall, asPathCall, typeBaseName, type MethodCall, type PathCall } from './syntax';
 import { parentOf } from './parents';
+import { shortCode } from '../text/one-line';
 
 export type JsCallKind =
   | 'import' | 'function-call' | 'reflect' | 'json' | 'array-callback' | 'eval' | 'dom-dispatch' | 'dom-reaction' | 'configured';
@@ -208,8 +209,7 @@ function isConfigured(env: RustEnv, segments: readonly string[], isMethod: boole
 }
 
 function shortText(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ');
-  return oneLine.length > 32 ? oneLine.slice(0, 29) + '…' : oneLine;
+  return shortCode(text, 32);
 }
 
 // ---- synchronous execution -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { nodesWithin, type FunctionFacts } from './facts';
 import type { StateOrigin, StateResolver } from './state';
 import { selfFieldOf } from './state';
 import { asMethodCall, asPathCall, rootName, stripTransparent } from './syntax';
+import { shortCode } from '../text/one-line';
 
 export interface Mutation {
   readonly node: Node;
@@ -151,6 +152,5 @@ export function placeOrigin(place: Node, resolver: StateResolver, options: Mutat
 }
 
 function short(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ').trim();
-  return oneLine.length > 48 ? oneLine.slice(0, 45) + '…' : oneLine;
+  return shortCode(text, 48);
 }

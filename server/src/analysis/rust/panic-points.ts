@@ -15,6 +15,7 @@ import { jsCallPointOf, type JsCallPoint } from './js-calls';
 import { receiverType, type StateResolver } from './state';
 import { accessRoot, asMethodCall, asPathCall, macroName, mentionsWord, rootName, stripTransparent } from './syntax';
 import { parentOf } from './parents';
+import { oneLineCode } from '../text/one-line';
 
 export type PanicKind =
   | 'macro' | 'assert' | 'unwrap' | 'index' | 'division' | 'overflow' | 'borrow' | 'slice' | 'collection' | 'clock' | 'throw' | 'foreign';
@@ -225,7 +226,7 @@ function isStringOperand(node: Node): boolean {
  * leading links of the chain give way to `…`, else the end gives way to `…`.
  */
 export function quotedExpression(text: string, keep: 'start' | 'end' = 'start'): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ').trim();
+  const oneLine = oneLineCode(text);
   if (oneLine.length <= 48) return oneLine;
   const collapsed = collapseArguments(oneLine);
   if (collapsed.length <= 48) return collapsed;

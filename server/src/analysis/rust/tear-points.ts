@@ -10,6 +10,7 @@ import type { PanicPoint } from './panic-points';
 import type { StateResolver } from './state';
 import { asMethodCall, macroName } from './syntax';
 import { advanceCursor } from '../parsing/walk';
+import { shortCode } from '../text/one-line';
 
 /** A `?` or `return` that leaves `context` (a function item) normally, without unwinding. */
 export interface EarlyReturn {
@@ -131,6 +132,5 @@ function callDisplay(node: Node): string {
 }
 
 function short(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ').trim();
-  return oneLine.length > 48 ? oneLine.slice(0, 45) + '…' : oneLine;
+  return shortCode(text, 48);
 }

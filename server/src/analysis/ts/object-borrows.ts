@@ -11,6 +11,7 @@ import type { WorkspaceQueries } from '../workspace/file-context';
 import type { BuildMode, RustExport, WasmModule } from '../workspace/types';
 import { borrowOfType, rustExportFor, rustExportOfCall } from './rust-join';
 import { FUNCTION_TYPES, WasmCallFacts, type WasmCallSite } from './wasm-calls';
+import { shortCode } from '../text/one-line';
 
 /** How one use of the object borrows it: `unknown` when the Rust side is not in the workspace. */
 export type Borrow = 'mut' | 'shared' | 'owned' | 'free' | 'none' | 'unknown';
@@ -200,6 +201,5 @@ export function callText(node: Node): string {
 }
 
 function shorten(text: string): string {
-  const t = text.replace(/\s+/g, ' ');
-  return t.length > 48 ? `${t.slice(0, 45)}…` : t;
+  return shortCode(text, 48);
 }

@@ -15,6 +15,7 @@ import { walkTree } from '../parsing/walk';
 import { handlerRethrows } from './catch-analysis';
 import { untrackedFileContext, type FileContext } from '../workspace/file-context';
 import type { WasmBinding, WasmModule, WasmModuleExport } from '../workspace/types';
+import { oneLineCode, shortCode } from '../text/one-line';
 
 /** Functions: code that runs when called, not where it is written. */
 export const FUNCTION_SCOPE_TYPES: ReadonlySet<string> = new Set([
@@ -559,7 +560,7 @@ export class WasmCallFacts {
     if (node.type === 'new_expression') {
       const ctor = node.childForFieldName('constructor');
       const cls = ctor ? this.classOfCallee(ctor) : undefined;
-      return cls && ctor ? { node, kind: 'constructor', callee: `new ${ctor.text}`, isAsync: false, modulePath: cls.module.path, className: cls.className } : undefined;
+      return cls && ctor ? { node, kind: 'constructor', callee: `new ${oneLineCode(ctor.text)}`, isAsync: false, modulePath: cls.module.path, className: cls.className } : undefined;
     }
     if (node.type !== 'call_expression') return undefined;
     const fn = node.childForFieldName('function');
@@ -570,7 +571,7 @@ export class WasmCallFacts {
         if (b.kind !== 'function' && b.kind !== 'unknown') return undefined;
         const module = this.module(b);
         if (!module) return undefined;
-        return { node, kind: 'function', callee: fn.text, isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path, exportName: b.importedName };
+        return { node, kind: 'function', callee: oneLineCode(fn.text), isAsync: module.exports.get(b.importedName)?.isAsync ?? false, modulePath: module.path, exportName: b.importedName };
       }
       return this.helperCall(node, fn.text, fn.text);
     }
@@ -579,7 +580,7 @@ export class WasmCallFacts {
     const propNode = fn.childForFieldName('property');
     if (!object || !propNode) return undefined;
     const prop = propNode.text;
-    const callee = fn.text;
+    const callee = oneLineCode(fn.text);
     if (object.type === 'this') return this.helperCall(node, `this.${prop}`, callee);
     if (object.type === 'identifier') {
       const b = this.bindingAt(object.text, object.startIndex);
@@ -785,8 +786,7 @@ function consumedByAssertion(node: Node): boolean {
 
 /** The text of a callee for messages, shortened: `parser.feed(…)`. */
 export function describeCall(site: WasmCallSite): string {
-  const callee = site.callee.length > 40 ? `${site.callee.slice(0, 37)}…` : site.callee;
-  return `${callee}(…)`;
+  return `${shortCode(site.callee, 40)}(…)`;
 }
 
 /** The identifiers a destructuring pattern declares (`{ a, b: c, ...d }`, `[x, , y = 1]`), not its default values. */

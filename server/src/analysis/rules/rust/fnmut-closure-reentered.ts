@@ -15,6 +15,7 @@ import {
   type ClosureConstruction, type Registration, type RustEnv,
   isWasmBindgenCode,
 } from '../../rust/index';
+import { shortCode } from '../../text/one-line';
 
 export default defineRule({
   id: 'fnmut-closure-reentered',
@@ -395,8 +396,7 @@ function firstLine(text: string, node: Node): { start: number; end: number } {
 }
 
 function shortText(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ');
-  return oneLine.length > 40 ? oneLine.slice(0, 37) + '…' : oneLine;
+  return shortCode(text, 40);
 }
 
 // ---- fix: FnMut → Fn -------------------------------------------------------------------------------

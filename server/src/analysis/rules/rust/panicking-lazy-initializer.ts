@@ -27,6 +27,7 @@ import {
 import { isGroup, leafTokens, macroStaticsOf, receiverTokens } from '../../rust/macro-tokens';
 import { describeEntry, entryNaming } from '../../rust/reach';
 import { isServerOnlyCode } from '../../rust/server-code';
+import { shortCode } from '../../text/one-line';
 
 const LAZY_TYPE = /^\s*(?:::)?(?:[A-Za-z_]\w*\s*::\s*)*(LazyLock|LazyCell|Lazy)\s*</;
 const UNWRAPS = new Set(['unwrap', 'expect', 'unwrap_err', 'expect_err']);
@@ -386,6 +387,5 @@ function report(ctx: RuleContext, env: RustEnv, lazy: LazyStatic, candidates: re
 }
 
 function shortText(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ').trim();
-  return oneLine.length > 60 ? oneLine.slice(0, 57) + '…' : oneLine;
+  return shortCode(text, 60);
 }

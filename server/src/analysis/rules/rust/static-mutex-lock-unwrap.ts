@@ -20,6 +20,7 @@ import {
 } from '../../rust/index';
 import { describeEntry, entryAround, entryNaming, type EntryPoint } from '../../rust/reach';
 import { isServerOnlyCode } from '../../rust/server-code';
+import { shortCode } from '../../text/one-line';
 
 const LOCK_METHODS = new Set(['lock', 'read', 'write']);
 const GLOBAL_KINDS = new Set(['static', 'static mut', 'thread_local', 'lazy_static']);
@@ -275,6 +276,5 @@ function rangeOf(node: Node): { start: number; end: number } {
 }
 
 function shortText(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ').trim();
-  return oneLine.length > 60 ? oneLine.slice(0, 57) + '…' : oneLine;
+  return shortCode(text, 60);
 }

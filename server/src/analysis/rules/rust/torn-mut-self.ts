@@ -23,6 +23,7 @@ import {
   type FunctionFacts, type PanicPoint, type RustEnv, type StateResolver,
 } from '../../rust/index';
 import { earlyReturnsIn, focusRange, hasRestoringGuard, leavesBefore, unwrapsAcquisition, type EarlyReturn } from '../../rust/tear-points';
+import { shortCode } from '../../text/one-line';
 
 export default defineRule({
   id: 'torn-mut-self',
@@ -575,7 +576,6 @@ function normalise(text: string): string {
 }
 
 function short(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*\./g, '.').replace(/\s+/g, ' ').trim();
-  return oneLine.length > 48 ? oneLine.slice(0, 45) + '…' : oneLine;
+  return shortCode(text, 48);
 }
 

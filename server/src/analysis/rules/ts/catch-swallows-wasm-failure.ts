@@ -18,6 +18,15 @@ import {
 import { buildModeOfModule, retryLoopOf, selfCallIn, TEST_FILE } from '../../ts/failure-context';
 import { describeCall, FUNCTION_TYPES, outermostChain, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 
+/**
+ * The handler's only wasm failure source is the promise an async export returned (`load(url).catch(h)`),
+ * not a same-file function whose own synchronous wasm calls reject its promise, nor a synchronous wasm
+ * call in a `.then` callback of the chain: see `rejectionOnly` for what can still arrive.
+ */
+function seesOnlyRejection(site: WasmCallSite): boolean {
+  return site.isAsync && site.kind !== 'helper';
+}
+
 /** A node to check, with the functions around it (recorded during the traversal, where they are cheap). */
 interface Candidate {
   readonly node: Node;
@@ -201,11 +210,13 @@ class Checker {
     if (verdict === 'swallows' && handlerBody && selfCallIn(handlerBody, enclosingFunction)) return;
     if (isConsumedByAssertion(outermostChain(call))) return;
     const what = propNode.text === 'catch' ? '`.catch()` handler' : 'rejection handler of `.then()`';
+    const rejectionOnly = seesOnlyRejection(site);
     this.ctx.report({
       node: propNode,
       message: verdict === 'wraps'
-        ? `${what} on ${this.describe(site)} throws a new error that does not carry the original (no \`cause\`): ${this.lostClass(site)}`
-        : `${what} on ${this.describe(site)} neither classifies nor rethrows: ${this.consequence(site)}`,
+        ? `${what} on ${this.describe(site)} throws a new error that does not carry the original (no \`cause\`): ${rejectionOnly ? this.rejectionOnly(site) : this.lostClass(site)}`
+        : `${what} on ${this.describe(site)} neither classifies nor rethrows: ${rejectionOnly ? this.rejectionOnly(site) : this.consequence(site)}`,
+      severity: rejectionOnly ? 'info' : undefined,
       related: this.related(site),
       fixes: () => this.promiseHandlerFixes(handler),
     });
@@ -235,9 +246,11 @@ class Checker {
     if (!site || !this.settledResultsIgnored(call, enclosingFunction)) return;
     const prop = call.childForFieldName('function')?.childForFieldName('property');
     if (!prop) return;
+    const rejectionOnly = seesOnlyRejection(site);
     this.ctx.report({
       node: prop,
-      message: `\`Promise.allSettled\` over ${this.describe(site)} ignores the rejected results: ${this.consequence(site)}`,
+      message: `\`Promise.allSettled\` over ${this.describe(site)} ignores the rejected results: ${rejectionOnly ? this.rejectionOnly(site) : this.consequence(site)}`,
+      severity: rejectionOnly ? 'info' : undefined,
       related: this.related(site),
     });
   }
@@ -295,6 +308,17 @@ class Checker {
     }
   }
 
+  /**
+   * For a handler that sees only an async export's rejection (`seesOnlyRejection`): what can still reach it.
+   * wasm-bindgen runs the future from a microtask (`spawn_local`), so a panic or trap while it runs never
+   * settles the promise (unobserved-async-wasm-failure's concern), and a failure of the call's synchronous
+   * part (arguments, `Module terminated`) is thrown before the handler is attached.
+   */
+  private rejectionOnly(site: WasmCallSite): string {
+    const panic = buildModeOfModule(this.ctx, site.modulePath) === 'unwind' ? ', a recoverable `PanicError`' : '';
+    return `it sees only the promise's rejections (the export's \`Err\` values${panic}, or an abort of wasm re-entered from a JS callback that came back as an \`Err\`); a panic or trap while the future runs never settles the promise`;
+  }
+
   private lostClass(site: WasmCallSite): string {
     return buildModeOfModule(this.ctx, site.modulePath) === 'abort'
       ? 'callers can no longer tell a Rust panic (`WebAssembly.RuntimeError` in this panic=abort build) from an ordinary failure and keep using the possibly corrupted instance'
@@ -302,7 +326,7 @@ class Checker {
   }
 
   private related(site: WasmCallSite): { path: string; range: { start: number; end: number }; message: string }[] {
-    const out = [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: 'call into wasm that can abort' }];
+    const out = [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: seesOnlyRejection(site) ? 'async call into wasm whose rejection the handler sees' : 'call into wasm that can abort' }];
     if (site.kind === 'helper' && site.inner) {
       out.push({ path: this.ctx.path, range: { start: site.inner.node.startIndex, end: site.inner.node.endIndex }, message: 'the wasm call inside the helper' });
     }

@@ -16,6 +16,7 @@ import {
 } from '../../ts/classifier-module';
 import { buildModeOfModule, classifierCallPredicate, handlerRecovers, retryLoopOf, selfCallIn, TEST_FILE } from '../../ts/failure-context';
 import { describeCall, FUNCTION_TYPES, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
+import { oneLineCode } from '../../text/one-line';
 
 interface Candidate {
   readonly node: Node;
@@ -102,7 +103,7 @@ class Checker {
     if (!site) return;
     const how = loop
       ? `\`catch\` makes this \`${LOOP_KEYWORDS[loop.type] ?? 'loop'}\` loop call wasm \`${describeCall(site)}\` again after any failure`
-      : `\`catch\` calls \`${recursion!.text.replace(/\(.*$/s, '')}(…)\` again after any failure of wasm call \`${describeCall(site)}\``;
+      : `\`catch\` calls \`${oneLineCode(recursion!.text.replace(/\(.*$/s, ''))}(…)\` again after any failure of wasm call \`${describeCall(site)}\``;
     const related = [this.relatedCall(site)];
     if (loop) related.push({ path: this.ctx.path, range: { start: loop.startIndex, end: loop.startIndex + (LOOP_KEYWORDS[loop.type] ?? '').length }, message: 'the retry loop' });
     if (recursion) related.push({ path: this.ctx.path, range: { start: recursion.startIndex, end: recursion.endIndex }, message: 'the retry' });
@@ -135,7 +136,7 @@ class Checker {
       if (!site) return;
       this.ctx.report({
         node: prop,
-        message: `\`.${prop.text}()\` handler calls \`${retry.text.replace(/\(.*$/s, '')}(…)\` again after any failure of wasm call \`${describeCall(site)}\`: ${this.consequence(site)}`,
+        message: `\`.${prop.text}()\` handler calls \`${oneLineCode(retry.text.replace(/\(.*$/s, ''))}(…)\` again after any failure of wasm call \`${describeCall(site)}\`: ${this.consequence(site)}`,
         related: [this.relatedCall(site), { path: this.ctx.path, range: { start: retry.startIndex, end: retry.endIndex }, message: 'the retry' }],
         fixes: () => this.promiseFixes(handler),
       });
