@@ -525,6 +525,47 @@ describe('cli: output formats', () => {
     assert.deepEqual([...new Set(json.findings.map((f) => f.path))], ['crate/src/other.rs']);
   });
 
+  it('a sub-folder argument finds what a check of the whole project finds there (crate and glue indexed around it)', () => {
+    const dir = makeTree({
+      '.gitignore': '# build output\n/pkg-old\nbench-output/\n*.log\n',
+      'Cargo.toml': '[package]\nname = "sub_folder"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nwasm-bindgen = "0.2.100"\nwasm-bindgen-futures = "0.4.50"\n',
+      'src/lib.rs': [
+        'use wasm_bindgen::prelude::*;',
+        '#[wasm_bindgen]',
+        'extern "C" {',
+        '    #[wasm_bindgen(js_name = fetchHeight)]',
+        '    async fn fetch_height(url: &str) -> JsValue;',
+        '}',
+        '#[wasm_bindgen]',
+        'pub struct Client { url: String, height: u32 }',
+        '#[wasm_bindgen]',
+        'impl Client {',
+        '    #[wasm_bindgen(constructor)]',
+        '    pub fn new(url: String) -> Client { Client { url, height: 0 } }',
+        '    pub async fn sync_state(&mut self) {',
+        '        let h = fetch_height(&self.url).await;',
+        '        self.height = h.as_f64().unwrap_or(0.0) as u32;',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+      'web/app/use.ts': "import { Client } from '../../pkg/sub_folder.js';\nexport async function syncTwice(c: Client) {\n  await Promise.all([c.sync_state(), c.sync_state()]);\n}\n",
+      'bench-output/corpus/huge.ts': 'export const x = 1;\n', // git-ignored context (scan: see config-files.test.ts)
+    });
+    const tsFindings = (args: string[]): string[] => {
+      const r = runCli(['check', ...args, '--format', 'json'], dir);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      return parseJsonReport(r.stdout).findings.filter((f) => f.path.startsWith('web/')).map((f) => `${f.path}:${f.line} ${f.ruleId} ${f.severity}`);
+    };
+    const whole = tsFindings(['.']);
+    assert.ok(whole.some((f) => f.includes('ts-overlapping-calls-on-wasm-object error')), whole.join('\n'));
+    assert.deepEqual(tsFindings(['web']), whole);
+    assert.deepEqual(tsFindings(['web/app/use.ts']), whole);
+    // From inside the sub-folder too.
+    const r = runCli(['check', '.', '--format', 'json'], path.join(dir, 'web'));
+    assert.deepEqual(parseJsonReport(r.stdout).findings.map((f) => `web/${f.path}:${f.line} ${f.ruleId} ${f.severity}`), whole);
+  });
+
   it('--output FILE writes the report to the file and nothing to stdout', () => {
     const dir = badCrate();
     const r = runCli(['check', '--format', 'json', '--output', 'reports/out.json'], dir);

@@ -123,6 +123,14 @@ pub fn buffers(n: usize, m: u32, k: usize) -> usize {
     a.capacity() + b.len() + c.len()
 }
 
+// ### not reported: an assert whose bound is on a cast of the input
+#[wasm_bindgen]
+pub fn cast_bound(n: u32) -> usize {
+    assert!(n as usize <= MAX_ITEMS);
+    let v = vec![0u8; n as usize];
+    v.len()
+}
+
 // ### not reported: the size of data JS already copied in, and small integer types
 #[wasm_bindgen]
 pub fn copy(data: &[u8], tile: u16) -> Vec<u8> {

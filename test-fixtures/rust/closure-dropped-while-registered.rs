@@ -157,6 +157,13 @@ pub async fn settle(p: js_sys::Promise) -> Result<JsValue, JsValue> {
     wasm_bindgen_futures::JsFuture::from(chained).await
 }
 
+// ### not reported: the registration inside the awaited expression
+pub async fn settle_inline(p: js_sys::Promise) -> Result<JsValue, JsValue> {
+    let on_done = Closure::new(|v: JsValue| v);
+    let value = wasm_bindgen_futures::JsFuture::from(p.then(&on_done)).await?;
+    Ok(value)
+}
+
 // ### not reported: synchronous APIs that do not keep the function, ScopedClosure, once_into_js
 pub fn immediate(items: &js_sys::Array, window: &web_sys::Window) {
     let each = Closure::<dyn FnMut(JsValue, u32, js_sys::Array)>::new(|v: JsValue, _i: u32, _a: js_sys::Array| log(&format!("{:?}", v)));

@@ -174,6 +174,21 @@ pub fn on_message() -> JsValue {
     handler.into_js_value()
 }
 
+// ### reported: a future handed to future_to_promise inside AssertUnwindSafe
+// @build-mode: unwind
+#[wasm_bindgen]
+pub fn settle(v: JsValue) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(std::panic::AssertUnwindSafe(async move {
+        LEDGER.with_borrow_mut(|l| {
+            l.total += 1;
+            let n = v.as_f64().unwrap() as u64;
+//                  ^^^^^^^^^^^^^^^^^^^ global-state-torn-by-panic
+            l.balances.push(n);
+        });
+        Ok(JsValue::UNDEFINED)
+    }))
+}
+
 // ### reported: a static Mutex guard, an index that can be out of range, then the write; fixed with get_mut
 // @build-mode: unwind
 #[wasm_bindgen]

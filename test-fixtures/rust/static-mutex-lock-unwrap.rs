@@ -152,6 +152,21 @@ pub fn assign(slot: usize, value: u64) -> bool {
     !matches!(REGISTRY.try_lock(), Err(TryLockError::WouldBlock))
 }
 
+// ### reported: a std lock named by its path, in a file that imports parking_lot's Mutex
+// @build-mode: unwind
+use parking_lot::Mutex;
+
+static FAST: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+static SLOTS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn set_slot(i: usize, v: u8) {
+    FAST.lock().push(v);
+    let mut slots = SLOTS.lock().unwrap();
+//                  ^^^^^^^^^^^^^^^^^^^^^ static-mutex-lock-unwrap [fix]
+    slots[i] = v;
+}
+
 // ### not reported: parking_lot and spin locks imported under other names in a use list do not poison
 // @build-mode: unwind
 use parking_lot::{Mutex as FastMutex, RwLock as FastRwLock};

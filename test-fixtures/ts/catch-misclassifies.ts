@@ -194,6 +194,39 @@ export function renderChecked(src: string): string {
   }
 }
 
+// ### instanceof Error in a block handler that rejects everything else
+export function loadOrFallback(url: string): Promise<unknown> {
+  return load(url).catch((e) => {
+    if (e instanceof Error) return { fallback: true };
+//      ^^^^^^^^^^^^^^^^^^ catch-misclassifies [fix]
+    return Promise.reject(e);
+  });
+}
+
+// ### constructor.name behind optional chaining
+export function tokenCount(src: string): number {
+  try {
+    return parse(src).length;
+  } catch (e: any) {
+    if (e?.constructor?.name === 'PanicError') console.warn('rust bug', e);
+//      ^^^^^^^^^^^^^^^^^^^^ catch-misclassifies [fix]
+    return 0;
+  }
+}
+
+// ### RuntimeError and PanicError tests, but `Module terminated` goes to the generic branch
+// @build-mode: unwind
+export function renderOrNull(src: string): string | null {
+  try {
+    return parse(src);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) return null;
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ catch-misclassifies
+    if (e instanceof Error && e.name === 'PanicError') return null;
+    return 'unknown failure';
+  }
+}
+
 // ### valid: broken code does not crash the rule
 export function broken(src: string) {
   try { return parse(src) } catch (e) { if (e instanceof Error {

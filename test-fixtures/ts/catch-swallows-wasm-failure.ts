@@ -303,6 +303,11 @@ export function parseStrict(src: string): string {
   }
 }
 
+// ### valid: an expression-bodied handler that keeps one error class and rejects the rest
+export function loadUnlessTypeError(url: string): Promise<unknown> {
+  return load(url).catch((e) => (e instanceof TypeError ? { fallback: true } : Promise.reject(e)));
+}
+
 // ### wraps the rejection into a new Error in a .catch() handler
 // @build-mode: unwind
 export function loadStrict(url: string): Promise<unknown> {

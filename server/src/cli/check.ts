@@ -4,9 +4,9 @@
 // Indexing versus linting: only files under the given paths are LINTED, but rules ask cross-file
 // questions (which crate and build mode a file belongs to, which exports a crate has, which imports are
 // wasm-bindgen glue), so more is INDEXED around them:
-//   - a directory argument is scanned whole (its crates, glue modules and callers are all inside it);
-//   - a file argument also scans its project root (`projectRootOf`: the enclosing git checkout or the
-//     outermost manifest folder), so the rest of its crate and the glue modules it imports are known;
+//   - every argument, file or directory, also scans its project root (`indexRootsOf`: the enclosing git
+//     checkout or the outermost manifest folder), so the rest of its crate and the glue modules it
+//     imports are known and a sub-folder's findings are the ones a check of the whole project has there;
 //   - for every argument the config files of all ancestor folders are loaded (`loadAncestorConfigs`),
 //     so a Cargo.toml or .cargo/config.toml above a checked sub-folder still decides the build mode.
 // Indexing only reads text; parsing happens lazily when a summary is needed (and not at all for Rust
@@ -27,7 +27,7 @@ import * as path from 'node:path';
 import {
   ALL_RULES, dirname, type Finding, type Grammars, isWithin, type InternalError, Linter, type LintResult, type Notice, type Rule, Workspace,
 } from '../analysis/index';
-import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, sourceBytesAtLeast, toWorkspacePath } from '../host/disk-workspace';
+import { indexRootsOf, loadAncestorConfigs, scanIntoWorkspace, sourceBytesAtLeast, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
 import { applySafeFixesOnDisk, type FixSummary } from './fix';
 import { CheckConfiguration } from './check-config';
@@ -94,16 +94,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     targets.push({ given, absolute, workspacePath: toWorkspacePath(absolute), isDirectory: stat.isDirectory() });
   }
 
-  const indexRoots = new Set<string>();
-  for (const target of targets) {
-    if (target.isDirectory) {
-      indexRoots.add(target.absolute);
-    } else {
-      indexRoots.add(projectRootOf(target.absolute));
-      // Listed on its own too: the project scan skips target/, node_modules/ and hidden folders.
-      indexRoots.add(target.absolute);
-    }
-  }
+  const indexRoots = new Set(indexRootsOf(targets.map((t) => t.absolute)));
 
   const config = options.configuration ?? new CheckConfiguration({ cwd: options.cwd, rules });
   // Read and parse limits for the whole run (the Linter still applies each file's own maxFileSize).
@@ -114,6 +105,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const mainThreadWorks = options.mainThreadWorks !== false;
   const workerSetup: WorkerSetup = {
     indexRoots: [...indexRoots],
+    contextOutside: targets.map((t) => t.absolute),
     ancestorConfigDirs: targets.map((t) => (t.isDirectory ? t.absolute : path.dirname(t.absolute))),
     maxFileBytes,
     parseBudgetMs,
@@ -138,7 +130,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const workspace = new Workspace(grammars, { roots: [...indexRoots].map(toWorkspacePath), parseBudgetMs });
   try {
     // One call for all roots: the scanner remembers visited folders, so nested roots are read once.
-    const scan = await scanIntoWorkspace(workspace, [...indexRoots], { maxFileBytes });
+    const scan = await scanIntoWorkspace(workspace, [...indexRoots], { maxFileBytes, contextOutside: workerSetup.contextOutside });
     for (const target of targets) loadAncestorConfigs(workspace, target.isDirectory ? target.absolute : path.dirname(target.absolute), maxFileBytes);
 
     const isInTargets = (wsPath: string): boolean =>

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import {
   ALL_RULES, buildInventory, DEFAULT_SETTINGS, type Inventory, inventoryMarkdown, isWithin, Workspace,
 } from '../analysis/index';
-import { loadAncestorConfigs, projectRootOf, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
+import { indexRootsOf, loadAncestorConfigs, scanIntoWorkspace, toWorkspacePath } from '../host/disk-workspace';
 import { loadGrammars } from '../host/wasm-files';
 import { runCheck } from './check';
 import { CheckConfiguration } from './check-config';
@@ -36,16 +36,12 @@ export async function runInventory(options: { paths: readonly string[]; cwd: str
     if (!fs.existsSync(absolute)) continue; // runCheck reported it
     targets.push({ absolute, workspacePath: toWorkspacePath(absolute), isDirectory: fs.statSync(absolute).isDirectory() });
   }
-  const roots = new Set<string>();
-  for (const t of targets) {
-    roots.add(t.absolute);
-    if (!t.isDirectory) roots.add(projectRootOf(t.absolute));
-  }
+  const roots = new Set(indexRootsOf(targets.map((t) => t.absolute)));
   const grammars = await loadGrammars();
   const workspace = new Workspace(grammars, { roots: [...roots].map(toWorkspacePath), parseBudgetMs: DEFAULT_SETTINGS.parseBudgetMs });
   try {
     const maxFileBytes = DEFAULT_SETTINGS.maxFileSize;
-    const scan = await scanIntoWorkspace(workspace, [...roots], { maxFileBytes });
+    const scan = await scanIntoWorkspace(workspace, [...roots], { maxFileBytes, contextOutside: targets.map((t) => t.absolute) });
     for (const t of targets) loadAncestorConfigs(workspace, t.isDirectory ? t.absolute : path.dirname(t.absolute), maxFileBytes);
     const files = scan.lintable.filter((f) => !configuration.isIgnored(f) && targets.some((t) => (t.isDirectory ? isWithin(t.workspacePath, f) : t.workspacePath === f)));
     const inventory = buildInventory({

@@ -14,6 +14,8 @@ import { loadGrammars } from '../host/wasm-files';
 /** Everything a worker needs to rebuild the main thread's workspace: plain, serialisable data. */
 export interface WorkerSetup {
   readonly indexRoots: readonly string[];
+  /** The checked paths: the scan's `contextOutside` (disk-workspace.ts), so the worker indexes what the main thread does. */
+  readonly contextOutside?: readonly string[];
   readonly ancestorConfigDirs: readonly string[];
   readonly maxFileBytes: number;
   readonly parseBudgetMs: number;
@@ -159,7 +161,7 @@ export function runLintWorker(): void {
                 else workspace.setFile(file.path, file.text);
               }
             } else {
-              await scanIntoWorkspace(workspace, setup.indexRoots, { maxFileBytes: setup.maxFileBytes });
+              await scanIntoWorkspace(workspace, setup.indexRoots, { maxFileBytes: setup.maxFileBytes, contextOutside: setup.contextOutside });
               for (const dir of setup.ancestorConfigDirs) loadAncestorConfigs(workspace, dir, setup.maxFileBytes);
             }
             const wanted = new Set(setup.ruleIds);

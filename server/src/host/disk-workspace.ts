@@ -17,6 +17,14 @@ export interface DiskScanOptions {
   readonly skipDirs?: readonly string[];
   /** Called between batches so long scans can report progress or be cancelled (return false to stop). */
   readonly onProgress?: (scannedFiles: number) => boolean | void;
+  /**
+   * The paths the user asked about, when the roots also hold context around them (`indexRootsOf`):
+   * outside these paths (and the folders leading to them), a folder the scanned root's `.gitignore` names
+   * is not entered (build output, generated corpora, coverage: context nobody imports), unless it holds
+   * wasm-bindgen output itself (a `*_bg.wasm`: `pkg/` is usually git-ignored and is exactly the context a
+   * check needs). Without it every folder is entered.
+   */
+  readonly contextOutside?: readonly string[];
 }
 
 export interface DiskScanResult {
@@ -92,6 +100,7 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
     if (languageOfPath(wsPath)) lintable.add(wsPath);
   };
 
+  const asked = options.contextOutside?.map((t) => path.resolve(t));
   for (const root of roots) {
     const absolute = path.resolve(root);
     const stat = fs.statSync(absolute); // throws ENOENT for a missing root: the caller's usage error
@@ -99,6 +108,11 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
       loadFile(absolute, isInteresting(path.basename(absolute)) ?? 'text');
       continue;
     }
+    const ignored = asked ? gitignoredFolders(absolute) : undefined;
+    /** A git-ignored folder that is only context: neither asked about, nor on the way to what was, nor wasm-bindgen output. */
+    const onlyIgnoredContext = (dir: string): boolean =>
+      ignored !== undefined && ignored.matches(path.relative(absolute, dir))
+      && !asked!.some((t) => isPathWithin(dir, t) || isPathWithin(t, dir)) && !holdsWasmBindgenOutput(dir);
     const stack = [absolute];
     while (stack.length > 0) {
       const dir = stack.pop()!;
@@ -132,7 +146,7 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
           }
         }
         if (isDir) {
-          if (isSkippedDirectory(entry.name, skip)) continue;
+          if (isSkippedDirectory(entry.name, skip) || onlyIgnoredContext(full)) continue;
           stack.push(full);
         } else if (isFile) {
           const kind = isInteresting(full); // full path: `.cargo/config.toml` is recognised by its directory
@@ -148,6 +162,63 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
     }
   }
   return { lintable: [...lintable].sort(), notices, completed: true };
+}
+
+/** `inner` is `outer` or inside it (absolute paths). */
+function isPathWithin(outer: string, inner: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function holdsWasmBindgenOutput(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => name.endsWith('_bg.wasm'));
+  } catch {
+    return false;
+  }
+}
+
+/** The folders a root's `.gitignore` names, as `gitignoredFolderPatterns` reads them; undefined when it has none. */
+function gitignoredFolders(root: string): GitignoredFolders | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, '.gitignore'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return gitignoredFolderPatterns(text);
+}
+
+export interface GitignoredFolders {
+  /** Whether the folder at `relative` (to the `.gitignore`'s folder, any separator) is named by a pattern. */
+  matches(relative: string): boolean;
+}
+
+/**
+ * The plain folder patterns of a `.gitignore`: `dist/`, `bench-output`, `/out`, `web/build/`. Globs,
+ * negations and escapes are left out (a folder they would name is simply scanned), so a folder is skipped
+ * only when a line names it outright. A name without a `/` inside matches at any depth; one with a leading
+ * or inner `/` is relative to the `.gitignore`'s folder.
+ */
+export function gitignoredFolderPatterns(text: string): GitignoredFolders {
+  const names = new Set<string>();
+  const anchored = new Set<string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!') || /[*?[\]\\]/.test(line)) continue;
+    const body = line.replace(/\/+$/, '');
+    if (body === '' || body === '.' || body.includes('..')) continue;
+    if (body.startsWith('/') || body.includes('/')) anchored.add(body.replace(/^\/+/, ''));
+    else names.add(body);
+  }
+  return {
+    matches(relative: string): boolean {
+      const rel = relative.split(path.sep).join('/');
+      if (anchored.has(rel)) return true;
+      const slash = rel.lastIndexOf('/');
+      return names.has(slash >= 0 ? rel.slice(slash + 1) : rel);
+    },
+  };
 }
 
 /**
@@ -214,6 +285,22 @@ export function loadAncestorConfigs(workspace: Workspace, dir: string, maxFileBy
     }
     if (path.dirname(current) === current) break;
   }
+}
+
+/**
+ * The folders to index for a check of `targets`: each target, and the project root around it
+ * (`projectRootOf`), so the crate, its configuration and the wasm-bindgen glue a checked sub-folder or file
+ * relies on are known, and a check of `web/` finds what a check of the whole project finds in `web/`. A
+ * target inside a folder the project scan skips (node_modules/, target/, hidden) is read because it is
+ * listed itself.
+ */
+export function indexRootsOf(targets: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const target of targets) {
+    roots.add(projectRootOf(target));
+    roots.add(target);
+  }
+  return [...roots];
 }
 
 /**

@@ -66,7 +66,7 @@ export function hasExportAttributes(fn: Node): boolean {
 export function callbackKindOf(node: Node): CallbackKind | undefined {
   if (node.type !== 'closure_expression' && node.type !== 'async_block') return undefined;
   let arg: Node = node;
-  for (let hops = 0; hops < 2; hops++) {
+  for (let hops = 0; hops < 3; hops++) {
     // `Closure::wrap(Box::new(|e| …) as Box<dyn FnMut(_)>)`
     for (let up = parentOf(arg); up && (up.type === 'type_cast_expression' || up.type === 'parenthesized_expression'); up = parentOf(up)) arg = up;
     const args = parentOf(arg);
@@ -79,8 +79,9 @@ export function callbackKindOf(node: Node): CallbackKind | undefined {
       return /_aborting$/.test(p.name) ? 'closure-aborting' : 'closure';
     }
     if (node.type === 'async_block' && (p.name === 'spawn_local' || p.name === 'future_to_promise')) return p.name;
-    // `Closure::wrap(Box::new(move || …))`
-    if (p.name === 'new' && owner === 'Box') {
+    // `Closure::wrap(Box::new(move || …))`; `future_to_promise(AssertUnwindSafe(async move { … }))`, the
+    // wrapper panic=unwind builds need for a future that holds `&mut` state.
+    if ((p.name === 'new' && owner === 'Box') || p.name === 'AssertUnwindSafe') {
       arg = call;
       continue;
     }

@@ -61,7 +61,7 @@ export function handlerClassifies(handler: Node, isClassifier: (calleeLastSegmen
         if (FAILURE_CLASS_IDENTIFIERS.has(node.text)) found = true;
         break;
       case 'member_expression': {
-        const text = node.text.replace(/\s+/g, '');
+        const text = node.text.replace(/\s+/g, '').replace(/\?\./g, '.');
         if (text === 'WebAssembly.Exception' || text.endsWith('.constructor.name')) found = true;
         break;
       }
@@ -167,7 +167,7 @@ export function handlerInspects(handler: Node, isClassifier: (calleeLastSegment:
         if (FAILURE_CLASS_IDENTIFIERS.has(node.text)) found = true;
         break;
       case 'member_expression': {
-        const text = node.text.replace(/\s+/g, '');
+        const text = node.text.replace(/\s+/g, '').replace(/\?\./g, '.');
         if (text === 'WebAssembly.Exception' || text.endsWith('.constructor.name')) found = true;
         break;
       }
@@ -189,8 +189,9 @@ export function handlerInspects(handler: Node, isClassifier: (calleeLastSegment:
 
 function discriminates(node: Node): boolean {
   const condition = node.childForFieldName('condition');
-  if (!condition || !/\binstanceof\b/.test(condition.text) || !/\bthrow\b/.test(node.text)) return false;
-  return [node.childForFieldName('consequence'), node.childForFieldName('alternative')].some((b) => b !== null && containsThrow(b));
+  if (!condition || !/\binstanceof\b/.test(condition.text) || !/\bthrow\b|\breject\s*\(/.test(node.text)) return false;
+  // `e instanceof TypeError ? fallback : Promise.reject(e)`: a ternary's branch rejects instead of throwing.
+  return [node.childForFieldName('consequence'), node.childForFieldName('alternative')].some((b) => b !== null && (containsThrow(b) || isTerminatingExpression(b)));
 }
 
 /** The handler asserts on the failure (test code: `expect(e)…`, `assert.match(e.message, …)`). */

@@ -263,7 +263,8 @@ function inputBehind(size: string, at: number, fn: Node, env: RustEnv, taint: Ta
     if (m.startIndex >= at) break;
     for (const n of names) {
       const w = `\\b${n}\\b`;
-      if (new RegExp(`${w}\\s*(<=|>=|<|>)\\s*(?!0\\b)|(<=|>=|<|>)\\s*${w}`).test(m.text)) return undefined;
+      // `assert!(n <= MAX)`, `assert!(n as usize <= MAX)`, `assert!((n as usize) < MAX)`, `assert!(MAX >= n)`.
+      if (new RegExp(`${w}(?:\\s+as\\s+[\\w:]+)?\\s*\\)?\\s*(<=|>=|<|>)\\s*(?!0\\b)|(<=|>=|<|>)\\s*\\(?\\s*${w}`).test(m.text)) return undefined;
     }
   }
   // `match n { 0..=4096 => vec![0; n], _ => … }`: the arm's range pattern bounds the value.

@@ -117,7 +117,7 @@ function report(ctx: RuleContext, env: RustEnv, resolver: StateResolver, scope: 
     range = { start: point.node.startIndex, end: point.node.endIndex };
     // `indirect` calls (opt-in) run JS only in special cases: a getter/setter, a proxy, `toJSON`, a custom element.
     const runs = point.js.certainty === 'indirect' ? 'which can run JS (an accessor, a proxy, `toJSON` or a custom element)' : 'which runs JS';
-    message = `${state} is ${verb}${guard} across \`${point.js.display}\`, ${runs}; if JS calls back into ${reenter}, ${consequenceOfCallback(mode, conflict, state)}`;
+    message = `${state} is ${verb}${guard} across \`${point.js.display}\`, ${runs}; if JS calls back into ${reenter}, ${consequenceOfCallback(conflictMode(mode, acq.primitive), conflict, state)}`;
   } else {
     range = yieldPointRange(point.node);
     // A local `Rc` cell is reachable only by the closures and tasks it was cloned into (a second click
@@ -125,7 +125,7 @@ function report(ctx: RuleContext, env: RustEnv, resolver: StateResolver, scope: 
     const waiter = acq.origin.kind === 'shared_local'
       ? `any other callback or task that ${exclusive ? 'borrows' : acq.primitive === 'RefCell' ? 'mutably borrows' : 'write-locks'} ${state}`
       : `any call into ${reenter}`;
-    message = `${state} is ${verb}${guard} across \`.await\`; ${waiter} while this future is pending ${consequenceOfAwait(mode, conflict)}`;
+    message = `${state} is ${verb}${guard} across \`.await\`; ${waiter} while this future is pending ${consequenceOfAwait(conflictMode(mode, acq.primitive), conflict)}`;
   }
   const related: RelatedLocation[] = [
     {
@@ -146,8 +146,17 @@ function report(ctx: RuleContext, env: RustEnv, resolver: StateResolver, scope: 
 
 function conflictText(primitive: BorrowScope['acquisition']['primitive'], exclusive: boolean): string {
   if (primitive === 'Mutex') return '`cannot recursively acquire mutex`';
-  if (primitive === 'RwLock') return '`rwlock … lock would result in deadlock`';
+  // std's RwLock without threads (wasm32 without atomics) aborts on a conflicting lock rather than panicking.
+  if (primitive === 'RwLock') return exclusive ? '`rwlock locked for writing`' : '`rwlock locked for reading`';
   return exclusive ? '`RefCell already borrowed`' : '`RefCell already borrowed` (`BorrowMutError`)';
+}
+
+/**
+ * The build mode as the conflict plays out: a RwLock conflict is a hard abort (`rtabort!` in std's
+ * single-threaded RwLock), which a panic=unwind build cannot catch either: it terminates the instance.
+ */
+function conflictMode(mode: BuildMode, primitive: BorrowScope['acquisition']['primitive']): BuildMode {
+  return primitive === 'RwLock' && mode === 'unwind' ? 'abort+handler' : mode;
 }
 
 function consequenceOfCallback(mode: BuildMode, conflict: string, state: string): string {

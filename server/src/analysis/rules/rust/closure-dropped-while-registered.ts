@@ -96,7 +96,8 @@ function cancellationsIn(fn: Node, env: RustEnv): Cancellation[] {
 function awaitsAfter(registration: Node, letNode: Node, block: Node, env: RustEnv, fn: Node): boolean {
   const context = executionContextOf(letNode);
   for (const a of env.facts(fn).awaits) {
-    if (a.startIndex <= registration.startIndex || a.endIndex > block.endIndex) continue;
+    // The future suspends at the end of the `.await`, after its operand ran: the registration may sit inside it.
+    if (a.endIndex <= registration.endIndex || a.endIndex > block.endIndex) continue;
     if (suspendedContextOf(a)?.id === context?.id) return true;
   }
   return false;

@@ -126,9 +126,11 @@ function unwrapOf(lockCall: Node): Node | undefined {
 function isStdLock(acq: Acquisition, env: RustEnv, ctx: RuleContext): boolean {
   const type = acq.origin.type ?? '';
   if (NON_POISONING_PATH.test(type)) return false;
+  const name = acq.primitive;
+  // `std::sync::Mutex<T>`, `sync::RwLock<T>`: a path names the lock whatever the file imports by that name.
+  if (new RegExp(`::\\s*${name}\\b`).test(type)) return true;
   const declPath = acq.origin.declaration?.path;
   const text = declPath === undefined || declPath === env.path ? env.text : ctx.workspace.fileText(declPath) ?? '';
-  const name = acq.primitive;
   const useOfName = new RegExp(`\\buse\\s+(::)?(parking_lot|spin|tokio|futures(_util)?|async_lock|async_std|lock_api|critical_section|embassy_sync|antidote)\\b[^;]*\\b${name}\\b(?!\\s+as\\b)[^;]*;`);
   return !useOfName.test(text);
 }

@@ -114,6 +114,9 @@ class Checker {
     const conditionsWithMessageTests = new Set<number>();
     let runtimeErrorTest: Node | undefined;
     let otherClassTest = false;
+    // A test for what follows an abort in these builds (`Module terminated`, `Critical error`, a raw
+    // `WebAssembly.Exception`, stack overflow's `RangeError`); a `PanicError` test is not one.
+    let terminationTest = false;
     walkTree(body, (node) => {
       if (node.id !== body.id && FUNCTION_TYPES.has(node.type)) return false;
       switch (node.type) {
@@ -133,6 +136,7 @@ class Checker {
               runtimeErrorTest ??= node;
             } else if (cls === 'WebAssembly.Exception' || cls === 'RangeError') {
               otherClassTest = true;
+              terminationTest = true;
             }
           } else if (EQUALITY.has(op)) {
             const str = [left, right].find((n) => n.type === 'string' || n.type === 'template_string');
@@ -140,7 +144,8 @@ class Checker {
             if (!str || !mentions(other, subjects)) break;
             const value = str.text.slice(1, -1);
             if (/Module terminated|Critical error|PanicError|stale object|previous WASM instance/.test(value)) otherClassTest = true;
-            if (/\.constructor\.name$/.test(other.text.replace(/\s+/g, ''))) break; // reported at the member expression
+            if (/Module terminated|Critical error/.test(value)) terminationTest = true;
+            if (/\.constructor\.name$/.test(other.text.replace(/\s+/g, '').replace(/\?\./g, '.'))) break; // reported at the member expression
             if (value === 'PanicError' && /\.name$/.test(other.text.replace(/\s+/g, '')) && mode === 'unwind'
               && panicErrorNameMinifiable(this.ctx, site.modulePath) === true) {
               tests.push({ node, shape: 'minifiable-name' });
@@ -162,12 +167,15 @@ class Checker {
           const subject = receiver.type === 'regex' ? args.namedChildren[0] : receiver;
           if (!pattern || !subject || !mentions(subject, subjects)) break;
           if (!(pattern.type === 'regex' || pattern.type === 'string' || pattern.type === 'template_string')) break;
-          if (/Module terminated|Critical error/.test(pattern.text)) otherClassTest = true;
+          if (/Module terminated|Critical error/.test(pattern.text)) {
+            otherClassTest = true;
+            terminationTest = true;
+          }
           if (UNSTABLE_WORDS.test(pattern.text) && !guardedByOverflowClass(node)) tests.push({ node, shape: 'message-text' });
           break;
         }
         case 'member_expression': {
-          const text = node.text.replace(/\s+/g, '');
+          const text = node.text.replace(/\s+/g, '').replace(/\?\./g, '.'); // `e?.constructor?.name` too
           if (!text.endsWith('.constructor.name')) break;
           const object = node.childForFieldName('object')?.childForFieldName('object');
           if (!object || !mentions(object, subjects)) break;
@@ -181,7 +189,7 @@ class Checker {
 
     const reported: { node: Node; shape: Shape }[] = [];
     if (!rethrowsRest) reported.push(...tests);
-    if (runtimeErrorTest && !otherClassTest && !rethrowsRest && (mode === 'unwind' || mode === 'abort+handler')
+    if (runtimeErrorTest && !terminationTest && !rethrowsRest && (mode === 'unwind' || mode === 'abort+handler')
       && !this.terminationCheckedAround(body)) {
       reported.push({ node: runtimeErrorTest, shape: 'runtime-error-only' });
     }
@@ -534,10 +542,11 @@ function exits(branch: Node): boolean {
   return last !== undefined && ['return_statement', 'continue_statement', 'break_statement', 'throw_statement'].includes(last.type);
 }
 
-/** A `throw` among the statements after `stmt` in its block. */
+/** A `throw` (or `return Promise.reject(e)`, `reject(e)`) among the statements after `stmt` in its block. */
 function followingStatementsThrow(stmt: Node): boolean {
   for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
     if (s.type === 'throw_statement') return true;
+    if ((s.type === 'return_statement' || s.type === 'expression_statement') && containsThrow(s)) return true;
   }
   return false;
 }

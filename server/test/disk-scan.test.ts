@@ -1,0 +1,85 @@
+// Tests for the disk scan's context roots (host/disk-workspace.ts): which project root a checked path
+// brings in (`indexRootsOf`), and which git-ignored folders of that context are left unread
+// (`contextOutside`, `gitignoredFolderPatterns`) while wasm-bindgen output and the checked paths are read.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Grammars, Workspace } from '../src/analysis/index';
+import { gitignoredFolderPatterns, indexRootsOf, scanIntoWorkspace, toWorkspacePath } from '../src/host/disk-workspace';
+import { loadGrammars } from '../src/host/wasm-files';
+
+let grammars: Grammars;
+before(async () => {
+  grammars = await loadGrammars();
+});
+
+const roots: string[] = [];
+after(() => {
+  for (const dir of roots) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function makeTree(files: Readonly<Record<string, string>>): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-scan-')));
+  roots.push(root);
+  fs.mkdirSync(path.join(root, '.git'));
+  for (const [relative, content] of Object.entries(files)) {
+    const file = path.join(root, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return root;
+}
+
+describe('gitignoredFolderPatterns', () => {
+  it('reads plain folder names at any depth and anchored paths; leaves globs, negations and comments out', () => {
+    const ignored = gitignoredFolderPatterns('# output\ndist/\n/out\nweb/build/\n*.log\n!keep/\nbench-output\ncache*/\n\n');
+    assert.ok(ignored.matches('dist'));
+    assert.ok(ignored.matches(path.join('packages', 'app', 'dist')));
+    assert.ok(ignored.matches('out'));
+    assert.ok(!ignored.matches(path.join('src', 'out')), 'an anchored pattern names one folder only');
+    assert.ok(ignored.matches(path.join('web', 'build')));
+    assert.ok(!ignored.matches('build'));
+    assert.ok(ignored.matches('bench-output'));
+    assert.ok(!ignored.matches('keep'));
+    assert.ok(!ignored.matches('cache1'), 'globs are not interpreted: the folder is scanned');
+    assert.ok(!ignored.matches('src'));
+  });
+});
+
+describe('scan with context outside the checked paths', () => {
+  it('brings in the project root, skips its git-ignored folders, and still reads ignored wasm-bindgen output and checked paths', async () => {
+    const root = makeTree({
+      '.gitignore': 'dist/\npkg/\nbench-output/\n',
+      'Cargo.toml': '[package]\nname = "scan_case"\nversion = "0.1.0"\n',
+      'src/lib.rs': 'pub fn a() {}\n',
+      'pkg/scan_case.js': 'export function a() {}\n',
+      'pkg/scan_case_bg.wasm': '\0asm',
+      'dist/bundle.js': 'console.log(1);\n',
+      'bench-output/corpus/src/lib.rs': 'pub fn b() {}\n',
+      'web/app.ts': "import { a } from '../pkg/scan_case.js';\na();\n",
+      'web/dist/local.ts': 'export const x = 1;\n',
+    });
+    const web = path.join(root, 'web');
+    assert.deepEqual(indexRootsOf([web]), [root, web]);
+    const scanned = async (targets: string[]): Promise<Set<string>> => {
+      const workspace = new Workspace(grammars, { roots: indexRootsOf(targets).map(toWorkspacePath) });
+      try {
+        await scanIntoWorkspace(workspace, indexRootsOf(targets), { maxFileBytes: 1_000_000, contextOutside: targets });
+        const known = ['src/lib.rs', 'pkg/scan_case.js', 'dist/bundle.js', 'bench-output/corpus/src/lib.rs', 'web/app.ts', 'web/dist/local.ts'];
+        return new Set(known.filter((f) => workspace.fileExists(toWorkspacePath(path.join(root, f)))));
+      } finally {
+        workspace.dispose();
+      }
+    };
+    // Checking web/: the crate and the (ignored) glue are context; dist/ and bench-output/ are not read;
+    // web/dist/ is inside the checked path, so it is read.
+    assert.deepEqual([...await scanned([web])].sort(), ['pkg/scan_case.js', 'src/lib.rs', 'web/app.ts', 'web/dist/local.ts']);
+    // Checking the project root itself: everything is what was asked about.
+    assert.deepEqual((await scanned([root])).size, 6);
+    // Checking an ignored folder: read, and so is the way to it.
+    assert.ok((await scanned([path.join(root, 'bench-output', 'corpus')])).has('bench-output/corpus/src/lib.rs'));
+  });
+});
