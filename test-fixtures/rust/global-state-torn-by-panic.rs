@@ -189,6 +189,17 @@ pub fn settle(v: JsValue) -> js_sys::Promise {
     }))
 }
 
+// ### reported: the panic point is the whole right-hand side of the second update
+// @build-mode: unwind
+#[wasm_bindgen]
+pub fn latest(i: usize) {
+    LEDGER.with_borrow_mut(|l| {
+        l.total += 1;
+        l.total = l.balances[i];
+//                ^^^^^^^^^^^^^ global-state-torn-by-panic
+    });
+}
+
 // ### reported: a static Mutex guard, an index that can be out of range, then the write; fixed with get_mut
 // @build-mode: unwind
 #[wasm_bindgen]

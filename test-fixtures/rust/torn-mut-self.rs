@@ -66,6 +66,17 @@ impl Parser {
     }
 }
 
+// ### reported: the panic point is the whole right-hand side of the second write
+// @build-mode: unwind
+#[wasm_bindgen]
+impl Parser {
+    pub fn pick(&mut self, at: usize) {
+        self.count += 1;
+        self.bytes_seen = self.buf[at] as u64;
+//                        ^^^^^^^^^^^^ torn-mut-self
+    }
+}
+
 // ### reported: an early return between take and restore loses the value in every build mode (abort)
 #[wasm_bindgen]
 impl Parser {

@@ -15,7 +15,11 @@ import { shortCode } from '../text/one-line';
 export interface Mutation {
   readonly node: Node;
   readonly origin: StateOrigin;
-  /** Offset at which the write has happened (the end of the assignment or call). */
+  /**
+   * Offset at which the write has happened: just past the end of the assignment or call (`+ 0.5`), so a
+   * panic point that ends where the write ends (`s.last = s.hist[i]`, whose index is the whole right-hand
+   * side) fires before it, as it does at run time.
+   */
   readonly effect: number;
   readonly display: string;
   readonly kind: 'assign' | 'compound' | 'method' | 'mem';
@@ -59,7 +63,7 @@ export function mutationOf(node: Node, resolver: StateResolver, options: Mutatio
       if (!left) return undefined;
       const origin = placeOrigin(left, resolver, options);
       if (!origin) return undefined;
-      return { node, origin, effect: node.endIndex, display: short(node.text), kind: node.type === 'assignment_expression' ? 'assign' : 'compound' };
+      return { node, origin, effect: node.endIndex + 0.5, display: short(node.text), kind: node.type === 'assignment_expression' ? 'assign' : 'compound' };
     }
     case 'call_expression': {
       const m = asMethodCall(node);
@@ -68,13 +72,13 @@ export function mutationOf(node: Node, resolver: StateResolver, options: Mutatio
         let origin = placeOrigin(m.receiver, resolver, options);
         if (!origin && CELL_WRITERS.has(m.method)) origin = resolver.cellOrigin(m.receiver);
         if (!origin) return undefined;
-        return { node, origin, effect: node.endIndex, display: short(node.text), kind: 'method' };
+        return { node, origin, effect: node.endIndex + 0.5, display: short(node.text), kind: 'method' };
       }
       const p = asPathCall(node);
       if (p && (p.name === 'take' || p.name === 'replace' || p.name === 'swap') && p.segments.includes('mem') && p.args.length >= 1) {
         for (const arg of p.name === 'swap' ? p.args.slice(0, 2) : p.args.slice(0, 1)) {
           const origin = placeOrigin(arg, resolver, options);
-          if (origin) return { node, origin, effect: node.endIndex, display: short(node.text), kind: 'mem' };
+          if (origin) return { node, origin, effect: node.endIndex + 0.5, display: short(node.text), kind: 'mem' };
         }
       }
       return undefined;

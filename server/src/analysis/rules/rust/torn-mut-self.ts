@@ -177,7 +177,8 @@ function describeWrite(n: Node, fallbackField: string): Omit<FieldWrite, 'shared
   if (!place) return undefined;
   return {
     node: n, place: normalise(stripTransparent(place.node).text), field: selfFieldOf(place.node) ?? fallbackField.split('.')[0],
-    effect: n.endIndex, display: short(n.text), kind: place.kind, verb: place.verb, replacement: place.replacement,
+    // Just past the end of the write (see Mutation.effect): a panic that ends where it ends fires first.
+    effect: n.endIndex + 0.5, display: short(n.text), kind: place.kind, verb: place.verb, replacement: place.replacement,
   };
 }
 
