@@ -72,8 +72,8 @@ impl Parser {
 impl Parser {
     pub fn pick(&mut self, at: usize) {
         self.count += 1;
-        self.bytes_seen = self.buf[at] as u64;
-//                        ^^^^^^^^^^^^ torn-mut-self
+        self.len = self.len / at;
+//                 ^^^^^^^^^^^^^ torn-mut-self
     }
 }
 
