@@ -378,6 +378,30 @@ impl Feed {
     }
 }
 
+// ### not reported: a tuple field of a Rust type whose method shares a JS import's name
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "Hasher")]
+    pub type JsHasher;
+    #[wasm_bindgen(structural, method)]
+    pub fn digest(this: &JsHasher, input: &[u8]) -> Vec<u8>;
+}
+
+pub struct Sha256Hasher;
+impl Sha256Hasher {
+    pub fn digest(&self, input: &[u8]) -> Vec<u8> { input.to_vec() }
+}
+
+#[wasm_bindgen]
+pub struct Hasher(Sha256Hasher, Vec<u8>);
+
+#[wasm_bindgen]
+impl Hasher {
+    pub fn update(&mut self, input: &[u8]) {
+        self.1 = self.0.digest(input);
+    }
+}
+
 // ### not reported: the catalog's fix — listeners cloned and called after the method returned
 #[wasm_bindgen]
 pub struct Editor {

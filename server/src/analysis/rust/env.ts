@@ -294,6 +294,13 @@ function scanUnit(nodes: readonly Node[], type = '', text?: string, fileNodes?: 
             if (fname && ftype) fields.set(fname, ftype);
           }
           structs.push([name, typeBaseName(name), fields]);
+        } else if (name && body?.type === 'ordered_field_declaration_list') {
+          // A tuple struct: `self.0` has the first field's type (`struct Hasher(pub(crate) Sha256Hasher)`).
+          const fields = new Map<string, string>();
+          body.childrenForFieldName('type').forEach((t, i) => {
+            if (t) fields.set(String(i), t.text);
+          });
+          structs.push([name, typeBaseName(name), fields]);
         }
       } else if (node.type === 'function_item') {
         const name = node.childForFieldName('name')?.text;
