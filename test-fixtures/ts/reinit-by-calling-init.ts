@@ -10,7 +10,7 @@ export async function render(src: string): Promise<string> {
     return parse(src);
   } catch (e) {
     await init();
-//        ^^^^^^ reinit-by-calling-init: `init()` does not recover from a failure of parse(…): wasm-bindgen's init returns the existing instance once the module is initialised, so after a panic (a `RuntimeError` in this panic=abort build) later calls keep running on the same, possibly corrupted instance; recover with `__wbg_reset_state()` (built with `--experimental-reset-state-function`), `set_on_abort(schedule_reinit)` in Rust, or a fresh Worker
+//        ^^^^^^ reinit-by-calling-init: `init()` does not recover from a failure of `parse(…)`: wasm-bindgen's init returns the existing instance once the module is initialised, so after a panic (a `RuntimeError` in this panic=abort build) later calls keep running on the same, possibly corrupted instance; recover with `__wbg_reset_state()` (built with `--experimental-reset-state-function`), `set_on_abort(schedule_reinit)` in Rust, or a fresh Worker
     return parse(src);
   }
 }
@@ -70,6 +70,32 @@ export async function page(t: string): Promise<string> {
   } catch {
     await initEngine();
 //        ^^^^^^^^^^^^ reinit-by-calling-init [fix]
+    return '';
+  }
+}
+
+// ### reported without the reset fix: init's result is used (`__wbg_reset_state()` returns nothing)
+// @file: reset-pkg/engine.js
+// | /* @ts-self-types="./engine.d.ts" */
+// | export function render() {}
+// @file: reset-pkg/engine.d.ts
+// | /* tslint:disable */
+// | /* eslint-disable */
+// | export function render(template: string): string;
+// | export function __wbg_reset_state(): void;
+// | export default function __wbg_init(module_or_path?: unknown): Promise<{ memory: WebAssembly.Memory }>;
+// @file: reset-pkg/engine_bg.wasm
+import initAgain, { render as renderAgain } from '../reset-pkg/engine.js';
+
+let pages = 0;
+
+export async function pageCounted(t: string): Promise<string> {
+  try {
+    return renderAgain(t);
+  } catch {
+    const exports = await initAgain();
+//                        ^^^^^^^^^^^ reinit-by-calling-init
+    pages = exports.memory.buffer.byteLength / 65536;
     return '';
   }
 }

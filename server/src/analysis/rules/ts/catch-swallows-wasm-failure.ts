@@ -361,7 +361,7 @@ class Checker {
     const imported = importClassifier(this.ctx, style);
     return [
       { title: 'Rethrow wasm aborts (`RuntimeError`, `Module terminated`) before handling the rejection', safety: 'unsafe', edits: build((p) => abortGuard(p, style)) },
-      { title: this.classifierFixTitle('e'), safety: 'unsafe', edits: [...build(classifierGuard), ...imported.edits] },
+      { title: this.classifierFixTitle(handlerParameterName(handler)), safety: 'unsafe', edits: [...build(classifierGuard), ...imported.edits] },
     ];
   }
 
@@ -379,6 +379,12 @@ function isConsumedByAssertion(chain: Node): boolean {
   const call = n.parent?.type === 'arguments' ? n.parent.parent : null;
   const callee = call?.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
   return /^(?:assert\.\w+|expect|t\.\w+)$/.test(callee);
+}
+
+/** The name the guard of `guardPromiseHandler` tests: the handler's own parameter, else the fresh name it adds. */
+function handlerParameterName(handler: Node): string {
+  if (!FUNCTION_TYPES.has(handler.type)) return freshName(handler.text);
+  return firstParameterName(handler) ?? freshName(handler.childForFieldName('body')?.text ?? handler.text);
 }
 
 /** The name of a handler function's first parameter (`(e) => …`, `function (err: unknown) {…}`). */

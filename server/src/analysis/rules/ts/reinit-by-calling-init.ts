@@ -138,7 +138,7 @@ function report(ctx: RuleContext, facts: WasmCallFacts, init: InitCall, site: Wa
   const mode = buildModeOfModule(ctx, init.binding.modulePath);
   const at = init.via ?? init.node;
   const helper = init.via ? ` (through \`${init.via.childForFieldName('function')?.text ?? 'helper'}()\`)` : '';
-  const message = `\`${init.callee}()\`${helper} does not recover from a failure of ${describeCall(site)}: wasm-bindgen's init returns ` +
+  const message = `\`${init.callee}()\`${helper} does not recover from a failure of \`${describeCall(site)}\`: wasm-bindgen's init returns ` +
     `the existing instance once the module is initialised, so ${consequence(mode)}; recover with \`__wbg_reset_state()\` ` +
     `(built with \`--experimental-reset-state-function\`), \`set_on_abort(schedule_reinit)\` in Rust, or a fresh Worker`;
   const related = [{ path: ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: 'the wasm call whose failure this handles' }];
@@ -164,6 +164,10 @@ function consequence(mode: BuildMode | undefined): string {
  */
 function resetFix(ctx: RuleContext, facts: WasmCallFacts, init: InitCall): Fix[] {
   if (init.via) return [];
+  // `exports = await init()`: init's result (the instance's exports) is used; `__wbg_reset_state()` returns nothing.
+  let value: Node = init.node;
+  while (value.parent && (value.parent.type === 'await_expression' || value.parent.type === 'parenthesized_expression')) value = value.parent;
+  if (value.parent?.type !== 'expression_statement') return [];
   if (!glueExportsResetState(ctx.workspace, init.binding.modulePath)) return [];
   const call: FileEdit = { range: { start: init.node.startIndex, end: init.node.endIndex }, newText: '' };
   if (init.binding.kind === 'namespace') {

@@ -387,13 +387,18 @@ class Checker {
     const texts = elements.map((e) => e.text);
     const semi = ';';
     if (holder?.type === 'expression_statement') {
-      return [this.fixOf(holder, texts.map((t) => `await ${t}${semi}`).join(' '))];
+      const sequence = texts.map((t) => `await ${t}${semi}`).join(' ');
+      // The body of a braceless `if`/`for`/`while`: several statements need a block to stay under it.
+      const inBlock = STATEMENT_LISTS.has(parentOf(holder)?.type ?? '');
+      return [this.fixOf(holder, inBlock ? sequence : `{ ${sequence} }`)];
     }
-    if (holder?.type !== 'variable_declarator') return [];
+    if (holder?.type !== 'variable_declarator' || holder.childForFieldName('type')) return []; // a type annotation would be lost
     const decl = parentOf(holder);
     const pattern = holder.childForFieldName('name');
     if (!decl || (decl.type !== 'lexical_declaration' && decl.type !== 'variable_declaration') || decl.namedChildCount !== 1 || pattern?.type !== 'array_pattern') return [];
     const names = pattern.namedChildren;
+    // `[, b]`, `[a, , c]`: a hole shifts the names against the elements; left to the author.
+    if (/\[\s*,|,\s*,/.test(pattern.text)) return [];
     if (names.length > elements.length || names.some((n) => n.type !== 'identifier')) return [];
     const keyword = decl.child(0)?.text ?? 'const';
     const parts = elements.map((e, i) => (i < names.length ? `${keyword} ${names[i].text} = await ${e.text}${semi}` : `await ${e.text}${semi}`));
@@ -418,6 +423,9 @@ class Checker {
     return [{ title: `Return \`await ${callText(call)}\` so the object is disposed after the call settles`, safety: 'unsafe', edits: [{ range: { start: call.startIndex, end: call.startIndex }, newText: 'await ' }] }];
   }
 }
+
+/** Nodes whose children are a list of statements (a fix may put several statements there). */
+const STATEMENT_LISTS: ReadonlySet<string> = new Set(['statement_block', 'program', 'switch_case', 'switch_default', 'class_static_block']);
 
 interface Verdict {
   readonly conflict: boolean | undefined;

@@ -1,0 +1,82 @@
+// The text TS rules' quick fixes produce in shapes where a naive edit changes the program: an array
+// hole or a type annotation in a destructuring, a braceless `if` (ts-overlapping-calls-on-wasm-object's
+// "Await the calls one after the other"); an init whose result is used (reinit-by-calling-init's reset).
+// Fixtures check that a fix exists; these check what it writes, or that none is offered.
+
+import * as assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { applyEdits, DEFAULT_LINT_SETTINGS, type Finding, type Grammars, Linter, type Rule } from '../src/analysis/index';
+import reinitByCallingInit from '../src/analysis/rules/ts/reinit-by-calling-init';
+import tsOverlappingCalls from '../src/analysis/rules/ts/ts-overlapping-calls-on-wasm-object';
+import { loadGrammars } from '../src/host/wasm-files';
+import { buildCaseWorkspace, type FixtureSection } from './support/fixture-runner';
+
+let grammars: Grammars;
+before(async () => {
+  grammars = await loadGrammars();
+});
+
+const PRELUDE = `import { Client } from '../pkg/fixture_case.js';\n`;
+
+/** The text after applying the fix titled `title` of each finding of `rule` (one at a time, first finding only). */
+function fixed(rule: Rule, body: string, title: string): { text: string | undefined; findings: readonly Finding[] } {
+  const text = PRELUDE + body;
+  const section: FixtureSection = { title: 'unit', buildMode: 'abort', text, expectations: [], fileLine: 1 };
+  const { workspace, casePath } = buildCaseWorkspace(grammars, rule, 'unit.ts', section, 0);
+  try {
+    const result = new Linter([rule], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true });
+    const fix = result.findings.flatMap((f) => f.fixes).find((f) => f.title === title);
+    return { text: fix ? applyEdits(text, fix.edits.filter((e) => !e.path || e.path === casePath)).text : undefined, findings: result.findings };
+  } finally {
+    workspace.dispose();
+  }
+}
+
+describe('ts-overlapping-calls-on-wasm-object: "Await the calls one after the other"', () => {
+  const title = 'Await the calls one after the other';
+
+  it('binds each name to its own call', () => {
+    const { text } = fixed(tsOverlappingCalls, 'export async function f(c: Client) {\n  const [s, a] = await Promise.all([c.syncState(), c.getAccounts()]);\n  return [s, a];\n}\n', title);
+    assert.match(text ?? '', /const s = await c\.syncState\(\); const a = await c\.getAccounts\(\);/);
+  });
+
+  it('keeps the calls under a braceless if', () => {
+    const { text } = fixed(tsOverlappingCalls, 'export async function f(c: Client, dirty: boolean) {\n  if (dirty) await Promise.all([c.syncState(), c.getAccounts()]);\n}\n', title);
+    assert.match(text ?? '', /if \(dirty\) \{ await c\.syncState\(\); await c\.getAccounts\(\); \}/);
+  });
+
+  it('offers no such fix for a destructuring with a hole or a type annotation', () => {
+    const hole = fixed(tsOverlappingCalls, 'export async function f(c: Client) {\n  const [, a] = await Promise.all([c.syncState(), c.getAccounts()]);\n  return a;\n}\n', title);
+    assert.ok(hole.findings.length > 0, 'still reported');
+    assert.equal(hole.text, undefined);
+    const typed = fixed(tsOverlappingCalls, 'export async function f(c: Client) {\n  const [s, a]: [unknown, unknown] = await Promise.all([c.syncState(), c.getAccounts()]);\n  return [s, a];\n}\n', title);
+    assert.ok(typed.findings.length > 0, 'still reported');
+    assert.equal(typed.text, undefined);
+  });
+});
+
+describe('reinit-by-calling-init: reset instead of init', () => {
+  const glue = [
+    '// @file: reset-pkg/engine.js',
+    '// | export function render() {}',
+    '// @file: reset-pkg/engine.d.ts',
+    '// | export function render(template: string): string;',
+    '// | export function __wbg_reset_state(): void;',
+    '// | export default function __wbg_init(module_or_path?: unknown): Promise<{ memory: WebAssembly.Memory }>;',
+    '// @file: reset-pkg/engine_bg.wasm',
+    "import initEngine, { render } from '../reset-pkg/engine.js';",
+    '',
+  ].join('\n');
+  const title = 'Reset the instance with `__wbg_reset_state()` instead of `initEngine()`';
+
+  it('replaces an init call made for its effect', () => {
+    const { text } = fixed(reinitByCallingInit, `${glue}export async function page(t: string) {\n  try { return render(t); } catch { await initEngine(); return ''; }\n}\n`, title);
+    assert.match(text ?? '', /catch \{ await __wbg_reset_state\(\); return ''; \}/);
+  });
+
+  it('offers nothing when the code uses what init returns', () => {
+    const { text, findings } = fixed(reinitByCallingInit, `${glue}export async function page(t: string) {\n  try { return render(t); } catch { const e = await initEngine(); return String(e.memory); }\n}\n`, title);
+    assert.equal(findings.length, 1);
+    assert.equal(text, undefined);
+  });
+});
