@@ -566,6 +566,21 @@ describe('cli: output formats', () => {
     assert.deepEqual(parseJsonReport(r.stdout).findings.map((f) => `web/${f.path}:${f.line} ${f.ruleId} ${f.severity}`), whole);
   });
 
+  it('recognises calls into a wasm-bindgen package installed in node_modules', () => {
+    const support = path.join(REPO_ROOT, 'test-fixtures', 'ts', '_support', 'pkg');
+    const pkg: Record<string, string | Uint8Array> = {};
+    for (const name of fs.readdirSync(support)) pkg[`node_modules/fixture-case/${name}`] = fs.readFileSync(path.join(support, name));
+    const dir = makeTree({
+      ...pkg,
+      'package.json': '{ "name": "app", "dependencies": { "fixture-case": "^0.1.0" } }',
+      'src/main.ts': "import * as wasm from 'fixture-case';\nexport function safeParse(src: string) {\n  try { return wasm.parse(src); } catch (e) { return null; }\n}\n",
+    });
+    const r = runCli(['check', '.', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const json = parseJsonReport(r.stdout);
+    assert.deepEqual(json.findings.map((f) => `${f.path}:${f.line} ${f.ruleId}`), ['src/main.ts:3 catch-swallows-wasm-failure']);
+  });
+
   it('--output FILE writes the report to the file and nothing to stdout', () => {
     const dir = badCrate();
     const r = runCli(['check', '--format', 'json', '--output', 'reports/out.json'], dir);

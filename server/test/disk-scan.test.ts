@@ -83,3 +83,35 @@ describe('scan with context outside the checked paths', () => {
     assert.ok((await scanned([path.join(root, 'bench-output', 'corpus')])).has('bench-output/corpus/src/lib.rs'));
   });
 });
+
+describe('scan: wasm-bindgen packages imported from node_modules', () => {
+  it('loads the top folder of an imported package that holds a *_bg.wasm, and nothing of other packages', async () => {
+    const root = makeTree({
+      'package.json': '{ "name": "app", "dependencies": { "my-wasm-pkg": "^0.1.0", "left-pad": "^1.0.0" } }',
+      'src/main.ts': "import * as wasm from 'my-wasm-pkg';\nimport pad from 'left-pad';\nimport { x } from '@scope/wasm-core/sub';\nexport const y = wasm.render(pad('a', 2)) + x;\n",
+      'node_modules/my-wasm-pkg/package.json': '{ "name": "my-wasm-pkg", "main": "my_wasm_pkg.js", "types": "my_wasm_pkg.d.ts" }',
+      'node_modules/my-wasm-pkg/my_wasm_pkg.js': 'export function render(s) { return s; }\n',
+      'node_modules/my-wasm-pkg/my_wasm_pkg.d.ts': 'export function render(s: string): string;\n',
+      'node_modules/my-wasm-pkg/my_wasm_pkg_bg.wasm': '\0asm',
+      'node_modules/my-wasm-pkg/docs/readme.js': 'x',
+      'node_modules/left-pad/package.json': '{ "name": "left-pad", "main": "index.js" }',
+      'node_modules/left-pad/index.js': 'module.exports = (s) => s;\n',
+      'node_modules/@scope/wasm-core/package.json': '{ "name": "@scope/wasm-core" }',
+      'node_modules/@scope/wasm-core/core.js': 'export const x = 1;\n',
+      'node_modules/@scope/wasm-core/core_bg.wasm': '\0asm',
+    });
+    const workspace = new Workspace(grammars, { roots: [toWorkspacePath(root)] });
+    try {
+      const scan = await scanIntoWorkspace(workspace, [root], { maxFileBytes: 1_000_000 });
+      const has = (f: string): boolean => workspace.fileExists(toWorkspacePath(path.join(root, f)));
+      assert.ok(has('node_modules/my-wasm-pkg/package.json') && has('node_modules/my-wasm-pkg/my_wasm_pkg.js') && has('node_modules/my-wasm-pkg/my_wasm_pkg.d.ts'));
+      assert.ok(has('node_modules/my-wasm-pkg/my_wasm_pkg_bg.wasm'));
+      assert.ok(!has('node_modules/my-wasm-pkg/docs/readme.js'), 'only the top folder');
+      assert.ok(has('node_modules/@scope/wasm-core/core.js'), 'scoped package through a subpath import');
+      assert.ok(!has('node_modules/left-pad/index.js'), 'not wasm-bindgen output');
+      assert.deepEqual(scan.lintable.map((f) => path.relative(root, f)), ['src/main.ts'], 'nothing of node_modules is linted');
+    } finally {
+      workspace.dispose();
+    }
+  });
+});

@@ -161,7 +161,66 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
       }
     }
   }
+  loadImportedWasmPackages(workspace, [...lintable], options.maxFileBytes);
   return { lintable: [...lintable].sort(), notices, completed: true };
+}
+
+/** Bare specifiers of `import … from '…'`, `export … from '…'`, `import('…')`, `require('…')`. */
+const BARE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"./][^'"]*)\1/gm;
+
+/**
+ * The wasm-bindgen packages the scanned TS/JS files import from `node_modules` (which the walk skips): a
+ * package whose folder holds a `*_bg.wasm` (wasm-pack's output published to npm, `@resvg/resvg-wasm`,
+ * `my-wasm-pkg`) has its package.json, the JS and `.d.ts` files beside it and the wasm file's path loaded,
+ * so calls into it are recognised like calls into a local `pkg/`. Only what the files import is looked
+ * up, each package once; nothing of it is linted.
+ */
+function loadImportedWasmPackages(workspace: Workspace, files: readonly string[], maxFileBytes: number): void {
+  /** node_modules/<name> folder → whether it holds a package (Node's resolution stops at the first that does). */
+  const exists = new Map<string, boolean>();
+  for (const file of files) {
+    const language = languageOfPath(file);
+    if (language !== 'typescript' && language !== 'tsx' && language !== 'javascript') continue;
+    const text = workspace.fileText(file);
+    if (text === undefined || !/node_modules|from\s*['"][^'"./]|import\s*\(|require\s*\(|^\s*import\s+['"]/m.test(text)) continue;
+    for (const m of text.matchAll(BARE_IMPORT)) {
+      const specifier = m[2];
+      const parts = specifier.split('/');
+      const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      if (!name || name.startsWith('node:') || /[\s\\]/.test(name)) continue;
+      for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+        const pkgDir = path.join(dir, 'node_modules', name);
+        let found = exists.get(pkgDir);
+        if (found === undefined) {
+          found = fs.existsSync(path.join(pkgDir, 'package.json'));
+          exists.set(pkgDir, found);
+          if (found) loadWasmPackage(workspace, pkgDir, maxFileBytes);
+        }
+        if (found || path.dirname(dir) === dir) break;
+      }
+    }
+  }
+}
+
+/** Loads a `node_modules` package's top folder when it is wasm-bindgen output (see loadImportedWasmPackages). */
+function loadWasmPackage(workspace: Workspace, pkgDir: string, maxFileBytes: number): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(pkgDir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  if (!entries.some((e) => e.isFile() && e.name.endsWith('_bg.wasm'))) return;
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const full = path.join(pkgDir, entry.name);
+    if (entry.name.endsWith('.wasm')) {
+      workspace.addPath(toWorkspacePath(full));
+    } else if (entry.name === 'package.json' || /\.(?:[cm]?js|d\.[cm]?ts)$/.test(entry.name)) {
+      const { text } = readSourceFile(full, maxFileBytes);
+      if (text !== undefined) workspace.setFile(toWorkspacePath(full), text);
+    }
+  }
 }
 
 /** `inner` is `outer` or inside it (absolute paths). */
