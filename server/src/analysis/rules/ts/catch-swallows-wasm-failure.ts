@@ -217,7 +217,7 @@ class Checker {
         ? `${what} on ${this.describe(site)} throws a new error that does not carry the original (no \`cause\`): ${rejectionOnly ? this.rejectionOnly(site) : this.lostClass(site)}`
         : `${what} on ${this.describe(site)} neither classifies nor rethrows: ${rejectionOnly ? this.rejectionOnly(site) : this.consequence(site)}`,
       severity: rejectionOnly ? 'info' : undefined,
-      related: this.related(site),
+      related: this.related(site, rejectionOnly),
       fixes: () => this.promiseHandlerFixes(handler),
     });
   }
@@ -251,7 +251,7 @@ class Checker {
       node: prop,
       message: `\`Promise.allSettled\` over ${this.describe(site)} ignores the rejected results: ${rejectionOnly ? this.rejectionOnly(site) : this.consequence(site)}`,
       severity: rejectionOnly ? 'info' : undefined,
-      related: this.related(site),
+      related: this.related(site, rejectionOnly),
     });
   }
 
@@ -325,8 +325,8 @@ class Checker {
       : 'callers can no longer tell an abort from an ordinary failure and keep calling an instance that answers `Module terminated`';
   }
 
-  private related(site: WasmCallSite): { path: string; range: { start: number; end: number }; message: string }[] {
-    const out = [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: seesOnlyRejection(site) ? 'async call into wasm whose rejection the handler sees' : 'call into wasm that can abort' }];
+  private related(site: WasmCallSite, rejectionOnly = false): { path: string; range: { start: number; end: number }; message: string }[] {
+    const out = [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: rejectionOnly ? 'async call into wasm whose rejection the handler sees' : 'call into wasm that can abort' }];
     if (site.kind === 'helper' && site.inner) {
       out.push({ path: this.ctx.path, range: { start: site.inner.node.startIndex, end: site.inner.node.endIndex }, message: 'the wasm call inside the helper' });
     }
