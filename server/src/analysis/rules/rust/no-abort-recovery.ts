@@ -91,7 +91,12 @@ function isUiApp(ctx: RuleContext, starts: readonly RustExport[]): boolean {
 /** The state a poisoned instance carries from call to call: globals and exported objects. */
 function stateDescription(index: CrateIndex): string | undefined {
   const globals = [...index.stateRoots.values()].filter((r) => r.kind !== 'struct_field').map((r) => `\`${r.name}\``);
-  const objects = [...index.structs.values()].map((s) => `\`${s.jsName}\``);
+  // Classes whose methods change them (`&mut self`) first: they carry state from call to call; plain data
+  // classes (constructors and getters) come last.
+  const mutated = new Set(index.exports.filter((e) => e.receiver === '&mut self' && e.implType).map((e) => e.implType!));
+  const objects = [...index.structs.values()]
+    .sort((a, b) => Number(mutated.has(b.name)) - Number(mutated.has(a.name)))
+    .map((s) => `\`${s.jsName}\``);
   const parts: string[] = [];
   if (globals.length > 0) parts.push(listed(globals, 'global'));
   if (objects.length > 0) parts.push(`objects of ${listed(objects, 'class')}`);
