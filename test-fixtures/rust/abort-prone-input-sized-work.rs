@@ -99,6 +99,15 @@ pub fn fib(n: u32) -> u64 {
 //                               ^^^^^^^^^^ abort-prone-input-sized-work
 }
 
+// ### reported: the header bytes bound by a let before the size is decoded
+#[wasm_bindgen]
+pub fn decode_header(data: &[u8]) -> Vec<u8> {
+    let hdr: [u8; 4] = data[..4].try_into().unwrap();
+    let declared = u32::from_le_bytes(hdr) as usize;
+    Vec::with_capacity(declared)
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ abort-prone-input-sized-work [fix]
+}
+
 // ### not reported: the catalog's fix — a limit, then try_reserve_exact
 #[wasm_bindgen]
 pub fn decode(data: &[u8]) -> Result<Vec<u8>, JsError> {

@@ -176,9 +176,17 @@ function taintOf(fn: Node, env: RustEnv): Taint {
     if (names.length === 0) continue;
     const annotated = b.type === 'let_declaration' ? b.childForFieldName('type')?.text.trim() : undefined;
     const derived = derive(value.text, b.startIndex, taint, annotated !== undefined && NUMERIC_TYPE.test(annotated));
+    // `let hdr: [u8; 4] = data[..4].try_into().unwrap()`: bytes taken from a byte parameter are bytes of
+    // the input too (a later `from_le_bytes(hdr)` decodes a size from it); its length is not.
+    const bytesOfInput = !derived && b.type === 'let_declaration' && !/\.\s*(len|is_empty)\s*\(\s*\)\s*$/.test(value.text)
+      ? [...taint.bytesOrText].find((n) => mentionsWord(value.text, n)) : undefined;
     for (const name of names) {
       if (derived) addEvent(taint, name, b.endIndex, derived.source, derived.via);
       else if (taint.events.has(name)) addEvent(taint, name, b.endIndex, undefined, new Set());
+      if (bytesOfInput !== undefined) {
+        taint.bytesOrText.add(name);
+        if (!taint.params.has(name)) taint.params.set(name, taint.params.get(bytesOfInput)!);
+      }
     }
   }
   return taint;
