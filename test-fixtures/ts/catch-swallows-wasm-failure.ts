@@ -106,6 +106,39 @@ export async function warm(urls: string[]): Promise<number> {
   return results.filter((r) => r.status === 'fulfilled').length;
 }
 
+// ### a glue object destructured from typed props (an interface, and a type literal)
+interface FeedProps {
+  parser: Parser;
+  text: string;
+}
+
+export function FeedButton({ parser, text }: FeedProps): number {
+  try {
+    return parser.feed(text);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure [fix]
+    return 0;
+  }
+}
+
+export function FeedInline({ parser: p }: { parser: Parser; text?: string }): number {
+  try {
+    return p.feed('');
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure [fix]
+    return 0;
+  }
+}
+
+// ### valid: a destructured property of another type shadows nothing it should not
+export function FeedOther({ parser }: { parser: { feed(s: string): number } }): number {
+  try {
+    return parser.feed('');
+  } catch {
+    return 0;
+  }
+}
+
 // ### a function a local module imports from the glue and exports again
 // @file: src/wasm.ts
 // | import { parse as parseSource } from '../pkg/fixture_case.js';

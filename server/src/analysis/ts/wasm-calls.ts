@@ -1,7 +1,8 @@
 // The §B3 WASM_CALL predicate for one TS/JS file: which call and `new` expressions enter wasm through
 // wasm-bindgen glue. A call enters wasm when its callee is a bound glue function, a member of a glue
 // namespace, a glue class (constructor or static method), a method of a WASM_INSTANCE (an identifier or
-// `this.field` created from a glue class in the same function/class, or a parameter typed as one), or a
+// `this.field` created from a glue class in the same function/class, a parameter typed as one, or a property
+// destructured from a parameter whose object type declares it as one: `({ ed }: Props)`), or a
 // same-file helper function that itself enters wasm.
 //
 // Facts are gathered from the engine's single traversal (`collect` for WASM_FACT_NODE_TYPES) and used
@@ -224,7 +225,15 @@ export class WasmCallFacts {
         const pattern = node.childForFieldName('pattern');
         const annotation = node.namedChildren.find((c) => c.type === 'type_annotation');
         if (pattern?.type === 'object_pattern' || pattern?.type === 'array_pattern') {
-          for (const id of patternIdentifiers(pattern)) this.addShadow(id, this.scope(false));
+          // `function View({ ed }: { ed: Editor })`, `({ ed, text }: Props)`: a property typed as a glue class.
+          const members = pattern.type === 'object_pattern' && annotation ? this.memberTypesOf(annotation.text.replace(/^:\s*/, '')) : undefined;
+          for (const id of patternIdentifiers(pattern)) {
+            const key = id.parent?.type === 'pair_pattern' ? id.parent.childForFieldName('key')?.text : id.text;
+            const type = key !== undefined ? members?.get(key) : undefined;
+            const cls = type !== undefined ? this.classOfType(type) : undefined;
+            if (cls) this.pushInstance({ name: id.text, ...cls, ...rangeOf(this.scope(false)) });
+            else this.addShadow(id, this.scope(false));
+          }
           return;
         }
         if (pattern?.type !== 'identifier') return;
@@ -354,6 +363,33 @@ export class WasmCallFacts {
   }
 
   /** The glue class a type annotation names (`Parser`, `wasm.Parser`, `Parser | null`). */
+  /**
+   * The property types of an object type: a literal (`{ ed: Editor; text: string }`) or an interface or
+   * type alias of that name declared in this file (`Props`). Plain `name: Type` members only.
+   */
+  private memberTypesOf(typeText: string): Map<string, string> | undefined {
+    let body: string | undefined;
+    if (typeText.startsWith('{')) body = typeText;
+    else if (/^[A-Za-z_$][\w$]*$/.test(typeText)) {
+      const decl = new RegExp(`\\b(?:interface\\s+${typeText}\\b[^{]*|type\\s+${typeText}\\s*=\\s*)\\{`).exec(this.ctx.text);
+      if (decl) body = balancedBraces(this.ctx.text, decl.index + decl[0].length - 1);
+    }
+    if (body === undefined) return undefined;
+    const members = new Map<string, string>();
+    // Members at the top level of the braces only (a nested `{ … }` type is skipped whole).
+    let depth = 0;
+    let top = '';
+    for (const c of body.slice(1, -1)) {
+      if (c === '{' || c === '(' || c === '<' || c === '[') depth++;
+      else if (c === '}' || c === ')' || c === '>' || c === ']') depth--;
+      else if (depth === 0) top += c;
+    }
+    for (const m of top.matchAll(/(?:^|[;,\n])\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*([A-Za-z_$][\w$.]*(?:\s*\|\s*(?:null|undefined))*)\s*(?=[;,\n]|$)/g)) {
+      members.set(m[1], m[2]);
+    }
+    return members;
+  }
+
   private classOfType(typeText: string): { className: string; module: WasmModule } | undefined {
     const parts = typeText.split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined');
     if (parts.length !== 1) return undefined;
@@ -787,6 +823,16 @@ function consumedByAssertion(node: Node): boolean {
 /** The text of a callee for messages, shortened: `parser.feed(…)`. */
 export function describeCall(site: WasmCallSite): string {
   return `${shortCode(site.callee, 40)}(…)`;
+}
+
+/** The text of the `{ … }` that opens at `open` (braces balanced; to the end of `text` when unbalanced). */
+function balancedBraces(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(open, i + 1);
+  }
+  return text.slice(open);
 }
 
 /** The identifiers a destructuring pattern declares (`{ a, b: c, ...d }`, `[x, , y = 1]`), not its default values. */
