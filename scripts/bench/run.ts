@@ -20,6 +20,12 @@ import { RELEASE_DELAYS_MS } from '../../server/src/lsp/idle-gc';
 import { SERVER_NODE_FLAGS } from '../../server/src/lsp/node-flags';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
+/**
+ * Where the generated workspaces live: outside this repository, so each is a project of its own. A check
+ * indexes the project around the checked folder (host/disk-workspace.ts `indexRootsOf`): inside this git
+ * checkout every corpus check would also read the repository, which is not what the scan measures.
+ */
+const WORK = path.join(os.tmpdir(), 'wasm-safety-bench');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const MB = 1024 * 1024;
 const TIME = '/usr/bin/time';
@@ -106,7 +112,7 @@ function parseFlags(argv: readonly string[]): Flags {
 
 /** The corpus for `mb` MB of Rust, generated once and reused by later runs (same seed, same bytes). */
 function corpus(mb: number, seed: number): { dir: string; files: number; bytes: number } {
-  const dir = path.join(ROOT, 'bench-output', 'corpus', `${mb}MB-seed${seed}`);
+  const dir = path.join(WORK, 'corpus', `${mb}MB-seed${seed}`);
   const marker = path.join(dir, '.corpus.json');
   if (fs.existsSync(marker)) return { dir, ...JSON.parse(fs.readFileSync(marker, 'utf8')) };
   fs.rmSync(dir, { recursive: true, force: true });
@@ -251,13 +257,13 @@ async function main(): Promise<void> {
     const spread = Math.max(...perMb.map((v) => Math.abs(v / mean - 1)));
     // For reading the figures only (the target is judged on the times above): what every check costs
     // whatever its size (process start, bundle and grammar loading), measured as a check of an empty folder.
-    const emptyDir = path.join(ROOT, 'bench-output', 'empty');
+    const emptyDir = path.join(WORK, 'empty');
     fs.rmSync(emptyDir, { recursive: true, force: true });
     fs.mkdirSync(emptyDir, { recursive: true });
     const fixed = Math.min(...[0, 1, 2].map(() => runCheck(emptyDir, flags).seconds));
     const marginal = growth.map((g) => (g.seconds - fixed) / (g.bytes / MB));
     row('fixed cost of a check (empty folder, best of 3)', `${fixed.toFixed(2)} s; time per MB beyond it: ${marginal.map((v) => v.toFixed(3)).join(' / ')} s/MB`, 'information, not the target');
-    const deepDir = path.join(ROOT, 'bench-output', 'deep');
+    const deepDir = path.join(WORK, 'deep');
     fs.rmSync(deepDir, { recursive: true, force: true });
     generateDeepFile(path.join(deepDir, 'src', 'lib.rs'), 10_000);
     const deep = runCheck(deepDir, flags);
@@ -321,7 +327,7 @@ function spaceEdits(initial: string, seed: number): { next: () => unknown } {
 }
 
 async function lspSections(flags: Flags, results: Record<string, unknown>, row: (what: string, value: string, target?: string) => void): Promise<void> {
-  const workspace = path.join(ROOT, 'bench-output', 'lsp-workspace');
+  const workspace = path.join(WORK, 'lsp-workspace');
   fs.rmSync(workspace, { recursive: true, force: true });
   const rustText = largeRustModule(flags.rustLines, flags.seed);
   const tsText = largeTsModule(flags.tsLines, '../../big/pkg/big.js', flags.seed);

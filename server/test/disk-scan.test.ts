@@ -59,6 +59,7 @@ describe('scan with context outside the checked paths', () => {
       'pkg/scan_case_bg.wasm': '\0asm',
       'dist/bundle.js': 'console.log(1);\n',
       'bench-output/corpus/src/lib.rs': 'pub fn b() {}\n',
+      'bench-output/other/src/lib.rs': 'pub fn c() {}\n',
       'web/app.ts': "import { a } from '../pkg/scan_case.js';\na();\n",
       'web/dist/local.ts': 'export const x = 1;\n',
     });
@@ -68,7 +69,7 @@ describe('scan with context outside the checked paths', () => {
       const workspace = new Workspace(grammars, { roots: indexRootsOf(targets).map(toWorkspacePath) });
       try {
         await scanIntoWorkspace(workspace, indexRootsOf(targets), { maxFileBytes: 1_000_000, contextOutside: targets });
-        const known = ['src/lib.rs', 'pkg/scan_case.js', 'dist/bundle.js', 'bench-output/corpus/src/lib.rs', 'web/app.ts', 'web/dist/local.ts'];
+        const known = ['src/lib.rs', 'pkg/scan_case.js', 'dist/bundle.js', 'bench-output/corpus/src/lib.rs', 'bench-output/other/src/lib.rs', 'web/app.ts', 'web/dist/local.ts'];
         return new Set(known.filter((f) => workspace.fileExists(toWorkspacePath(path.join(root, f)))));
       } finally {
         workspace.dispose();
@@ -78,9 +79,11 @@ describe('scan with context outside the checked paths', () => {
     // web/dist/ is inside the checked path, so it is read.
     assert.deepEqual([...await scanned([web])].sort(), ['pkg/scan_case.js', 'src/lib.rs', 'web/app.ts', 'web/dist/local.ts']);
     // Checking the project root itself: everything is what was asked about.
-    assert.deepEqual((await scanned([root])).size, 6);
-    // Checking an ignored folder: read, and so is the way to it.
-    assert.ok((await scanned([path.join(root, 'bench-output', 'corpus')])).has('bench-output/corpus/src/lib.rs'));
+    assert.deepEqual((await scanned([root])).size, 7);
+    // Checking an ignored folder: read, and so is the way to it, not the rest of the ignored folder.
+    const inIgnored = await scanned([path.join(root, 'bench-output', 'corpus')]);
+    assert.ok(inIgnored.has('bench-output/corpus/src/lib.rs'));
+    assert.ok(!inIgnored.has('bench-output/other/src/lib.rs'));
   });
 });
 

@@ -109,10 +109,16 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
       continue;
     }
     const ignored = asked ? gitignoredFolders(absolute) : undefined;
-    /** A git-ignored folder that is only context: neither asked about, nor on the way to what was, nor wasm-bindgen output. */
-    const onlyIgnoredContext = (dir: string): boolean =>
-      ignored !== undefined && ignored.matches(path.relative(absolute, dir))
-      && !asked!.some((t) => isPathWithin(dir, t) || isPathWithin(t, dir)) && !holdsWasmBindgenOutput(dir);
+    /**
+     * A git-ignored folder (or one inside a git-ignored folder entered on the way to a checked path) that is
+     * only context: neither asked about, nor on the way to what was, nor wasm-bindgen output.
+     */
+    const onlyIgnoredContext = (dir: string): boolean => {
+      if (ignored === undefined || asked!.some((t) => isPathWithin(dir, t) || isPathWithin(t, dir))) return false;
+      const segments = path.relative(absolute, dir).split(path.sep);
+      const inIgnored = segments.some((_, i) => ignored.matches(segments.slice(0, i + 1).join('/')));
+      return inIgnored && !holdsWasmBindgenOutput(dir);
+    };
     const stack = [absolute];
     while (stack.length > 0) {
       const dir = stack.pop()!;
