@@ -122,6 +122,30 @@ pub fn expand(parent: &HtmlElement, list: &HtmlElement) -> Result<(), JsValue> {
     Ok(())
 }
 
+// ### reported: the event's target converted in an and_then closure, and an event bound by if let
+pub fn bounce(el: &HtmlElement, document: &Document, twin: HtmlElement) -> Result<(), JsValue> {
+    let on_click = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+            t.click();
+          //^^^^^^^^^ fnmut-closure-reentered [fix]
+        }
+    });
+    el.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
+    on_click.forget();
+
+    let on_input = Closure::<dyn FnMut(Event)>::new(move |_e: Event| {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        if let Ok(ev) = Event::new_with_event_init_dict("input", &init) {
+            let _ = twin.dispatch_event(&ev);
+                  //^^^^^^^^^^^^^^^^^^^^^^^^ fnmut-closure-reentered [fix]
+        }
+    });
+    document.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref())?;
+    on_input.forget();
+    Ok(())
+}
+
 // ### not reported: the catalog's fixed version, a dyn Fn closure may be re-entered
 pub fn install(document: &Document) -> Result<(), JsValue> {
     let clicks = Rc::new(std::cell::Cell::new(0u32));

@@ -165,7 +165,8 @@ function constructedEvent(arg: Node, closure: Node, env: RustEnv): { type: strin
     }
     if (n.type === 'identifier') {
       const b = resolver?.bindings.lookup(n.text, n.startIndex);
-      if (!b || b.binder.type !== 'let_declaration') return undefined;
+      // `let ev = …` and `if let Ok(ev) = …` (the pattern only unwraps the constructor's Result).
+      if (!b || (b.binder.type !== 'let_declaration' && b.binder.type !== 'let_condition')) return undefined;
       n = b.binder.childForFieldName('value');
       continue;
     }
@@ -315,6 +316,11 @@ function describe(expr: Node, closure: Node, env: RustEnv): Described {
       n = stripTransparent(m.receiver);
       continue;
     }
+    // `e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok())`: a closure that only converts its argument.
+    if (m && (m.method === 'and_then' || m.method === 'map') && m.args.length === 1 && convertsItsArgument(m.args[0])) {
+      n = stripTransparent(m.receiver);
+      continue;
+    }
     if (m && (m.method === 'target' || m.method === 'current_target') && m.args.length === 0) {
       const root = stripTransparent(m.receiver);
       if (root.type === 'identifier' && params.has(root.text)) {
@@ -337,6 +343,27 @@ function describe(expr: Node, closure: Node, env: RustEnv): Described {
   const text = n.text.replace(/\s+/g, '').replace(/^&/, '');
   const detached = createdIn !== undefined && !attachedInClosure(createdIn.name, closure, env);
   return { text, fromEvent, global: GLOBAL_TARGET.test(text), parameter: n.type === 'identifier' && params.has(n.text), detached, descendant };
+}
+
+/** `|t| t.dyn_into::<T>().ok()`: a one-parameter closure whose body is its parameter behind alias methods only. */
+function convertsItsArgument(arg: Node): boolean {
+  const c = stripTransparent(arg);
+  if (c.type !== 'closure_expression') return false;
+  const params = c.childForFieldName('parameters')?.namedChildren ?? [];
+  const param = params.length === 1 ? (params[0].type === 'parameter' ? params[0].childForFieldName('pattern') : params[0]) : null;
+  let body = c.childForFieldName('body');
+  if (!param || param.type !== 'identifier' || !body) return false;
+  for (let hops = 0; hops < 6; hops++) {
+    body = stripTransparent(body);
+    if (body.type === 'block' && body.namedChildCount === 1) {
+      body = body.namedChild(0)!;
+      continue;
+    }
+    const m = asMethodCall(body);
+    if (!m || !ALIAS_METHODS.test(m.method)) break;
+    body = m.receiver;
+  }
+  return body.type === 'identifier' && body.text === param.text;
 }
 
 /** `parent.append_child(&a)` (or another node-inserting call mentioning `a`) somewhere in the closure. */
