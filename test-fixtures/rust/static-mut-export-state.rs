@@ -103,6 +103,37 @@ pub extern "C" fn on_resize(width: u32) {
 //           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ static-mut-export-state
 }
 
+// ### reported: indexing a Vec static, and a ref mut binding into the static
+#[wasm_bindgen]
+pub fn rename(i: usize, name: String) {
+    unsafe { LOG[i] = name };
+//           ^^^^^^ static-mut-export-state
+}
+
+#[wasm_bindgen]
+pub fn score_up() {
+    unsafe {
+        if let Some(ref mut g) = GAME {
+//                               ^^^^ static-mut-export-state
+            g.score += 1;
+        }
+    }
+}
+
+// ### not reported: an array static indexed in place, and a by-value pattern on a Copy static
+static mut SLOTS: [u32; 8] = [0; 8];
+
+#[wasm_bindgen]
+pub fn set_slot(i: usize, v: u32) -> u32 {
+    unsafe {
+        SLOTS[i] = v;
+        match COUNTER {
+            0 => 1,
+            n => n,
+        }
+    }
+}
+
 // ### not reported: by-value reads and writes of a Copy scalar, no reference held
 #[wasm_bindgen]
 pub fn bump() -> u32 {

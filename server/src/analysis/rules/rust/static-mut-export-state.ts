@@ -237,7 +237,14 @@ function expressionUse(id: Node, root: StateRoot): Use | undefined {
       place = p;
       continue;
     }
-    if ((p.type === 'index_expression' && p.namedChild(0)?.id === place.id) || p.type === 'parenthesized_expression') {
+    if (p.type === 'index_expression' && p.namedChild(0)?.id === place.id) {
+      // `HISTORY[i] = v` on a Vec/map static: `Index`/`IndexMut` take `&HISTORY`/`&mut HISTORY` (an
+      // array's built-in indexing does not).
+      if (place.id === expr.id && !/^\[/.test(root.type.trim()) && !SCALAR.test(root.type.trim())) return { root, node: p, how: `\`${short(p.text)}\`` };
+      place = p;
+      continue;
+    }
+    if (p.type === 'parenthesized_expression') {
       place = p;
       continue;
     }
@@ -247,6 +254,13 @@ function expressionUse(id: Node, root: StateRoot): Use | undefined {
   if (parent?.type === 'reference_expression') {
     return { root, node: parent, how: `\`${short(parent.text)}\`` };
   }
+  // `if let Some(ref mut s) = CURRENT`, `match CURRENT { Some(ref s) => … }`: a `ref` binding borrows the static.
+  const patterns = parent?.type === 'let_condition' || parent?.type === 'let_declaration' ? [parent.childForFieldName('pattern')]
+    : parent?.type === 'match_expression' && parent.childForFieldName('value')?.id === place.id
+      ? (parent.childForFieldName('body')?.namedChildren ?? []).filter((a) => a.type === 'match_arm').map((a) => a.childForFieldName('pattern'))
+      : [];
+  const byRef = patterns.find((pattern) => pattern && /(^|[^\w])ref\s/.test(pattern.text));
+  if (parent && byRef) return { root, node: place, how: `\`${short(byRef.text)}\` bound to \`${short(place.text)}\`` };
   return undefined;
 }
 
