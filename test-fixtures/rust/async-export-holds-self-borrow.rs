@@ -88,6 +88,23 @@ impl Session {
     pub fn close(self) {}
 }
 
+// ### reported: &self across an await when the only exclusive access is an async method taking self (its promise never settles)
+#[wasm_bindgen]
+pub struct Tx {
+    url: String,
+}
+
+#[wasm_bindgen]
+impl Tx {
+    pub async fn preview(&self) -> JsValue {
+        fetch_state(&self.url).await
+//                            ^^^^^^ async-export-holds-self-borrow: `&self` keeps this `Tx` borrowed until the future completes, across this `.await`; a call to `apply()` on the same `Tx` while the promise is pending fails at its first poll with an `Error` ("attempted to take ownership of Rust value while it was borrowed"), thrown in a microtask, so its promise never settles
+    }
+    pub async fn apply(self) -> JsValue {
+        fetch_state(&self.url).await
+    }
+}
+
 // ### reported: a &mut argument of an exported struct in a free async export
 #[wasm_bindgen]
 pub struct Session {

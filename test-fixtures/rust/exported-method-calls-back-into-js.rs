@@ -171,7 +171,7 @@ impl Meter {
     }
     pub fn read(&self) {
         let _ = self.on_read.call0(&JsValue::NULL);
-//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js: `self.on_read.call0(..)` runs the JS callback stored in `self.on_read` while `&self` holds a shared borrow of this `Meter`; if it calls `bump()` or `into_count()` on this `Meter`, that call fails with an `Error` ("recursive use of an object detected which would lead to unsafe aliasing in rust"), or for `into_count()` with an `Error` ("attempted to take ownership of Rust value while it was borrowed"); the result is discarded, so the failure goes unnoticed and the callback silently does not do its work
+//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js: `self.on_read.call0(..)` runs the JS callback stored in `self.on_read` while `&self` holds a shared borrow of this `Meter`; if it calls `bump()` or `into_count()` on this `Meter`, that call fails with an `Error` ("recursive use of an object detected which would lead to unsafe aliasing in rust"), or `into_count()` throws an `Error` ("attempted to take ownership of Rust value while it was borrowed"); the result is discarded, so the failure goes unnoticed and the callback silently does not do its work
     }
     pub fn bump(&mut self) {
         self.count += 1;

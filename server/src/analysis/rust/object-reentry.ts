@@ -36,6 +36,8 @@ export interface ConflictingAccess {
   /** How messages name it: `set_url()`, `close()`, the `url` setter. */
   readonly display: string;
   readonly kind: 'mut-method' | 'consuming-method' | 'setter';
+  /** An `async` method: wasm-bindgen converts its receiver at the first poll, inside the future. */
+  readonly isAsync?: boolean;
   readonly path: string;
   readonly range: { readonly start: number; readonly end: number };
 }
@@ -51,7 +53,7 @@ export function conflictingAccessesOf(typeName: string, env: RustEnv, exceptFunc
     if (e.implType !== typeName || e.name === exceptFunction || e.isConstructor) continue;
     if (e.receiver === '&mut self' && e.accessor?.kind === 'setter') out.push({ display: `the \`${e.accessor.property}\` setter`, kind: 'setter', path: e.path, range: e.nameRange });
     else if (e.receiver === '&mut self') out.push({ display: `${e.jsName}()`, kind: 'mut-method', path: e.path, range: e.nameRange });
-    else if (e.receiver === 'self') out.push({ display: `${e.jsName}()`, kind: 'consuming-method', path: e.path, range: e.nameRange });
+    else if (e.receiver === 'self') out.push({ display: `${e.jsName}()`, kind: 'consuming-method', isAsync: e.isAsync, path: e.path, range: e.nameRange });
   }
   const struct = env.index?.structs.get(typeName);
   for (const f of struct?.fields ?? []) {
@@ -62,6 +64,15 @@ export function conflictingAccessesOf(typeName: string, env: RustEnv, exceptFunc
 
 /** What a consuming method called while the object is borrowed throws (any build: wasm-bindgen's `from_abi` uses `throw_str`). */
 export const TAKE_OWNERSHIP_ERROR = 'an `Error` ("attempted to take ownership of Rust value while it was borrowed")';
+
+/**
+ * How a consuming method fails on a borrowed object: a synchronous one throws to its caller; an async one
+ * takes its receiver at the first poll, inside the future, so the error is thrown in a microtask (an
+ * uncaught error) and the call's promise never settles.
+ */
+export function consumingFailure(c: ConflictingAccess): string {
+  return c.isAsync ? `fails at its first poll with ${TAKE_OWNERSHIP_ERROR}, thrown in a microtask, so its promise never settles` : `throws ${TAKE_OWNERSHIP_ERROR}`;
+}
 
 /**
  * The conflicting accesses a message names (the first two), split by how they fail while the object is

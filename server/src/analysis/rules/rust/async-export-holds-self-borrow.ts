@@ -14,7 +14,7 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import { exportOfFunction, rustEnv, yieldPointRange, type ObjectBorrow, type RustEnv } from '../../rust/index';
 import {
-  conflictingAccessesOf, conflictRelatedMessage, heldObjectBorrows, ownYieldPoints, sharedReceiverSuffices, splitConflicts, TAKE_OWNERSHIP_ERROR,
+  conflictingAccessesOf, conflictRelatedMessage, heldObjectBorrows, ownYieldPoints, sharedReceiverSuffices, splitConflicts, consumingFailure,
   type ConflictingAccess,
 } from '../../rust/object-reentry';
 import type { BuildMode } from '../../workspace/types';
@@ -110,8 +110,8 @@ function failure(mode: BuildMode): string {
 function sharedConflictFailure(conflicts: readonly ConflictingAccess[], mode: BuildMode): string {
   const { guarded, consuming } = splitConflicts(conflicts);
   if (consuming.length === 0) return failure(mode);
-  if (guarded.length === 0) return `throws ${TAKE_OWNERSHIP_ERROR}`;
-  return `${failure(mode)}; \`${consuming[0].display}\` throws ${TAKE_OWNERSHIP_ERROR}`;
+  if (guarded.length === 0) return consumingFailure(consuming[0]);
+  return `${failure(mode)}; \`${consuming[0].display}\` ${consumingFailure(consuming[0])}`;
 }
 
 function conflictList(conflicts: readonly ConflictingAccess[]): string {

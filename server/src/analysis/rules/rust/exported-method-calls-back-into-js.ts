@@ -19,7 +19,7 @@ import {
 } from '../../rust/index';
 import {
   callbackSourceOf, conflictingAccessesOf, conflictRelatedMessage, declaredReceiver, heldObjectBorrows, methodsOfType, ownYieldPoints,
-  sharedReceiverSuffices, splitConflicts, TAKE_OWNERSHIP_ERROR, type CallbackSource, type ConflictingAccess,
+  sharedReceiverSuffices, splitConflicts, consumingFailure, type CallbackSource, type ConflictingAccess,
 } from '../../rust/object-reentry';
 import type { BuildMode } from '../../workspace/types';
 
@@ -294,8 +294,8 @@ function sharedConflictFailure(conflicts: readonly ConflictingAccess[], mode: Bu
   const { guarded, consuming } = splitConflicts(conflicts);
   const guardFailure = `fails with ${failureClass(mode)} (${RECURSIVE_USE})`;
   if (consuming.length === 0) return `that call ${guardFailure}`;
-  if (guarded.length === 0) return `that call throws ${TAKE_OWNERSHIP_ERROR}`;
-  return `that call ${guardFailure}, or for \`${consuming[0].display}\` with ${TAKE_OWNERSHIP_ERROR}`;
+  if (guarded.length === 0) return `that call ${consumingFailure(consuming[0])}`;
+  return `that call ${guardFailure}, or \`${consuming[0].display}\` ${consumingFailure(consuming[0])}`;
 }
 
 function failureClass(mode: BuildMode): string {
