@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { applyEdits, DEFAULT_LINT_SETTINGS, type Finding, type Grammars, Linter, type Rule } from '../src/analysis/index';
 import reinitByCallingInit from '../src/analysis/rules/ts/reinit-by-calling-init';
+import tsCallbackReentersWasm from '../src/analysis/rules/ts/ts-callback-reenters-wasm';
 import tsOverlappingCalls from '../src/analysis/rules/ts/ts-overlapping-calls-on-wasm-object';
 import { loadGrammars } from '../src/host/wasm-files';
 import { buildCaseWorkspace, type FixtureSection } from './support/fixture-runner';
@@ -16,7 +17,7 @@ before(async () => {
   grammars = await loadGrammars();
 });
 
-const PRELUDE = `import { Client } from '../pkg/fixture_case.js';\n`;
+const PRELUDE = `import { Client, Editor } from '../pkg/fixture_case.js';\n`;
 
 /** The text after applying the fix titled `title` of each finding of `rule` (one at a time, first finding only). */
 function fixed(rule: Rule, body: string, title: string): { text: string | undefined; findings: readonly Finding[] } {
@@ -78,5 +79,25 @@ describe('reinit-by-calling-init: reset instead of init', () => {
     const { text, findings } = fixed(reinitByCallingInit, `${glue}export async function page(t: string) {\n  try { return render(t); } catch { const e = await initEngine(); return String(e.memory); }\n}\n`, title);
     assert.equal(findings.length, 1);
     assert.equal(text, undefined);
+  });
+});
+
+describe('ts-callback-reenters-wasm: "Defer the use of the object with queueMicrotask"', () => {
+  it('names what the deferral waits for: the call the callback is passed to, or for a stored callback the method that runs it', () => {
+    const titles = (body: string): string[] => {
+      const text = PRELUDE + 'declare function render(text: string): void;\n' + body;
+      const section: FixtureSection = { title: 'unit', buildMode: 'abort', text, expectations: [], fileLine: 1 };
+      const { workspace, casePath } = buildCaseWorkspace(grammars, tsCallbackReentersWasm, 'unit.ts', section, 0);
+      try {
+        return new Linter([tsCallbackReentersWasm], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true })
+          .findings.flatMap((f) => f.fixes.map((x) => x.title));
+      } finally {
+        workspace.dispose();
+      }
+    };
+    assert.deepEqual(titles('export function mount(ed: Editor): void {\n  ed.onChange(() => render(ed.text()));\n}\n'),
+      ['Defer the use of the object with `queueMicrotask` until the method that runs it has returned']);
+    assert.deepEqual(titles('export function annotate(ed: Editor): void {\n  ed.mapLines((l: string) => { render(ed.text()); return l; });\n}\n'),
+      ['Defer the use of the object with `queueMicrotask` until `ed.mapLines(…)` has returned']);
   });
 });

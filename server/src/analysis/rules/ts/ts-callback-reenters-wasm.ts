@@ -217,7 +217,7 @@ class Checker {
         { path: this.ctx.path, range: range(call), message: 'where the callback is handed to the object' },
         rustRelated(invoker, 'a `&mut self` method that calls JS callbacks'),
       ],
-      fixes: () => this.deferFixes(call, callback, touches, true),
+      fixes: () => this.deferFixes(call, callback, touches, true, 'the method that runs it'),
     });
     return true;
   }
@@ -255,7 +255,8 @@ class Checker {
 
   // ---- fix: defer the re-entrant uses until the outer call has returned ------------------------------
 
-  private deferFixes(call: Node, callback: Callback, touches: readonly Touch[], returnIgnored: boolean): Fix[] {
+  /** `until`: what the deferral waits for, when it is not the call the callback is passed to (a stored callback runs later, from another method). */
+  private deferFixes(call: Node, callback: Callback, touches: readonly Touch[], returnIgnored: boolean, until?: string): Fix[] {
     const fn = callback.fn;
     if (!fn) return [];
     const body = callback.body;
@@ -280,7 +281,7 @@ class Checker {
     }
     if (edits.length === 0) return [];
     return [{
-      title: `Defer the use of the object with \`queueMicrotask\` until \`${callText(call)}\` has returned`,
+      title: `Defer the use of the object with \`queueMicrotask\` until ${until ?? `\`${callText(call)}\``} has returned`,
       safety: 'unsafe',
       edits,
     }];
