@@ -112,9 +112,11 @@ function check(ctx: RuleContext, state: FileState, name: string, value: Node, wh
   if (!created) return;
   const reinit = reinitOf(ctx, state, created.modulePath);
   if (!reinit) return;
+  // `an \`Editor\``, `a \`Parser\``: by the class name's first letter (a vowel letter, as most class names read).
+  const a = /^[AEIOU]/i.test(created.className) ? 'an' : 'a';
   const kept = when === 'module load'
-    ? `\`${name}\` keeps a \`${created.className}\` created at module load`
-    : `\`${name}\` caches a \`${created.className}\` at module level for the rest of the program`;
+    ? `\`${name}\` keeps ${a} \`${created.className}\` created at module load`
+    : `\`${name}\` caches ${a} \`${created.className}\` at module level for the rest of the program`;
   ctx.report({
     node: value,
     message: `${kept}, but \`${reinit.crateName}\` re-creates its wasm instance after an abort (${reinit.how}): from then on every call on ` +
