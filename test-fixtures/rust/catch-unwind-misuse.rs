@@ -50,6 +50,21 @@ pub fn safe_len(doc: &str) -> usize {
     }
 }
 
+// ### reported: the imported catch_unwind, beside a function of that name in a nested module
+use std::panic::catch_unwind;
+
+#[wasm_bindgen]
+pub fn safe_count(doc: &str) -> usize {
+    catch_unwind(|| parse(doc).unwrap().len()).unwrap_or(0)
+//  ^^^^^^^^^^^^ catch-unwind-misuse
+}
+
+mod compat {
+    pub fn catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+        Ok(f())
+    }
+}
+
 // ### reported: expected to catch a JS exception it cannot catch
 // @build-mode: unwind
 #[wasm_bindgen]
