@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { applyEdits, DEFAULT_LINT_SETTINGS, type Finding, type Grammars, Linter, type Rule } from '../src/analysis/index';
+import catchSwallowsWasmFailure from '../src/analysis/rules/ts/catch-swallows-wasm-failure';
 import reinitByCallingInit from '../src/analysis/rules/ts/reinit-by-calling-init';
 import tsCallbackReentersWasm from '../src/analysis/rules/ts/ts-callback-reenters-wasm';
 import tsOverlappingCalls from '../src/analysis/rules/ts/ts-overlapping-calls-on-wasm-object';
@@ -99,5 +100,29 @@ describe('ts-callback-reenters-wasm: "Defer the use of the object with queueMicr
       ['Defer the use of the object with `queueMicrotask` until the method that runs it has returned']);
     assert.deepEqual(titles('export function annotate(ed: Editor): void {\n  ed.mapLines((l: string) => { render(ed.text()); return l; });\n}\n'),
       ['Defer the use of the object with `queueMicrotask` until `ed.mapLines(…)` has returned']);
+  });
+});
+
+describe('the classifier import the catch fixes add', () => {
+  const body = "import { parse } from '../pkg/fixture_case.js';\nexport function f(s: string) {\n  try { return parse(s); } catch (e) { return null; }\n}\n";
+  const importLine = (extra: string): string | undefined => {
+    const title = 'Rethrow unless `isRecoverableWasmError(e)`';
+    const text = PRELUDE + extra + body;
+    const section: FixtureSection = { title: 'unit', buildMode: 'abort', text, expectations: [], fileLine: 1 };
+    const { workspace, casePath } = buildCaseWorkspace(grammars, catchSwallowsWasmFailure, 'unit.ts', section, 0);
+    try {
+      const fix = new Linter([catchSwallowsWasmFailure], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true })
+        .findings.flatMap((f) => f.fixes).find((f) => f.title.startsWith(title));
+      const edit = fix?.edits.find((e) => (!e.path || e.path === casePath) && /import \{ isRecoverableWasmError \}/.test(e.newText));
+      return edit?.newText.trim();
+    } finally {
+      workspace.dispose();
+    }
+  };
+
+  it('spells the extension where the tsconfig resolves modules like Node (node16/nodenext), not elsewhere', () => {
+    assert.match(importLine('') ?? '', /from '\.\/wasm-errors'(;|$)/);
+    const nodeNext = ['// @file: tsconfig.json', '// | { "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext" } }', ''].join('\n');
+    assert.match(importLine(nodeNext) ?? '', /from '\.\/wasm-errors\.js'/);
   });
 });

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileEdit, TextEdit } from '../model';
 import { basename, dirname, isWithin, relativePath, resolvePath } from '../text/paths';
 import type { FileContext } from '../workspace/file-context';
+import { requiresImportExtensions } from './tsconfig-paths';
 
 export const RECOVERABLE_CLASSIFIER = 'isRecoverableWasmError';
 export const FATAL_CLASSIFIER = 'isWasmFatal';
@@ -307,6 +308,7 @@ function specifierFor(ctx: FileContext, modulePath: string, flavour: ModuleFlavo
   const stem = rel.replace(/\.[cm]?tsx?$/, '');
   if (ctx.path.endsWith('.mts')) return `${stem}.mjs`;
   const tsImports = (ctx.ts?.importSpecifiers ?? []).filter((s) => s.resolved && /\.[cm]?tsx?$/.test(s.resolved) && !s.resolved.endsWith('.d.ts') && s.specifier.startsWith('.'));
+  if (requiresImportExtensions(ctx.path, ctx.workspace)) return `${stem}.js`;
   const withJs = tsImports.filter((s) => /\.js$/.test(s.specifier)).length;
   return withJs > 0 && withJs * 2 >= tsImports.length ? `${stem}.js` : stem;
 }

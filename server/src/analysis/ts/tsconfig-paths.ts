@@ -46,6 +46,27 @@ export function pathMappingFor(fromPath: string, files: ConfigFiles): PathMappin
 }
 
 /**
+ * True when the config governing `fromPath` makes relative imports spell their extension: `moduleResolution`
+ * (or, without one, `module`) `node16`/`nodenext` — there `import … from './x'` does not compile, `./x.js` does.
+ */
+export function requiresImportExtensions(fromPath: string, files: ConfigFiles): boolean {
+  for (let dir = dirname(fromPath); ; dir = dirname(dir)) {
+    for (const name of CONFIG_NAMES) {
+      const config = joinPath(dir, name);
+      if (!files.fileExists(config)) continue;
+      const chain = configChain(config, files);
+      const setting = (key: string): string | undefined => {
+        for (const { options } of chain) if (typeof options[key] === 'string') return (options[key] as string).toLowerCase();
+        return undefined;
+      };
+      const resolution = setting('moduleResolution') ?? setting('module');
+      return resolution === 'node16' || resolution === 'nodenext';
+    }
+    if (dir === '/' || dir === '.' || dirname(dir) === dir) return false;
+  }
+}
+
+/**
  * Where a bare `specifier` may be, per `mapping`, in TypeScript's order: the targets of the best `paths`
  * pattern (an exact pattern, else the wildcard pattern with the longest prefix), then `baseUrl/specifier`.
  * Each is a path to try as a file or directory.
