@@ -101,6 +101,32 @@ describe('unbuilt glue: exports from the Rust index', () => {
     ws.dispose();
   });
 
+  it('exports of the path dependencies the crate links (a workspace whose classes live in member crates)', () => {
+    const ws = workspaceWith({
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n\n[workspace.dependencies]\nkit-core = { path = "crates/core" }\nwasm-bindgen = "0.2.100"\n',
+      'crates/app/Cargo.toml': '[package]\nname = "kit-app"\nversion = "0.1.0"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nkit-core = { workspace = true }\nkit-util = { path = "../util" }\nwasm-bindgen = { workspace = true }\n',
+      'crates/app/src/lib.rs': 'use wasm_bindgen::prelude::*;\npub use kit_core::*;\n#[wasm_bindgen]\npub fn version() -> u32 { 1 }\n',
+      'crates/core/Cargo.toml': '[package]\nname = "kit-core"\nversion = "0.1.0"\n\n[dependencies]\nwasm-bindgen = { workspace = true }\n',
+      'crates/core/src/lib.rs': 'use wasm_bindgen::prelude::*;\n#[wasm_bindgen]\npub struct Client { n: u32 }\n#[wasm_bindgen]\nimpl Client {\n    pub async fn sync(&mut self) {}\n}\n',
+      'crates/util/Cargo.toml': '[package]\nname = "kit-util"\nversion = "0.1.0"\n',
+      'crates/util/src/lib.rs': 'pub fn helper() {}\n',
+      'web/main.ts': "import { Client, version } from '../crates/app/pkg/kit_app.js';\n",
+    });
+    const module = ws.wasmModule('/w/crates/app/pkg/kit_app.js');
+    assert.ok(module?.unbuilt);
+    assert.deepEqual([...module.exports.keys()].sort(), ['Client', 'version']);
+    assert.equal(module.exports.get('Client')?.methods?.get('sync')?.isAsync, true);
+    // The TS rules join the class to its Rust declaration in the member crate.
+    ws.setFile('/w/web/main.ts', "import { Client } from '../crates/app/pkg/kit_app.js';\nexport async function f(c: Client) {\n  await Promise.all([c.sync(), c.sync()]);\n}\n");
+    const findings = new Linter(ALL_RULES, grammars).lintFile(ws, '/w/web/main.ts', { settings: DEFAULT_LINT_SETTINGS }).findings;
+    const overlap = findings.find((f) => f.ruleId === 'ts-overlapping-calls-on-wasm-object');
+    assert.ok(overlap, findings.map((f) => f.ruleId).join(', '));
+    assert.equal(overlap.severity, 'error');
+    assert.match(overlap.message, /`sync` is `async fn sync\(&mut self\)`/);
+    assert.ok(overlap.related.some((r) => r.path === '/w/crates/core/src/lib.rs'), 'the Rust method in the member crate');
+    ws.dispose();
+  });
+
   it('the output directory itself, and built glue taking precedence', () => {
     const ws = workspaceWith({
       'crate/Cargo.toml': CARGO('doc_kit'),

@@ -140,7 +140,7 @@ function unbuiltReexports(
       const target = resolvePath(dir, m[2]);
       if (files.fileExists(target)) continue;
       const found = unbuiltGlueTarget(target, files, crates);
-      if (found && !files.fileExists(found.gluePath)) return { module: unbuiltGlueModule(found, files), crate: found.crate };
+      if (found && !files.fileExists(found.gluePath)) return { module: unbuiltGlueModule(found, files, crates), crate: found.crate };
     }
   }
   return undefined;
@@ -150,7 +150,7 @@ function unbuiltReexports(
 export function recogniseGlue(path: string, files: GlueFiles, crates: readonly CrateInfo[]): WasmModule | undefined {
   if (!files.fileExists(path)) {
     const target = unbuiltGlueTarget(path, files, crates);
-    if (target && !files.fileExists(target.gluePath)) return unbuiltGlueModule(target, files);
+    if (target && !files.fileExists(target.gluePath)) return unbuiltGlueModule(target, files, crates);
     // The canonical glue file exists (the import named a directory or left out the extension).
     if (target && target.gluePath !== path) return recogniseGlue(target.gluePath, files, crates);
   }

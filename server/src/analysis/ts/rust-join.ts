@@ -38,6 +38,20 @@ export function crateIndexOfModule(workspace: WorkspaceQueries, module: WasmModu
   return index.files.length > 0 ? index : undefined;
 }
 
+/** The crate index of `module` followed by those of the path dependencies linked into it (`linkedCrateRoots`). */
+export function crateIndexesOfModule(workspace: WorkspaceQueries, module: WasmModule | undefined): CrateIndex[] {
+  const index = crateIndexOfModule(workspace, module);
+  if (!index) return [];
+  return [index, ...(module?.linkedCrateRoots ?? []).map((root) => workspace.crateIndex(root))];
+}
+
+/** Rust names of the exported structs of `module`'s crate and the crates linked into it. */
+export function exportedStructNames(workspace: WorkspaceQueries, module: WasmModule | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const index of crateIndexesOfModule(workspace, module)) for (const name of index.structs.keys()) out.add(name);
+  return out;
+}
+
 /** The module a call site entered (cached by the workspace). */
 export function moduleOfSite(workspace: WorkspaceQueries, site: Pick<WasmCallSite, 'modulePath'>): WasmModule | undefined {
   return workspace.wasmModule(site.modulePath);
@@ -45,8 +59,15 @@ export function moduleOfSite(workspace: WorkspaceQueries, site: Pick<WasmCallSit
 
 /** The Rust export behind `target` in `module`'s crate, or undefined (crate not in the workspace, name not exported). */
 export function rustExportFor(workspace: WorkspaceQueries, module: WasmModule | undefined, target: JoinTarget): RustExport | undefined {
-  const index = crateIndexOfModule(workspace, module);
-  if (!index) return undefined;
+  // The crate's own items first, then those of the path dependencies linked into the module.
+  for (const index of crateIndexesOfModule(workspace, module)) {
+    const found = exportIn(index, target);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function exportIn(index: CrateIndex, target: JoinTarget): RustExport | undefined {
   const classOfRust = classNames(index);
   for (const e of index.exports) {
     if (e.isStart) continue;
@@ -106,18 +127,21 @@ export function rustExportOfBinding(
 
 /** Every method export of a JS class (for rules that ask "does the class have a `&mut self` method / a `clone`?"). */
 export function rustMethodsOfClass(workspace: WorkspaceQueries, module: WasmModule | undefined, className: string): RustExport[] {
-  const index = crateIndexOfModule(workspace, module);
-  if (!index) return [];
-  const classOfRust = classNames(index);
-  return index.exports.filter((e) => e.implType !== undefined && jsClassOf(e, classOfRust) === className);
+  return crateIndexesOfModule(workspace, module).flatMap((index) => {
+    const classOfRust = classNames(index);
+    return index.exports.filter((e) => e.implType !== undefined && jsClassOf(e, classOfRust) === className);
+  });
 }
 
 /** The exported struct behind a JS class. */
 export function rustStructOfClass(workspace: WorkspaceQueries, module: WasmModule | undefined, className: string): RustStruct | undefined {
-  const index = crateIndexOfModule(workspace, module);
-  if (!index) return undefined;
-  for (const s of index.structs.values()) if (s.jsName === className) return s;
-  return index.structs.get(className);
+  const indexes = crateIndexesOfModule(workspace, module);
+  for (const index of indexes) for (const s of index.structs.values()) if (s.jsName === className) return s;
+  for (const index of indexes) {
+    const s = index.structs.get(className);
+    if (s) return s;
+  }
+  return undefined;
 }
 
 /** The Rust struct name of a JS class (`Doc` for a struct `Doc` exported as `Document`), for matching parameter types. */

@@ -4,7 +4,9 @@
 // none of those resolve to a file. When such a path points into the output location of a crate that
 // uses wasm-bindgen, the module is that crate's glue and its exports are derived from the crate's Rust
 // export index: `js_name` else the Rust identifier, classes from exported structs and `js_class` impls,
-// methods with async-ness and static-ness, getters/setters left out (they are properties).
+// methods with async-ness and static-ness, getters/setters left out (they are properties). The
+// `#[wasm_bindgen]` items of the crate's path dependencies that use wasm-bindgen are linked into the
+// same module, so their exports are added (`linkedCrateRoots`; the Rust join looks there too).
 //
 // Output locations: `<crate>/pkg` with the lib name (wasm-pack's defaults), plus every `wasm-pack build
 // [--out-dir d] [--out-name n]` and `wasm-bindgen x.wasm --out-dir d [--out-name n]` found in the
@@ -201,17 +203,55 @@ function libNamedTarget(
 
 /** The WasmModule of a crate's glue that is not in the workspace (`target` from unbuiltGlueTarget). */
 export function unbuiltGlueModule(
-  target: { crate: CrateInfo; location: OutputLocation; gluePath: string }, files: UnbuiltGlueFiles,
+  target: { crate: CrateInfo; location: OutputLocation; gluePath: string }, files: UnbuiltGlueFiles, crates: readonly CrateInfo[] = [],
 ): WasmModule {
   const { crate, location, gluePath } = target;
   const index = files.crateIndex?.(crate.root);
+  const exports = index ? exportsFromRust(index) : new Map<string, WasmModuleExport>();
+  // wasm-bindgen exports every `#[wasm_bindgen]` item linked into the module: those of the crate's path
+  // dependencies too (a workspace whose exports live in member crates the cdylib depends on).
+  const linked: string[] = [];
+  if (index && crates.length > 0) {
+    const byRoot = new Map(crates.map((c) => [c.root, c]));
+    for (const dep of linkedPathDependencies(crate, (dir) => byRoot.get(dir))) {
+      const before = exports.size;
+      for (const [name, exp] of exportsFromRust(files.crateIndex!(dep.root))) if (!exports.has(name)) exports.set(name, exp);
+      if (exports.size > before) linked.push(dep.root);
+    }
+  }
   return {
     path: gluePath,
     evidence: `unbuilt wasm-pack output of crate \`${crate.name}\` (${location.source}; exports read from its Rust sources)`,
-    exports: index ? exportsFromRust(index) : new Map(),
+    exports,
     crateRoot: crate.root,
+    ...(linked.length > 0 ? { linkedCrateRoots: linked } : {}),
     unbuilt: true,
   };
+}
+
+/** How many levels of path dependencies are followed (each level costs an index of every crate in it). */
+const MAX_DEPENDENCY_DEPTH = 3;
+
+/** The crate's path dependencies that use wasm-bindgen, transitively (breadth first, each once, up to a depth). */
+function linkedPathDependencies(crate: CrateInfo, crateOf: (dir: string) => CrateInfo | undefined): CrateInfo[] {
+  const out: CrateInfo[] = [];
+  const seen = new Set<string>([crate.root]);
+  let level: CrateInfo[] = [crate];
+  for (let depth = 0; depth < MAX_DEPENDENCY_DEPTH && level.length > 0; depth++) {
+    const next: CrateInfo[] = [];
+    for (const c of level) {
+      for (const dir of c.pathDependencies ?? []) {
+        if (seen.has(dir)) continue;
+        seen.add(dir);
+        const dep = crateOf(dir);
+        if (!dep || !dep.usesWasmBindgen) continue;
+        out.push(dep);
+        next.push(dep);
+      }
+    }
+    level = next;
+  }
+  return out;
 }
 
 // ---- exports from the Rust index (§B4) ------------------------------------------------------------

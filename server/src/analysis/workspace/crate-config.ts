@@ -891,7 +891,28 @@ function describeCrate(draft: CrateDraft, inputs: Inputs, scripts: ScriptIndex):
     wasmBindgenVersionSource,
     workspaceRoot: inWorkspace ? draft.workspace.dir : undefined,
     buildEvidence,
+    pathDependencies: pathDependenciesOf(table, workspaceDeps, draft.root, draft.workspace.dir),
   };
+}
+
+/**
+ * The directories of the crate's path dependencies for a wasm32 build (`x = { path = "../x" }`, or
+ * `workspace = true` with a path in `[workspace.dependencies]`, relative to the workspace's manifest).
+ */
+function pathDependenciesOf(manifest: TomlTable, workspaceDeps: TomlTable | undefined, crateDir: string, workspaceDir: string): string[] | undefined {
+  const out = new Set<string>();
+  for (const deps of dependencyTables(manifest)) {
+    for (const [key, raw] of Object.entries(deps)) {
+      const spec = asTable(raw);
+      const own = asString(spec?.path);
+      if (own !== undefined) out.add(resolvePath(crateDir, own));
+      else if (spec?.workspace === true) {
+        const inherited = asString(asTable(workspaceDeps?.[key])?.path);
+        if (inherited !== undefined) out.add(resolvePath(workspaceDir, inherited));
+      }
+    }
+  }
+  return out.size > 0 ? [...out].sort() : undefined;
 }
 
 function normalisePanic(value: string): BuildModeEvidence['requestedPanic'] {

@@ -34,6 +34,11 @@ export interface CrateInfo {
   readonly workspaceRoot?: string;
   /** What build-mode detection saw (§A11), for rules about the configuration itself (C09). */
   readonly buildEvidence?: BuildModeEvidence;
+  /**
+   * Directories of the crate's path dependencies (`x = { path = "../x" }`, also through
+   * `[workspace.dependencies]`): their `#[wasm_bindgen]` items are linked into this crate's module too.
+   */
+  readonly pathDependencies?: readonly string[];
 }
 
 /** One setting that build-mode detection read, for messages and for findings placed on it. */
@@ -206,6 +211,8 @@ export interface WasmModule {
   readonly glueBuildMode?: BuildMode;
   /** The Rust crate that produced it (joined by lib name, §B4), when it is in the workspace. */
   readonly crateRoot?: string;
+  /** Path-dependency crates whose `#[wasm_bindgen]` items are linked into it too (unbuilt glue: ts/unbuilt-glue.ts). */
+  readonly linkedCrateRoots?: readonly string[];
   /**
    * True for the output of a crate that is not built in the workspace (wasm-pack's `pkg/` is usually not
    * committed): `path` is where the glue would be and `exports` come from the crate's Rust export index.

@@ -12,7 +12,7 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import { resetParentIndex } from '../../rust/parents';
 import type { Fix } from '../../model';
 import { type Borrow, borrowOfParam, borrowOfReceiver, buildModeOf, callText, keyOf, RECURSIVE_USE } from '../../ts/object-borrows';
-import { borrowOfType, crateIndexOfModule, rustExportOfCall, rustLocation, rustMethodsOfClass, rustRelated, rustSignature } from '../../ts/rust-join';
+import { borrowOfType, crateIndexesOfModule, exportedStructNames, rustExportOfCall, rustLocation, rustMethodsOfClass, rustRelated, rustSignature } from '../../ts/rust-join';
 import { WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 import type { RustExport } from '../../workspace/types';
 
@@ -74,8 +74,7 @@ function checkCall(ctx: RuleContext, facts: WasmCallFacts, call: Node): void {
   if (!site || site.kind === 'helper') return;
   const rust = rustExportOfCall(ctx.workspace, site);
   if (!rust) return; // which positions are `&mut` is only known from the Rust side
-  const index = crateIndexOfModule(ctx.workspace, ctx.workspace.wasmModule(site.modulePath));
-  const objectTypes = new Set(index ? [...index.structs.keys()] : []);
+  const objectTypes = exportedStructNames(ctx.workspace, ctx.workspace.wasmModule(site.modulePath));
   const slots: Slot[] = [];
   if (site.kind === 'method') {
     const object = call.childForFieldName('function')?.childForFieldName('object') ?? null;
@@ -129,8 +128,7 @@ function cloneFixes(ctx: RuleContext, site: WasmCallSite, first: Slot, second: S
   const target = first.borrow === 'mut' && !second.isReceiver ? second : !first.isReceiver ? first : undefined;
   if (!target?.rustType) return [];
   const module = ctx.workspace.wasmModule(site.modulePath);
-  const index = crateIndexOfModule(ctx.workspace, module);
-  const jsClass = index?.structs.get(target.rustType)?.jsName ?? target.rustType;
+  const jsClass = crateIndexesOfModule(ctx.workspace, module).map((index) => index.structs.get(target.rustType!)?.jsName).find((n) => n !== undefined) ?? target.rustType;
   const clone = rustMethodsOfClass(ctx.workspace, module, jsClass).find((e) => e.jsName === 'clone' && e.receiver === '&self' && e.params.length === 0);
   if (!clone) return [];
   // Built glue must declare it too (the `.d.ts` is what the caller's code is compiled against).

@@ -18,7 +18,7 @@ import {
   type Borrow, borrowOfParam, borrowOfReceiver, borrowOfTouch, buildModeOf, callText, conflicts, guardError, keyOf,
   parameterNames, type Touch, touchesOf,
 } from '../../ts/object-borrows';
-import { crateIndexOfModule, rustExportOfCall, rustLocation, rustMethodsOfClass, rustRelated, rustSignature } from '../../ts/rust-join';
+import { exportedStructNames, rustExportOfCall, rustLocation, rustMethodsOfClass, rustRelated, rustSignature } from '../../ts/rust-join';
 import { FUNCTION_TYPES, WASM_FACT_NODE_TYPES, wasmCallFactsOf, WasmCallFacts, type WasmCallSite } from '../../ts/wasm-calls';
 import type { RustExport } from '../../workspace/types';
 
@@ -143,8 +143,7 @@ class Checker {
     // Uses after an `await` in the callback run later, unless the outer call is async (its borrow lasts until it settles).
     const touches = touchesOf(callback.body, key, this.facts).filter((t) => sameObject(t) && (!t.afterAwait || site.isAsync) && t.node.id !== call.id);
     if (touches.length === 0) return false;
-    const index = crateIndexOfModule(this.ctx.workspace, position.instance.module);
-    const objectTypes = new Set(index ? [...index.structs.keys()] : []);
+    const objectTypes = exportedStructNames(this.ctx.workspace, position.instance.module);
     const outer: Borrow = position.argIndex === undefined ? borrowOfReceiver(rust) : borrowOfParam(rust, position.argIndex, objectTypes);
     if (rust === undefined && position.argIndex !== undefined) return false; // an object argument: only with the Rust side
     if (outer === 'none' || outer === 'owned') return false;
