@@ -487,6 +487,34 @@ pub fn configure(options: &Options, raw: &JsValue) {
     });
 }
 
+// ### not reported: a Rust method of a lock's guarded value that shares a JS method import's name
+#[wasm_bindgen]
+extern "C" {
+    pub type LevelDb;
+    #[wasm_bindgen(method, catch)]
+    fn put(this: &LevelDb, key: &[u8], value: &[u8]) -> Result<(), JsValue>;
+}
+
+pub struct MemDb(Vec<(Vec<u8>, Vec<u8>)>);
+impl MemDb {
+    pub fn put(&mut self, k: &[u8], v: &[u8]) -> Result<(), String> {
+        self.0.push((k.to_vec(), v.to_vec()));
+        Ok(())
+    }
+}
+
+#[wasm_bindgen]
+pub struct Shim {
+    db: std::sync::Arc<Mutex<MemDb>>,
+}
+
+#[wasm_bindgen]
+impl Shim {
+    pub fn set(&self, k: &[u8], v: &[u8]) -> bool {
+        self.db.lock().unwrap().put(k, v).is_ok()
+    }
+}
+
 // ### not reported: a local RefCell nobody else can reach
 #[wasm_bindgen]
 pub fn private_cell(id: u32) {

@@ -710,7 +710,10 @@ export function receiverType(receiver: Node, env: RustEnv, resolver: StateResolv
     if (!implType || path.length === 0) return undefined;
     type = env.structFields(implType)?.get(path.shift()!);
   } else if (n.type === 'call_expression') {
-    const acq = resolver.acquisitionAt(n);
+    // `x.borrow_mut()`, and `x.lock().unwrap()` / `.expect(..)`: the guard of the lock's `LockResult`.
+    const unwrapped = asMethodCall(n);
+    const lockCall = unwrapped && (unwrapped.method === 'unwrap' || unwrapped.method === 'expect') && unwrapped.args.length <= 1 ? stripTransparent(unwrapped.receiver) : n;
+    const acq = resolver.acquisitionAt(n) ?? (lockCall !== n && lockCall.type === 'call_expression' ? resolver.acquisitionAt(lockCall) : undefined);
     if (!acq) return undefined;
     type = guardedType(acq.origin.type);
   } else {

@@ -9,7 +9,7 @@
 import { basename, dirname, isWithin, joinPath, resolvePath } from '../text/paths';
 import type { BuildMode, CrateInfo, WasmModule, WasmModuleExport } from '../workspace/types';
 import { type DeclaredExport, readDeclarationExports, readGlueJsExports } from './source-scan';
-import { outputLocations, unbuiltGlueModule, unbuiltGlueTarget } from './unbuilt-glue';
+import { linkedPathDependencies, outputLocations, unbuiltGlueModule, unbuiltGlueTarget } from './unbuilt-glue';
 import type { CrateIndex } from '../workspace/types';
 
 /** What recognition needs from the workspace (no I/O: answered from the workspace's file map). */
@@ -213,11 +213,15 @@ export function recogniseGlue(path: string, files: GlueFiles, crates: readonly C
 
   const crate = joinCrate(path, base, crates, files) ?? reexported?.crate;
   const glueBuildMode = glueBuildModeOf(jsTexts.filter((t) => hasGlueIdentifiers(t) || t.includes('__wbg_set_wasm')));
+  // The path dependencies whose `#[wasm_bindgen]` items are linked into this glue: the Rust join looks there too.
+  const byRoot = new Map(crates.map((c) => [c.root, c]));
+  const linked = crate ? linkedPathDependencies(crate, (dir) => byRoot.get(dir)).map((c) => c.root) : [];
   return {
     path: jsPath ?? dtsPath,
     evidence,
     exports,
     ...(glueBuildMode ? { glueBuildMode } : {}),
     ...(crate ? { crateRoot: crate.root } : {}),
+    ...(linked.length > 0 ? { linkedCrateRoots: linked } : {}),
   };
 }

@@ -233,7 +233,7 @@ export function unbuiltGlueModule(
 const MAX_DEPENDENCY_DEPTH = 3;
 
 /** The crate's path dependencies that use wasm-bindgen, transitively (breadth first, each once, up to a depth). */
-function linkedPathDependencies(crate: CrateInfo, crateOf: (dir: string) => CrateInfo | undefined): CrateInfo[] {
+export function linkedPathDependencies(crate: CrateInfo, crateOf: (dir: string) => CrateInfo | undefined): CrateInfo[] {
   const out: CrateInfo[] = [];
   const seen = new Set<string>([crate.root]);
   let level: CrateInfo[] = [crate];
