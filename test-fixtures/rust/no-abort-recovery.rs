@@ -80,6 +80,15 @@ pub fn hash(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(*b as u32))
 }
 
+// ### not reported: plain abort build whose only globals are constants (a lazy regex never changes)
+#[wasm_bindgen]
+pub fn is_word(s: &str) -> bool {
+    WORD.is_match(s)
+}
+
+static WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| regex::Regex::new(r"^\w+$").unwrap());
+static LIMIT: usize = 64;
+
 // ### not reported: plain abort build of a browser app whose start function builds the UI
 thread_local! { static CLICKS: RefCell<u32> = RefCell::new(0); }
 

@@ -15,6 +15,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, TextRange } from '../../model';
 import { functionItemAt, indentationAt } from '../../rust/index';
+import { isTestPath } from '../../rust/test-code';
 import { isWithin } from '../../text/paths';
 import { wasmBindgenVersionAtLeast } from '../../workspace/crate-config';
 import { buildModeLocation, crateAnchorRange, crateManifest, crateRootFile, crateTypes, dependsOn } from '../../workspace/crate-project';
@@ -49,7 +50,7 @@ export default defineRule({
     const exports = index.exports.filter((e) => !e.isStart);
     if (exports.length === 0) return;
 
-    const state = stateDescription(index);
+    const state = stateDescription(index, crate);
     if (crate.buildMode === 'abort' && (!state || isDemoOrTestCrate(ctx, crate) || isUiApp(ctx, starts))) return;
     const start = starts[0];
     const range: TextRange = start ? start.nameRange : crateAnchorRange(root, ctx.text);
@@ -88,9 +89,19 @@ function isUiApp(ctx: RuleContext, starts: readonly RustExport[]): boolean {
   });
 }
 
-/** The state a poisoned instance carries from call to call: globals and exported objects. */
-function stateDescription(index: CrateIndex): string | undefined {
-  const globals = [...index.stateRoots.values()].filter((r) => r.kind !== 'struct_field').map((r) => `\`${r.name}\``);
+/** Interior mutability a `static` needs to change after it is initialised. */
+const MUTABLE_CELL = /\b(?:RefCell|Cell|UnsafeCell|OnceCell|Mutex|RwLock|Atomic\w*|ReentrantMutex)\b/;
+
+/**
+ * The state a poisoned instance carries from call to call: globals and exported objects. A `static` or
+ * lazy constant of a type without interior mutability (a `LazyLock<Regex>`) never changes after its
+ * initialiser, and statics of test files are not in the module.
+ */
+function stateDescription(index: CrateIndex, crate: CrateInfo): string | undefined {
+  const globals = [...index.stateRoots.values()]
+    .filter((r) => r.kind !== 'struct_field' && !isTestPath(r.path, crate.root))
+    .filter((r) => r.kind === 'static mut' || MUTABLE_CELL.test(r.type) || MUTABLE_CELL.test(r.init ?? ''))
+    .map((r) => `\`${r.name}\``);
   // Classes whose methods change them (`&mut self`) first: they carry state from call to call; plain data
   // classes (constructors and getters) come last.
   const mutated = new Set(index.exports.filter((e) => e.receiver === '&mut self' && e.implType).map((e) => e.implType!));
