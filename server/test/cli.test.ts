@@ -13,6 +13,7 @@ import { formatJson } from '../src/cli/formatters/json';
 import { formatSarif } from '../src/cli/formatters/sarif';
 import { formatText } from '../src/cli/formatters/text';
 import { DOCS_BASE_URL } from '../src/analysis/rule-docs';
+import { makeTempTree, removeTempTrees } from './support/temp-tree';
 import type { CheckReport } from '../src/cli/report';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -121,21 +122,11 @@ function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {
 }
 
 const tempRoots: string[] = [];
-after(() => {
-  for (const dir of tempRoots) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => removeTempTrees(tempRoots));
 
 /** A temp folder (with a `.git` marker so project-root detection stops there) holding the given files. */
 function makeTree(files: Readonly<Record<string, string | Uint8Array>>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-cli-')));
-  tempRoots.push(root);
-  fs.mkdirSync(path.join(root, '.git'));
-  for (const [relative, content] of Object.entries(files)) {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  return root;
+  return makeTempTree('wasm-safety-cli-', files, tempRoots);
 }
 
 function badCrate(extra: Readonly<Record<string, string | Uint8Array>> = {}): string {

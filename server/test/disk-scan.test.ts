@@ -3,13 +3,12 @@
 // (`contextOutside`, `gitignoredFolderPatterns`) while wasm-bindgen output and the checked paths are read.
 
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Grammars, Workspace } from '../src/analysis/index';
 import { gitignoredFolderPatterns, indexRootsOf, scanIntoWorkspace, toWorkspacePath } from '../src/host/disk-workspace';
 import { loadGrammars } from '../src/host/wasm-files';
+import { makeTempTree, removeTempTrees } from './support/temp-tree';
 
 let grammars: Grammars;
 before(async () => {
@@ -17,20 +16,10 @@ before(async () => {
 });
 
 const roots: string[] = [];
-after(() => {
-  for (const dir of roots) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => removeTempTrees(roots));
 
 function makeTree(files: Readonly<Record<string, string>>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-safety-scan-')));
-  roots.push(root);
-  fs.mkdirSync(path.join(root, '.git'));
-  for (const [relative, content] of Object.entries(files)) {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  return root;
+  return makeTempTree('wasm-safety-scan-', files, roots);
 }
 
 describe('gitignoredFolderPatterns', () => {
