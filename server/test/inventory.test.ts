@@ -216,6 +216,11 @@ export async function awaited(u: string) {
   return await load(u).catch((e) => { if (isWasmFatal(e)) throw e; return ''; });
 }
 
+export async function raced(u: string, timeout: Promise<never>) {
+  const pending = load(u);
+  return Promise.race([pending, timeout]);
+}
+
 parse('top');
 `;
 
@@ -242,6 +247,7 @@ parse('top');
       `${lineOf('p.feed(s)')} p.feed propagates`,
       `${lineOf('  load(u);')} load unobserved`,
       `${lineOf('await load(u)')} load classifies`,
+      `${lineOf('const pending = load(u)')} load propagates`,
       `${lineOf("parse('top')")} parse top-level`,
     ]);
     const swallowed = inv.callSites.find((c) => c.handling === 'swallows')!;

@@ -244,6 +244,14 @@ function tsCollector(sink: InventorySink): Rule {
 
 type Classifier = (name: string, call: Node) => boolean;
 
+/** The expression is a statement of its own (`x.run();`, `void x.run();`): its value goes nowhere. */
+function isDroppedByItsStatement(expr: Node): boolean {
+  let n = expr;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  if (n.parent?.type === 'unary_expression' && n.parent.child(0)?.type === 'void') n = n.parent;
+  return n.parent?.type === 'expression_statement';
+}
+
 /** What happens to a failure of `site`: the first handler on the way out of its function decides. */
 function handlingOf(site: WasmCallSite, facts: WasmCallFacts, isClassifier: Classifier): { handling: CallSiteHandling; handler?: Node } {
   let n: Node = site.node;
@@ -260,8 +268,10 @@ function handlingOf(site: WasmCallSite, facts: WasmCallFacts, isClassifier: Clas
       if (handler) return { handling: promiseHandlerVerdict(handler, facts, isClassifier), handler: call };
       n = call;
     }
+    // Unobserved as unobserved-async-wasm-failure sees it: a promise dropped by its statement. One that is
+    // stored or passed on (`const p = x.run(); await Promise.race([p, timeout])`) goes where the code takes it.
     const scope = enclosingFunction(site.node);
-    if (!isAwaited(n, scope) && !isReturned(n, scope)) return { handling: 'unobserved' };
+    if (!isAwaited(n, scope) && !isReturned(n, scope) && isDroppedByItsStatement(n)) return { handling: 'unobserved' };
   }
   // A handler that rethrows hands the failure to the next one out, which may classify it; the first
   // one that does not rethrow decides. Only rethrowing handlers up to the function: `rethrows`.
