@@ -92,6 +92,10 @@ impl Counter {
     }
 
     pub fn zero() -> u32 {
+        let later = Closure::<dyn FnMut(JsValue)>::new(|v: JsValue| {
+            let _ = v.as_f64().unwrap();
+        });
+        later.forget();
         0
     }
 }

@@ -123,7 +123,8 @@ function exportFacts(fn: Node, e: RustExport, env: RustEnv, ctx: RuleContext): E
   if (!body || !resolver) return { ...base, panicPoints: [], state: [], jsCallsWhileBorrowed: [] };
   const facts = env.facts(fn);
 
-  const panicPoints = panicPointsIn(facts, body.startIndex, body.endIndex, env, { resolver }).map((p) => ({
+  // Points of the export's own run: not those of closures and tasks it hands to JS (a panic hook, a listener).
+  const panicPoints = panicPointsIn(facts, body.startIndex, body.endIndex, env, { resolver }).filter((p) => runsSynchronouslyWithin(p.node, fn)).map((p) => ({
     ...location(ctx, p.node.startIndex),
     kind: p.kind,
     failure: p.failure,
