@@ -108,6 +108,7 @@ export async function warm(urls: string[]): Promise<number> {
 
 // ### a glue object destructured from typed props (an interface, and a type literal)
 interface FeedProps {
+  onDone?: (n: number) => void;
   parser: Parser;
   text: string;
 }

@@ -362,7 +362,6 @@ export class WasmCallFacts {
     this.instances.set(instance.name, list);
   }
 
-  /** The glue class a type annotation names (`Parser`, `wasm.Parser`, `Parser | null`). */
   /**
    * The property types of an object type: a literal (`{ ed: Editor; text: string }`) or an interface or
    * type alias of that name declared in this file (`Props`). Plain `name: Type` members only.
@@ -379,9 +378,11 @@ export class WasmCallFacts {
     // Members at the top level of the braces only (a nested `{ … }` type is skipped whole).
     let depth = 0;
     let top = '';
-    for (const c of body.slice(1, -1)) {
+    const inner = body.slice(1, -1);
+    for (let i = 0; i < inner.length; i++) {
+      const c = inner[i];
       if (c === '{' || c === '(' || c === '<' || c === '[') depth++;
-      else if (c === '}' || c === ')' || c === '>' || c === ']') depth--;
+      else if ((c === '}' || c === ')' || c === ']' || (c === '>' && inner[i - 1] !== '=')) && depth > 0) depth--; // `=>` closes nothing
       else if (depth === 0) top += c;
     }
     for (const m of top.matchAll(/(?:^|[;,\n])\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*([A-Za-z_$][\w$.]*(?:\s*\|\s*(?:null|undefined))*)\s*(?=[;,\n]|$)/g)) {
@@ -390,6 +391,7 @@ export class WasmCallFacts {
     return members;
   }
 
+  /** The glue class a type annotation names (`Parser`, `wasm.Parser`, `Parser | null`). */
   private classOfType(typeText: string): { className: string; module: WasmModule } | undefined {
     const parts = typeText.split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined');
     if (parts.length !== 1) return undefined;
