@@ -81,6 +81,33 @@ pub fn start_sync_store(url: String) {
 //                                    ^^^^^^^^^^^^^^^ unobserved-spawn-local-panic
 }
 
+// ### a task handed to the crate's own spawn helper, declared in another module
+// @file: src/util.rs
+// | pub fn spawn<F>(future: F)
+// | where
+// |     F: std::future::Future<Output = ()> + 'static,
+// | {
+// |     #[cfg(target_arch = "wasm32")]
+// |     wasm_bindgen_futures::spawn_local(future);
+// | }
+// |
+// | pub fn spawn_native<F: std::future::Future<Output = ()> + Send + 'static>(future: F) {
+// |     drop(future);
+// | }
+mod util;
+
+#[wasm_bindgen]
+pub fn start_background(url: String) {
+    util::spawn(async move {
+        let body = fetch_json(&url).await.expect("fetch failed");
+//                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unobserved-spawn-local-panic
+        STORE.with_borrow_mut(|s| s.push(body));
+    });
+    util::spawn_native(async move {
+        let _ = fetch_json("x").await.unwrap();
+    });
+}
+
 // ### valid: spawned async fns that handle their errors, are not async, or panic only in a closure they store
 async fn sync_store_ok(url: String) {
     match fetch_json(&url).await {

@@ -394,6 +394,30 @@ export function declaredResultAliases(text: string): [string, string][] {
   return out;
 }
 
+/**
+ * The free functions of a file that hand their future parameter to `spawn_local` — a crate's own spawn
+ * helper (`pub fn spawn<F: Future<Output = ()> + 'static>(f: F) { wasm_bindgen_futures::spawn_local(f) }`,
+ * often with a native branch beside it): their callers spawn tasks nobody awaits just the same. Read
+ * from the text: a `fn` whose parameter list names `P` and whose body, up to the next `fn`, calls
+ * `spawn_local(P)`.
+ */
+export function declaredSpawnWrappers(text: string): string[] {
+  if (!text.includes('spawn_local')) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(SPAWN_WRAPPER_HEAD)) {
+    const name = m[1];
+    const params = [...m[2].matchAll(/(?:^|,)\s*(?:mut\s+)?([A-Za-z_]\w*)\s*:/g)].map((p) => p[1]);
+    const from = (m.index ?? 0) + m[0].length;
+    const next = text.slice(from).search(/\bfn\s+[A-Za-z_]/);
+    const body = text.slice(from, next < 0 ? text.length : from + next);
+    if (name !== 'spawn_local' && params.some((p) => new RegExp(`\\bspawn_local\\s*\\(\\s*${p}\\s*\\)`).test(body))) out.push(name);
+  }
+  return out;
+}
+
+/** `fn name<…>(params)`: parameters may hold one level of parentheses (`impl Future<Output = ()>`). */
+const SPAWN_WRAPPER_HEAD = /\bfn\s+([A-Za-z_]\w*)\s*(?:<[^{;]*?>)?\s*\(((?:[^()]|\([^()]*\))*)\)/g;
+
 const RESULT_ALIAS = /\btype\s+([A-Za-z_]\w*)\s*(?:<([^<>=;]*)>)?\s*=\s*((?:(?:std|core)\s*::\s*result\s*::\s*)?Result\s*<[^;]*>)\s*;/g;
 
 /**

@@ -184,6 +184,8 @@ export interface CrateIndex {
   readonly onlySharedGlobals?: ReadonlySet<string>;
   /** `Result` aliases the crate's Rust files declare (`type Result<T> = Result<T, JsValue>`): name → error type as written. */
   readonly resultAliases?: ReadonlyMap<string, string>;
+  /** Names of the crate's functions that hand their future to `spawn_local` (rust/syntax.ts `declaredSpawnWrappers`). */
+  readonly spawnWrappers?: ReadonlySet<string>;
 }
 
 export type WasmExportKind = 'function' | 'class' | 'unknown';

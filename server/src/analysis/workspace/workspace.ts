@@ -18,7 +18,7 @@ import { discoverCrates, isCrateConfigFile } from './crate-config';
 import type { WorkspaceQueries } from './file-context';
 import { mayHaveSummaryItems, recordIndexSources, summarizeRustFile, type UnitSummaryCache } from './rust-summary';
 import { declaredStaticNames, possiblyMutatingMentions } from '../rust/exclusive-access';
-import { declaredResultAliases } from '../rust/syntax';
+import { declaredResultAliases, declaredSpawnWrappers } from '../rust/syntax';
 import { affectsWasmModules, extractTsImports, indexPackagesByName, type RawTsImports, recogniseWasmModule, resolveTsBindings } from './ts-summary';
 import type { CrateIndex, CrateInfo, RustFileSummary, TsFileSummary, WasmModule } from './types';
 
@@ -43,6 +43,8 @@ interface FileEntry {
   mutatingMentions?: { readonly candidates: string; readonly names: ReadonlySet<string> };
   /** Rust files: the `Result` aliases its text declares (rust/syntax.ts `declaredResultAliases`), computed on first use. */
   resultAliases?: readonly [string, string][];
+  /** Rust files: its functions that hand their future to `spawn_local` (`declaredSpawnWrappers`), computed on first use. */
+  spawnWrappers?: readonly string[];
 }
 
 export interface WorkspaceOptions {
@@ -364,7 +366,8 @@ export class Workspace implements WorkspaceQueries {
         }
       }
       for (const name of conflicting) resultAliases.delete(name);
-      return mergeRustSummaries(crate, summaries, onlyShared, resultAliases);
+      const spawnWrappers = new Set(texts.flatMap((entry) => (entry.spawnWrappers ??= declaredSpawnWrappers(entry.text))));
+      return mergeRustSummaries(crate, summaries, onlyShared, resultAliases, spawnWrappers);
     });
     this.crateIndexCache.set(key, index);
     return index;
@@ -486,6 +489,7 @@ export class Workspace implements WorkspaceQueries {
     entry.staticNames = undefined;
     entry.mutatingMentions = undefined;
     entry.resultAliases = undefined;
+    entry.spawnWrappers = undefined;
     entry.tsImports = undefined;
     entry.tsSummary = undefined;
     if (entry.language === 'rust') {
@@ -526,6 +530,7 @@ export class Workspace implements WorkspaceQueries {
 
 function mergeRustSummaries(
   crate: CrateInfo | undefined, summaries: readonly RustFileSummary[], onlySharedGlobals: ReadonlySet<string>, resultAliases: ReadonlyMap<string, string>,
+  spawnWrappers: ReadonlySet<string>,
 ): CrateIndex {
   const imports = new Map<string, CrateIndex['imports'] extends ReadonlyMap<string, infer V> ? V : never>();
   const structs = new Map<string, CrateIndex['structs'] extends ReadonlyMap<string, infer V> ? V : never>();
@@ -546,8 +551,9 @@ function mergeRustSummaries(
   const index: CrateIndex = {
     crate, files: summaries.map((s) => s.path), exports, imports, structs, stateRoots, startFunctions, setOnAbortCalls, usesScheduleReinit, onlySharedGlobals,
     resultAliases,
+    spawnWrappers,
   };
-  const extra = `${[...onlySharedGlobals].sort().join(' ')}\u0003${JSON.stringify([...resultAliases].sort())}`;
+  const extra = `${[...onlySharedGlobals].sort().join(' ')}\u0003${JSON.stringify([...resultAliases].sort())}\u0003${[...spawnWrappers].sort().join(' ')}`;
   recordIndexSources(index, crate, index.files, [...summaries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), extra);
   return index;
 }

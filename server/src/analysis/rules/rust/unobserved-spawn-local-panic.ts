@@ -7,8 +7,10 @@
 // left out: too common in code whose bounds the rule cannot see. The future may also be the call of an
 // `async fn` declared in the same file (`spawn_local(sync(url))`, `spawn_local(Self::poll(url))`): the
 // function's body is then searched the same way and the finding sits on the spawned call. Functions of
-// other files are not followed (the crate index holds no function bodies). The rule has its own id
-// because a rule has one side (engine/rule.ts).
+// other files are not followed (the crate index holds no function bodies). A crate's own spawn helper
+// (a function of any file of the crate, named `spawn…`, that hands its future parameter to `spawn_local`:
+// `CrateIndex.spawnWrappers`) spawns the same unawaited tasks and is treated like `spawn_local`. The rule
+// has its own id because a rule has one side (engine/rule.ts).
 
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
@@ -30,16 +32,17 @@ export default defineRule({
   fix: 'none',
   docs: 'docs/rules/unobserved-spawn-local-panic.md',
   nodeTypes: ['async_block', 'call_expression'],
-  // Text gate (Rule.textGate): every finding is on a future passed to `spawn_local`.
-  textGate: ['spawn_local'],
+  // Text gate (Rule.textGate): every finding is on a future passed to `spawn_local` or to one of the
+  // crate's spawn helpers, which are followed only when their name contains `spawn`.
+  textGate: ['spawn'],
   visit(node: Node, ctx: RuleContext) {
     if (node.type === 'call_expression') {
       visitSpawnedCall(node, ctx);
       return;
     }
-    const spawn = callbackKindOf(node) === 'spawn_local' ? spawnCallOf(node) : spawnOfBoundFuture(node);
-    if (!spawn) return;
     const env = rustEnv(ctx);
+    const spawn = callbackKindOf(node) === 'spawn_local' ? spawnCallOf(node) : spawnCallOf(node, env) ?? spawnOfBoundFuture(node, env);
+    if (!spawn) return;
     if (env.tests.isTestCode(node)) return;
     const body = unitBody(node);
     const fn = enclosingFunction(node);
@@ -55,7 +58,7 @@ export default defineRule({
     const more = rest.length > 0 ? ` (${rest.length} more in this task)` : '';
     ctx.report({
       node: first.node,
-      message: `\`${first.display}\` ${what} inside a \`spawn_local\` task that nobody awaits: ${first.failure === 'throw' ? throwConsequence(env) : consequence(env)}${more}`,
+      message: `\`${first.display}\` ${what} inside ${taskOf(spawn, env)} that nobody awaits: ${first.failure === 'throw' ? throwConsequence(env) : consequence(env)}${more}`,
       related,
     });
   },
@@ -67,11 +70,12 @@ export default defineRule({
  */
 function visitSpawnedCall(spawn: Node, ctx: RuleContext): void {
   const p = asPathCall(spawn);
-  if (p?.name !== 'spawn_local' || p.args.length !== 1) return;
+  if (!p || p.args.length !== 1 || !p.name.includes('spawn')) return;
+  const env = rustEnv(ctx);
+  if (!isSpawner(p.name, env)) return;
   const future = stripTransparent(p.args[0]);
   const callee = asPathCall(future);
   if (!callee) return;
-  const env = rustEnv(ctx);
   if (env.tests.isTestCode(spawn)) return;
   // Only an `async fn` declared once in this file is followed (its body is the task's body).
   const target = localFunctionOfCall(future, env);
@@ -89,7 +93,7 @@ function visitSpawnedCall(spawn: Node, ctx: RuleContext): void {
   const more = rest.length > 0 ? ` (${rest.length} more in this task)` : '';
   ctx.report({
     node: future,
-    message: `\`${name}\` is an \`async fn\` whose body ${what} (\`${first.display}\`), spawned as a \`spawn_local\` task that nobody awaits: ` +
+    message: `\`${name}\` is an \`async fn\` whose body ${what} (\`${first.display}\`), spawned as ${taskOf(spawn, env)} that nobody awaits: ` +
       `${first.failure === 'throw' ? throwConsequence(env) : consequence(env)}${more}`,
     related,
   });
@@ -103,17 +107,35 @@ function rangeOf(node: Node): { start: number; end: number } {
   return { start: node.startIndex, end: node.endIndex };
 }
 
-function spawnCallOf(asyncBlock: Node): Node | undefined {
+/**
+ * The call an async block is the argument of: any (the block is known to go to `spawn_local`), or with
+ * `env`, only a call of one of the crate's spawn helpers.
+ */
+function spawnCallOf(asyncBlock: Node, env?: RustEnv): Node | undefined {
   const args = parentOf(asyncBlock);
   const call = args?.type === 'arguments' ? parentOf(args) : null;
-  return call ?? undefined;
+  if (!call || !env) return call ?? undefined;
+  const p = asPathCall(call);
+  return p && p.args.length === 1 && p.name !== 'spawn_local' && isSpawner(p.name, env) ? call : undefined;
+}
+
+/** `spawn_local`, or a spawn helper of the crate (named `spawn…`, handing its future to `spawn_local`). */
+function isSpawner(name: string, env: RustEnv): boolean {
+  return name === 'spawn_local' || (name.includes('spawn') && env.index?.spawnWrappers?.has(name) === true);
+}
+
+/** How messages name the task: `a \`spawn_local\` task`, or one spawned by the crate's helper. */
+function taskOf(spawn: Node, env: RustEnv): string {
+  const p = asPathCall(spawn);
+  if (!p || p.name === 'spawn_local' || !env.index?.spawnWrappers?.has(p.name)) return 'a `spawn_local` task';
+  return `a task spawned by \`${p.segments.slice(-2).join('::')}\` (which hands it to \`spawn_local\`)`;
 }
 
 /**
  * `let task = async move { … }; spawn_local(task);` — the future bound to a local that the same block
  * later hands to `spawn_local` (and uses nowhere else).
  */
-function spawnOfBoundFuture(asyncBlock: Node): Node | undefined {
+function spawnOfBoundFuture(asyncBlock: Node, env: RustEnv): Node | undefined {
   const binder = parentOf(asyncBlock);
   if (binder?.type !== 'let_declaration' || binder.childForFieldName('value')?.id !== asyncBlock.id) return undefined;
   const pattern = binder.childForFieldName('pattern');
@@ -129,7 +151,7 @@ function spawnOfBoundFuture(asyncBlock: Node): Node | undefined {
       const args = parentOf(n);
       const call = args?.type === 'arguments' && args.namedChildCount === 1 ? parentOf(args) : null;
       const p = call ? asPathCall(call) : undefined;
-      if (p?.name === 'spawn_local') spawn = call!;
+      if (p && isSpawner(p.name, env)) spawn = call!;
     }
     return true;
   });
