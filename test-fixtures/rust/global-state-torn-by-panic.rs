@@ -288,6 +288,23 @@ pub fn deposit(amount: u64) {
     });
 }
 
+// ### not reported: float division and VecDeque::remove cannot panic
+// @build-mode: unwind
+thread_local! {
+    static RATES: RefCell<(u64, f64, std::collections::VecDeque<u64>)> = RefCell::new((0, 0.0, std::collections::VecDeque::new()));
+}
+
+#[wasm_bindgen]
+pub fn add_ratio(x: f64, y: f64, i: usize) {
+    RATES.with_borrow_mut(|r| {
+        r.0 += 1;
+        let ratio = x / y;
+        r.1 += ratio;
+        let dropped = r.2.remove(i);
+        r.0 += dropped.unwrap_or(0);
+    });
+}
+
 // ### not reported: a restoring guard rolls the state back on unwind
 // @build-mode: unwind
 #[wasm_bindgen]

@@ -93,9 +93,9 @@ export function panicPointOf(node: Node, env: RustEnv, options: PanicPointOption
     case 'index_expression':
       return indexPanic(node, options);
     case 'binary_expression':
-      return binaryPanic(node, env);
+      return binaryPanic(node, env, options);
     case 'compound_assignment_expr':
-      return compoundPanic(node, env);
+      return compoundPanic(node, env, options);
     default:
       return undefined;
   }
@@ -135,7 +135,10 @@ function callPanic(node: Node, env: RustEnv, options: PanicPointOptions): PanicP
     if (SLICE_METHODS[m.method]?.(m.args.length)) return { node, kind: 'slice', failure: 'panic', display: display(), position };
     if (INDEXED_COLLECTION_METHODS[m.method]?.(m.args.length) && options.resolver) {
       const type = receiverType(m.receiver, env, options.resolver);
-      if (type && INDEXED_COLLECTION_TYPE.test(type)) return { node, kind: 'collection', failure: 'panic', display: display(), position };
+      // `VecDeque::remove` returns an `Option` instead of panicking.
+      if (type && INDEXED_COLLECTION_TYPE.test(type) && !(m.method === 'remove' && /\bVecDeque\b/.test(type))) {
+        return { node, kind: 'collection', failure: 'panic', display: display(), position };
+      }
     }
     if (options.borrows && options.resolver && (m.method === 'borrow' || m.method === 'borrow_mut')) {
       const acq = options.resolver.acquisitionAt(node);
@@ -177,13 +180,14 @@ function operatorOf(node: Node): string {
   return node.childForFieldName('operator')?.type ?? '';
 }
 
-function binaryPanic(node: Node, env: RustEnv): PanicPoint | undefined {
+function binaryPanic(node: Node, env: RustEnv, options: PanicPointOptions): PanicPoint | undefined {
   const op = operatorOf(node);
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
   if (!left || !right) return undefined;
   if (op === '/' || op === '%') {
     if (isSafeDivisor(right) || FLOATISH.test(left.text) || FLOATISH.test(right.text)) return undefined;
+    if (isDeclaredFloat(left, env, options) || isDeclaredFloat(right, env, options)) return undefined;
     return { node, kind: 'division', failure: 'panic', display: quotedExpression(node.text), position: node.endIndex };
   }
   if (env.overflowChecks && (op === '+' || op === '-' || op === '*' || op === '<<')) {
@@ -193,13 +197,15 @@ function binaryPanic(node: Node, env: RustEnv): PanicPoint | undefined {
   return undefined;
 }
 
-function compoundPanic(node: Node, env: RustEnv): PanicPoint | undefined {
+function compoundPanic(node: Node, env: RustEnv, options: PanicPointOptions): PanicPoint | undefined {
   const op = operatorOf(node);
   const right = node.childForFieldName('right');
+  const left = node.childForFieldName('left');
   if (!right) return undefined;
   const position = right.endIndex;
   if (op === '/=' || op === '%=') {
     if (isSafeDivisor(right) || FLOATISH.test(right.text)) return undefined;
+    if (isDeclaredFloat(right, env, options) || (left && isDeclaredFloat(left, env, options))) return undefined;
     return { node, kind: 'division', failure: 'panic', display: quotedExpression(node.text), position };
   }
   if (env.overflowChecks && (op === '+=' || op === '-=' || op === '*=' || op === '<<=')) {
@@ -207,6 +213,27 @@ function compoundPanic(node: Node, env: RustEnv): PanicPoint | undefined {
     return { node, kind: 'overflow', failure: 'panic', display: quotedExpression(node.text), position };
   }
   return undefined;
+}
+
+/**
+ * An operand declared as a float: a local or parameter written `x: f64` / `x: &f32` in the enclosing
+ * function (parameters, closure parameters, typed `let`s before it), or a field whose declared type is
+ * one (`self.ratio`, with a resolver). Float division never panics.
+ */
+function isDeclaredFloat(operand: Node, env: RustEnv, options: PanicPointOptions): boolean {
+  const n = stripTransparent(operand);
+  if (n.type === 'identifier') {
+    let fn: Node | null = n;
+    while (fn && fn.type !== 'function_item') fn = parentOf(fn);
+    if (!fn) return false;
+    const before = env.text.slice(fn.startIndex, n.startIndex);
+    return new RegExp(`(?:^|[^\\w.])${n.text}\\s*:\\s*&?\\s*(?:mut\\s+)?f(?:32|64)\\b`).test(before);
+  }
+  if (n.type === 'field_expression' && options.resolver) {
+    const type = receiverType(n, env, options.resolver);
+    return type !== undefined && /^&?\s*f(?:32|64)$/.test(type.trim());
+  }
+  return false;
 }
 
 /** A non-zero integer literal divisor cannot panic (`MIN / -1` aside). */
