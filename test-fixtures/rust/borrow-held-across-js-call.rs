@@ -442,6 +442,21 @@ pub fn bump_then_notify(cb: &js_sys::Function) {
     drop(c);
 }
 
+// ### reported: a guard dropped in one branch only is still held on the other path (not after the drop)
+#[wasm_bindgen]
+pub fn maybe_notify(cb: &js_sys::Function, early: bool) {
+    let cache = CACHE.with(Rc::clone);
+    let mut c = cache.borrow_mut();
+    c.data.push(1);
+    if early {
+        drop(c);
+        let _ = cb.call1(&JsValue::NULL, &JsValue::TRUE);
+        return;
+    }
+    let _ = cb.call0(&JsValue::NULL);
+          //^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+}
+
 // ### reported: a guard whose value the call needs, in a function returning Result<_, JsValue> (fix: try_borrow_mut)
 #[wasm_bindgen]
 pub fn push_and_report() -> Result<(), JsValue> {

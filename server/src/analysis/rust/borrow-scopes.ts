@@ -31,8 +31,13 @@ export interface BorrowScope {
   readonly context: Node;
   /** (a): the `let`; (b): the closure; (c): the statement-level node the temporary lives in. */
   readonly holder: Node;
-  /** (a): the `drop(g)` that ends it early. */
+  /** (a): the `drop(g)` that ends it early (one among the statements of the guard's own block). */
   readonly dropCall?: Node;
+  /**
+   * (a): where a `drop(g)` inside a nested block (`if early { drop(g); … }`) released it: from that drop
+   * to the end of its block. The guard stays held after that block, on the paths that did not drop it.
+   */
+  readonly released?: readonly { readonly start: number; readonly end: number }[];
 }
 
 /** Every borrow scope over shared state in `fn` (a `function_item`; nested fn items excluded). */
@@ -55,10 +60,10 @@ function computeScopes(fn: Node, env: RustEnv): BorrowScope[] {
     const acq = b.acquisition;
     consumed.add(acq.call.id);
     if (b.binder.type === 'let_declaration') {
-      const drop = dropCallOf(b, facts.calls, resolver);
+      const { drop, released } = dropsOf(b, facts.calls, resolver);
       scopes.push({
         kind: 'let', acquisition: acq, guardName: b.name, guardBinding: b, start: b.visibleFrom, end: drop ? drop.startIndex : b.visibleTo,
-        context: executionContextOf(b.binder) ?? fn, holder: b.binder, dropCall: drop,
+        context: executionContextOf(b.binder) ?? fn, holder: b.binder, dropCall: drop, ...(released.length > 0 ? { released } : {}),
       });
     } else if (b.binder.type === 'closure_expression') {
       scopes.push({ kind: 'closure', acquisition: acq, guardName: b.name, guardBinding: b, start: b.visibleFrom, end: b.visibleTo, context: b.binder, holder: b.binder });
@@ -120,8 +125,14 @@ function assignedValueEnd(node: Node): number | undefined {
   return undefined;
 }
 
-/** The first `drop(g)` / `mem::drop(g)` of a let-bound guard after it is bound, in the guard's own context. */
-function dropCallOf(guard: Binding, calls: readonly Node[], resolver: StateResolver): Node | undefined {
+/**
+ * The `drop(g)` / `mem::drop(g)` calls of a let-bound guard after it is bound: the first one that is a
+ * statement of the guard's own block ends the scope on every path (`drop`); one inside a nested block
+ * (a branch) releases it only until that block ends (`released`).
+ */
+function dropsOf(guard: Binding, calls: readonly Node[], resolver: StateResolver): { drop?: Node; released: { start: number; end: number }[] } {
+  const released: { start: number; end: number }[] = [];
+  const ownBlock = parentOf(guard.binder);
   for (const call of calls) {
     if (call.startIndex < guard.visibleFrom || call.startIndex >= guard.visibleTo) continue;
     const p = asPathCall(call);
@@ -129,9 +140,17 @@ function dropCallOf(guard: Binding, calls: readonly Node[], resolver: StateResol
     const arg = p.args[0];
     if (arg.type !== 'identifier' || arg.text !== guard.name) continue;
     if (resolver.bindings.lookup(guard.name, arg.startIndex) !== guard) continue;
-    return call;
+    // The block (or braceless match arm, or `a && drop(g)`-style operand) the drop sits in.
+    let inner: Node = call;
+    let branch: Node | undefined;
+    for (let up = parentOf(inner); up && up.type !== 'block'; inner = up, up = parentOf(up)) {
+      if (up.type === 'match_arm' || up.type === 'binary_expression' || up.type === 'closure_expression') branch ??= up;
+    }
+    const block = parentOf(inner);
+    if (!branch && (!block || !ownBlock || block.id === ownBlock.id)) return { drop: call, released };
+    released.push({ start: call.startIndex, end: (branch ?? block ?? call).endIndex });
   }
-  return undefined;
+  return { released };
 }
 
 /**
@@ -141,6 +160,7 @@ function dropCallOf(guard: Binding, calls: readonly Node[], resolver: StateResol
  */
 export function isHeldAt(scope: BorrowScope, node: Node): boolean {
   if (node.endIndex <= scope.start || node.endIndex > scope.end) return false;
+  if (scope.released?.some((r) => node.endIndex > r.start && node.endIndex <= r.end)) return false;
   if (node.id === scope.acquisition.call.id) return false;
   return runsSynchronouslyWithin(node, scope.context);
 }
