@@ -457,6 +457,16 @@ pub fn maybe_notify(cb: &js_sys::Function, early: bool) {
           //^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
 }
 
+// ### reported: a lock guard bound by if let Ok(..) (a re-entrant lock() panics instead of returning Err)
+#[wasm_bindgen]
+pub fn add_session(id: u32, cb: &js_sys::Function) {
+    if let Ok(mut sessions) = SESSIONS.lock() {
+        sessions.push(id);
+        let _ = cb.call0(&JsValue::NULL);
+              //^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call
+    }
+}
+
 // ### reported: a guard whose value the call needs, in a function returning Result<_, JsValue> (fix: try_borrow_mut)
 #[wasm_bindgen]
 pub fn push_and_report() -> Result<(), JsValue> {

@@ -460,7 +460,10 @@ function buildResolver(env: RustEnv, fn: Node): StateResolver {
       const core = stripTransparent(value);
       const acq = core.type === 'call_expression' ? acquisitionAt(core) : undefined;
       if (acq && names.length === 1) {
-        bindings.add({ name: names[0].text, kind: 'guard', origin: acq.origin, mode: acq.mode, acquisition: { ...acq, handling: 'graceful' }, node: names[0], binder: cond, visibleFrom: from, visibleTo: to });
+        // `if let Ok(g) = X.try_borrow_mut()`: a conflict takes the other branch. `if let Ok(g) = M.lock()`
+        // only skips a poisoned lock: a re-entrant `lock()` on wasm32 panics instead of returning `Err`.
+        const handling = GUARD_METHODS[acq.method]?.fallible === false ? acq.handling : 'graceful';
+        bindings.add({ name: names[0].text, kind: 'guard', origin: acq.origin, mode: acq.mode, acquisition: { ...acq, handling }, node: names[0], binder: cond, visibleFrom: from, visibleTo: to });
         return;
       }
       const derived = derivedFrom(value);
