@@ -110,6 +110,21 @@ pub fn register(name: String) -> usize {
     r.names.len()
 }
 
+// ### reported: a OnceLock<Mutex<_>> reached through an accessor returning the Mutex
+// @build-mode: unwind
+static TOTALS: OnceLock<Mutex<Vec<u64>>> = OnceLock::new();
+
+fn totals() -> &'static Mutex<Vec<u64>> {
+    TOTALS.get_or_init(Default::default)
+}
+
+#[wasm_bindgen]
+pub fn add_total(i: usize, v: u64) {
+    let mut t = totals().lock().unwrap();
+//              ^^^^^^^^^^^^^^^^^^^^^^^^ static-mutex-lock-unwrap [fix]
+    t[i] += v;
+}
+
 // ### reported: with PoisonError already imported, the fix uses the short name
 // @build-mode: unwind
 use std::sync::PoisonError;

@@ -16,6 +16,7 @@ import {
   rootName, stripTransparent, typeBaseName,
 } from './syntax';
 import { parentOf } from './parents';
+import { localFunctionOfCall } from './local-functions';
 
 export type OriginKind = StateRootKind | 'shared_local' | 'shared_param' | 'shared_field';
 
@@ -278,11 +279,26 @@ function buildResolver(env: RustEnv, fn: Node): StateResolver {
         }
         // `AssertUnwindSafe(Rc::clone(&stats))`: the wrapper derefs to the same cell.
         if (p && p.name === 'AssertUnwindSafe' && p.args.length === 1) return cellOrigin(p.args[0], depth + 1);
+        // `registry().lock()` with `fn registry() -> &'static Mutex<..> { REG.get_or_init(..) }`: an
+        // accessor of this file that returns a cell of a static (the usual `OnceLock` idiom).
+        if (p && p.args.length === 0 && depth < 4) return accessorOrigin(n, depth);
         return undefined;
       }
       default:
         return undefined;
     }
+  }
+
+  /** The static cell a zero-argument accessor function of this file returns (its tail expression). */
+  function accessorOrigin(call: Node, depth: number): StateOrigin | undefined {
+    const fn = localFunctionOfCall(call, env);
+    const returns = fn?.childForFieldName('return_type')?.text ?? '';
+    if (!fn || !/\b(?:Mutex|RwLock|RefCell)\s*</.test(returns)) return undefined;
+    const body = fn.childForFieldName('body');
+    const tail = body?.namedChildren.filter((c: Node) => c.type !== 'line_comment' && c.type !== 'block_comment').pop();
+    if (!tail || tail.type === 'let_declaration' || tail.type === 'expression_statement') return undefined;
+    const origin = cellOrigin(tail, depth + 1);
+    return origin && origin.kind !== 'shared_local' ? origin : undefined;
   }
 
   /**
