@@ -92,6 +92,29 @@ pub fn eval(src: &str) -> f64 {
     parse_expr(&mut chars)
 }
 
+// ### reported: a recursive method of a parser built from the JS string, called on the local
+struct Nester<'a> {
+    src: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Nester<'a> {
+    fn nest(&mut self) -> u32 {
+        if self.src.get(self.pos) != Some(&b'(') {
+            return 0;
+        }
+        self.pos += 1;
+        self.nest() + 1
+//      ^^^^^^^^^^^ abort-prone-input-sized-work
+    }
+}
+
+#[wasm_bindgen]
+pub fn depth(src: &str) -> u32 {
+    let mut p = Nester { src: src.as_bytes(), pos: 0 };
+    p.nest()
+}
+
 // ### reported: an export that recurses as deep as the number JS passes
 #[wasm_bindgen]
 pub fn fib(n: u32) -> u64 {

@@ -17,7 +17,7 @@ import { defineRule, methodCallPattern, type RuleContext } from '../../engine/ru
 import type { Fix, RelatedLocation, TextRange } from '../../model';
 import {
   asMethodCall, asPathCall, enclosingImplType, exportOfFunction, functionItemAt, hasExportAttributes, macroName, mentionsWord, parentOf,
-  patternIdentifiers, rustEnv, stripTransparent, type RustEnv,
+  patternIdentifiers, rustEnv, stripTransparent, typeBaseName, type RustEnv,
 } from '../../rust/index';
 
 const NUMERIC = /^(Option\s*<\s*)?(u32|u64|u128|usize|i32|i64|i128|isize|f32|f64)(\s*>)?$/;
@@ -462,9 +462,18 @@ function exportCalls(fn: Node, env: RustEnv, exportName: string, wanted: Readonl
     const p = m ? undefined : asPathCall(call);
     let key: string | undefined;
     let args: Node[] = [];
-    if (m && impl && stripTransparent(m.receiver).type === 'self') {
+    const receiver = m ? stripTransparent(m.receiver) : undefined;
+    if (m && impl && receiver?.type === 'self') {
       key = `${impl}::${m.method}`;
       args = m.args;
+    } else if (m && receiver?.type === 'identifier') {
+      // `let mut p = Parser { src: src.as_bytes(), pos: 0 }; p.nest()` (or `Parser::new(src)`): a method of
+      // a type built here from the input, which the receiver then carries.
+      const built = constructedLocal(receiver, env.facts(fn).lets);
+      if (built) {
+        key = `${built.type}::${m.method}`;
+        args = [built.value, ...m.args];
+      }
     } else if (p) {
       key = p.segments.length === 1 ? p.name : p.segments.length === 2 ? `${p.segments[0] === 'Self' ? impl : p.segments[0]}::${p.name}` : undefined;
       args = p.args;
@@ -478,6 +487,28 @@ function exportCalls(fn: Node, env: RustEnv, exportName: string, wanted: Readonl
     });
   }
   return out;
+}
+
+/** The type and value of the `let` that binds `local` to a struct literal or a `Type::new(..)`-style constructor call. */
+function constructedLocal(local: Node, lets: readonly Node[]): { type: string; value: Node } | undefined {
+  let found: { type: string; value: Node } | undefined;
+  for (const l of lets) {
+    if (l.startIndex >= local.startIndex) break;
+    const pattern = l.childForFieldName('pattern');
+    const name = pattern?.type === 'mut_pattern' ? pattern.namedChild(0)?.text : pattern?.text;
+    if (name !== local.text) continue;
+    const value = l.childForFieldName('value');
+    const v = value ? stripTransparent(value) : undefined;
+    found = undefined;
+    if (v?.type === 'struct_expression') {
+      const type = v.childForFieldName('name')?.text;
+      if (type) found = { type: typeBaseName(type), value: v };
+    } else if (v) {
+      const call = asPathCall(v);
+      if (call && call.segments.length === 2 && /^(new|from|with_\w+|from_\w+)$/.test(call.name)) found = { type: call.segments[0], value: v };
+    }
+  }
+  return found;
 }
 
 function allParams(fn: Node): Source[] {
