@@ -29,6 +29,7 @@ describe('declaredSpawnWrappers', () => {
     ].join('\n');
     assert.deepEqual(declaredSpawnWrappers(text), ['spawn', 'spawn_task']);
     assert.deepEqual(declaredSpawnWrappers('fn spawn<F>(f: F) { tokio::spawn(f); }'), []);
+    assert.deepEqual(declaredSpawnWrappers('use wasm_bindgen_futures::spawn_local as spawn;\n'), ['spawn']);
   });
 
   it('follows a helper of another file of the crate, and re-lints when the helper changes', () => {

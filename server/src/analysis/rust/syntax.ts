@@ -412,6 +412,8 @@ export function declaredSpawnWrappers(text: string): string[] {
     const body = text.slice(from, next < 0 ? text.length : from + next);
     if (name !== 'spawn_local' && params.some((p) => new RegExp(`\\bspawn_local\\s*\\(\\s*${p}\\s*\\)`).test(body))) out.push(name);
   }
+  // `use wasm_bindgen_futures::spawn_local as spawn;` names the same function.
+  for (const m of text.matchAll(/\bspawn_local\s+as\s+([A-Za-z_]\w*)/g)) out.push(m[1]);
   return out;
 }
 
