@@ -467,6 +467,18 @@ pub fn add_session(id: u32, cb: &js_sys::Function) {
     }
 }
 
+// ### reported: a std RwLock write guard across a callback aborts a re-entrant call even under panic=unwind
+// @build-mode: unwind
+static TABLE: std::sync::RwLock<Vec<u32>> = std::sync::RwLock::new(Vec::new());
+
+#[wasm_bindgen]
+pub fn grow(cb: &js_sys::Function) {
+    let mut t = TABLE.write().unwrap();
+    t.push(1);
+    let _ = cb.call0(&JsValue::NULL);
+          //^^^^^^^^^^^^^^^^^^^^^^^^ borrow-held-across-js-call: `TABLE` is write-locked (guard `t`) across `cb.call0(..)`, which runs JS; if JS calls back into an export that touches `TABLE`, that call traps on `rwlock locked for writing` and the instance is terminated (`Module terminated` on every later call)
+}
+
 // ### reported: a guard whose value the call needs, in a function returning Result<_, JsValue> (fix: try_borrow_mut)
 #[wasm_bindgen]
 pub fn push_and_report() -> Result<(), JsValue> {

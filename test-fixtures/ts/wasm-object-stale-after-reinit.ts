@@ -17,6 +17,21 @@ export function feed(chunk: string): number {
   return parser.feed(chunk);
 }
 
+// ### reported: an article that fits the class name
+// @file: src/lib.rs
+// | use wasm_bindgen::prelude::*;
+// | #[wasm_bindgen(start)]
+// | fn start() { wasm_bindgen::handler::set_on_abort(on_abort); }
+// | fn on_abort() { wasm_bindgen::handler::schedule_reinit(); }
+import { Editor } from '../pkg/fixture_case.js';
+
+const editor = new Editor('');
+//             ^^^^^^^^^^^^^^ wasm-object-stale-after-reinit: `editor` keeps an `Editor` created at module load, but `fixture-case` re-creates its wasm instance after an abort (it calls `schedule_reinit()`): from then on every call on this object throws `Error('Invalid stale object from previous Wasm instance')` — create it where it is used, or re-create it when the instance changes (compare an instance generation the start function bumps)
+
+export function text(): string {
+  return editor.text();
+}
+
 // ### reported: a lazy singleton filled once, in a build with --experimental-reset-state-function
 // @file: package.json
 // | { "name": "fixture-case", "scripts": { "build": "cargo build --release --target wasm32-unknown-unknown && wasm-bindgen --experimental-reset-state-function --target web --out-dir pkg target/wasm32-unknown-unknown/release/fixture_case.wasm" } }

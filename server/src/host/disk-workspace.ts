@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isCrateConfigFile, isTsConfigFile, languageOfPath, normalizePath, type Notice, type Workspace } from '../analysis/index';
+import { isCrateConfigFile, isTsConfigFile, isWithin, languageOfPath, normalizePath, type Notice, type Workspace } from '../analysis/index';
 
 /** Directories never scanned: dependencies, build output of cargo, VCS metadata. */
 const SKIPPED_DIRS = new Set(['node_modules', 'target', '.git', '.hg', '.svn', '.editor-tools', '.vscode-test']);
@@ -100,7 +100,7 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
     if (languageOfPath(wsPath)) lintable.add(wsPath);
   };
 
-  const asked = options.contextOutside?.map((t) => path.resolve(t));
+  const asked = options.contextOutside?.map(toWorkspacePath);
   for (const root of roots) {
     const absolute = path.resolve(root);
     const stat = fs.statSync(absolute); // throws ENOENT for a missing root: the caller's usage error
@@ -114,7 +114,8 @@ export async function scanIntoWorkspace(workspace: Workspace, roots: readonly st
      * only context: neither asked about, nor on the way to what was, nor wasm-bindgen output.
      */
     const onlyIgnoredContext = (dir: string): boolean => {
-      if (ignored === undefined || asked!.some((t) => isPathWithin(dir, t) || isPathWithin(t, dir))) return false;
+      const at = toWorkspacePath(dir);
+      if (ignored === undefined || asked!.some((t) => isWithin(at, t) || isWithin(t, at))) return false;
       const segments = path.relative(absolute, dir).split(path.sep);
       const inIgnored = segments.some((_, i) => ignored.matches(segments.slice(0, i + 1).join('/')));
       return inIgnored && !holdsWasmBindgenOutput(dir);
@@ -227,12 +228,6 @@ function loadWasmPackage(workspace: Workspace, pkgDir: string, maxFileBytes: num
       if (text !== undefined) workspace.setFile(toWorkspacePath(full), text);
     }
   }
-}
-
-/** `inner` is `outer` or inside it (absolute paths). */
-function isPathWithin(outer: string, inner: string): boolean {
-  const rel = path.relative(outer, inner);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 function holdsWasmBindgenOutput(dir: string): boolean {

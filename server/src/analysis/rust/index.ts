@@ -30,4 +30,4 @@ export {
   type UseKind,
 } from './closures';
 export { typedJsCallPointOf, receiverTypeName } from './js-calls-typed';
-export { localFunctionOfCall, isAsyncFunction } from './local-functions';
+export { localFunctionOfCall, localFunctionsOfCall, isAsyncFunction } from './local-functions';

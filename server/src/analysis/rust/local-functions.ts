@@ -13,8 +13,14 @@ import { asPathCall, enclosingImplType, typeBaseName } from './syntax';
 
 /** The one function item of this file that the path call `call` names, if there is exactly one. */
 export function localFunctionOfCall(call: Node, env: RustEnv): Node | undefined {
+  const candidates = localFunctionsOfCall(call, env);
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** Every function item of this file that the path call `call` may name (cfg variants make several). */
+export function localFunctionsOfCall(call: Node, env: RustEnv): Node[] {
   const p = asPathCall(call);
-  if (!p || !env.localFunctionNames.has(p.name)) return undefined;
+  if (!p || !env.localFunctionNames.has(p.name)) return [];
   // The answer depends on another item of the file (its signature, its body): the incremental Linter
   // must not reuse this unit's result after an edit elsewhere. (`env.root` below says so too; the walk
   // up through the parents does not.)
@@ -24,13 +30,13 @@ export function localFunctionOfCall(call: Node, env: RustEnv): Node | undefined 
   if (segments.length === 1) {
     let scope: Node | null = parentOf(call);
     while (scope && scope.type !== 'source_file' && !(scope.type === 'declaration_list' && parentOf(scope)?.type === 'mod_item')) scope = parentOf(scope);
-    if (!scope) return undefined;
+    if (!scope) return [];
     for (const item of scope.namedChildren) {
       if (item?.type === 'function_item' && item.childForFieldName('name')?.text === name) candidates.push(item);
     }
   } else if (segments.length === 2) {
     const type = segments[0] === 'Self' ? enclosingImplType(call) : segments[0];
-    if (!type) return undefined;
+    if (!type) return [];
     for (const impl of env.root.descendantsOfType('impl_item')) {
       if (!impl || impl.childForFieldName('trait') || typeBaseName(impl.childForFieldName('type')?.text ?? '') !== type) continue;
       for (const item of impl.childForFieldName('body')?.namedChildren ?? []) {
@@ -38,7 +44,7 @@ export function localFunctionOfCall(call: Node, env: RustEnv): Node | undefined 
       }
     }
   }
-  return candidates.length === 1 ? candidates[0] : undefined;
+  return candidates;
 }
 
 /** Whether a function item is an `async fn`. */

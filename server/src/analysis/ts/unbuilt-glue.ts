@@ -210,14 +210,10 @@ export function unbuiltGlueModule(
   const exports = index ? exportsFromRust(index) : new Map<string, WasmModuleExport>();
   // wasm-bindgen exports every `#[wasm_bindgen]` item linked into the module: those of the crate's path
   // dependencies too (a workspace whose exports live in member crates the cdylib depends on).
-  const linked: string[] = [];
-  if (index && crates.length > 0) {
-    const byRoot = new Map(crates.map((c) => [c.root, c]));
-    for (const dep of linkedPathDependencies(crate, (dir) => byRoot.get(dir))) {
-      const before = exports.size;
-      for (const [name, exp] of exportsFromRust(files.crateIndex!(dep.root))) if (!exports.has(name)) exports.set(name, exp);
-      if (exports.size > before) linked.push(dep.root);
-    }
+  const byRoot = new Map(crates.map((c) => [c.root, c]));
+  const linked = index ? linkedPathDependencies(crate, (dir) => byRoot.get(dir)).map((dep) => dep.root) : [];
+  for (const root of linked) {
+    for (const [name, exp] of exportsFromRust(files.crateIndex!(root))) if (!exports.has(name)) exports.set(name, exp);
   }
   return {
     path: gluePath,

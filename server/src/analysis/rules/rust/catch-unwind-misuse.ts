@@ -16,7 +16,7 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation, Severity } from '../../model';
 import {
   asMethodCall, asPathCall, attributesOf, enclosingFunction, exportOfFunction, hasExportAttributes, mutationsIn, panicPointsIn, parentOf, runsSynchronouslyWithin,
-  rustEnv, stateResolverFor, stripTransparent, type PanicPoint, type RustEnv, type StateResolver,
+  localFunctionsOfCall, rustEnv, stateResolverFor, stripTransparent, type PanicPoint, type RustEnv, type StateResolver,
 } from '../../rust/index';
 import { focusRange } from '../../rust/tear-points';
 import type { BuildMode } from '../../workspace/types';
@@ -110,28 +110,6 @@ function calleeName(call: Node): string {
   return '';
 }
 
-/** The module (`mod_item`) or file a node is in: where a bare name resolves. */
-function moduleOf(node: Node): Node {
-  let n: Node = node;
-  for (let up = parentOf(n); up; up = parentOf(up)) {
-    n = up;
-    if (up.type === 'mod_item') return up;
-  }
-  return n;
-}
-
-/** A free `fn catch_unwind` declared in the call's own module (one in `mod compat { … }` does not shadow the import). */
-function localCatchUnwindVisibleAt(call: Node): boolean {
-  const module = moduleOf(call);
-  for (const fn of module.descendantsOfType('function_item')) {
-    if (!fn || fn.childForFieldName('name')?.text !== 'catch_unwind') continue;
-    const owner = parentOf(parentOf(fn) ?? fn);
-    if (owner?.type === 'impl_item' || owner?.type === 'trait_item') continue;
-    if (moduleOf(fn).id === module.id) return true;
-  }
-  return false;
-}
-
 function catchUnwindSite(call: Node, ctx: RuleContext): Site | undefined {
   const m = asMethodCall(call);
   if (m) {
@@ -145,7 +123,9 @@ function catchUnwindSite(call: Node, ctx: RuleContext): Site | undefined {
   if (p.segments.length === 1) {
     // A bare `catch_unwind(..)` must come from `use std::panic::catch_unwind` (or a glob), not a local fn.
     if (!/\buse\s+(std|core)::panic::(catch_unwind\b|\{[^}]*\bcatch_unwind\b|\*)/.test(ctx.text)) return undefined;
-    if (/\bfn\s+catch_unwind\b/.test(ctx.text) && localCatchUnwindVisibleAt(call)) return undefined;
+    // A free `fn catch_unwind` of the call's own module (cfg variants included) shadows the import; one
+    // in `mod compat { … }` does not.
+    if (/\bfn\s+catch_unwind\b/.test(ctx.text) && localFunctionsOfCall(call, rustEnv(ctx)).length > 0) return undefined;
   } else if (p.segments[p.segments.length - 2] !== 'panic') {
     return undefined;
   }
