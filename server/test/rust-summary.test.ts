@@ -297,6 +297,29 @@ pub struct Editor { undo: Shared<Vec<String>>, other: my::Shared<u8> }
     }
   });
 
+  it('resolves renames in a file so broken at its end that tree-sitter roots it in an ERROR node', () => {
+    const text = `
+use std::sync::Mutex as Lock;
+static JOURNAL: Lock<Vec<u32>> = Lock::new(Vec::new());
+pub fn broken(id: u32 {
+    STORE.with_borrow_mut(|s| {
+        s.version = ;
+    }
+    let x = ;
+}
+fn after() {}
+`;
+    const doc = new ParsedDocument(grammars, 'rust', text);
+    try {
+      // The premise: the root is not a source_file (if a grammar update changes that, find another tail).
+      assert.equal(doc.tree.rootNode.type, 'ERROR');
+      const s = summarizeRustFile('/crate/src/lib.rs', doc.tree.rootNode, text);
+      assert.deepEqual(s.stateRoots.map((r) => [r.name, r.type]), [['JOURNAL', 'Mutex<Vec<u32>>']]);
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('re-tokenises thread_local! bodies: attributes, doc comments, visibility, const initialisers, no trailing semicolon', () => {
     const text = `
 thread_local! {

@@ -26,7 +26,9 @@ export function useAliasesIn(nodes: readonly Node[]): [string, string][] {
   const stack: Node[] = [...nodes].reverse();
   while (stack.length > 0) {
     const n = stack.pop()!;
-    switch (n.type) {
+    // A badly broken file parses to an `ERROR` root holding the items: read its `use`s all the same.
+    const type = n.type === 'ERROR' && n.parent === null ? 'source_file' : n.type;
+    switch (type) {
       case 'source_file':
       case 'declaration_list':
         // Only the `use` and `mod` items of a container are looked at: no walk of other items.
