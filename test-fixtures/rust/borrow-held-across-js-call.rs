@@ -579,3 +579,30 @@ pub fn broken(id: u32 {
     }
     let x = ;
 }
+
+// ### reported: a JS import and a callback called in format!/vec! arguments while the guard is held
+#[wasm_bindgen]
+pub fn describe_item(id: u32, transform: &js_sys::Function) {
+    STORE.with_borrow_mut(|s| {
+        s.version += 1;
+        let line = format!("{} {:?}", id, on_change(id));
+//                                        ^^^^^^^^^ borrow-held-across-js-call: `STORE` is mutably borrowed (guard `s`) across `on_change(..)`, which runs JS; if JS calls back into an export that touches `STORE`, that call traps on `RefCell already borrowed`, and since a trap runs no destructors `STORE` stays borrowed, so every later call that touches it fails too
+        let extra = vec![transform.call1(&JsValue::NULL, &JsValue::from(id))];
+//                                 ^^^^^ borrow-held-across-js-call: `STORE` is mutably borrowed (guard `s`) across `transform.call1(..)`, which runs JS; if JS calls back into an export that touches `STORE`, that call traps on `RefCell already borrowed`, and since a trap runs no destructors `STORE` stays borrowed, so every later call that touches it fails too
+        s.items.insert(id, format!("{line} {}", extra.len()));
+    });
+}
+
+// ### not reported: macro arguments that call no JS under the guard — console, a call arity that is not Function::call1, a closure, a DSL macro
+#[wasm_bindgen]
+pub fn describe_quietly(id: u32, transform: &js_sys::Function) {
+    STORE.with_borrow_mut(|s| {
+        s.version += 1;
+        let a = format!("{:?}", log("x"));
+        let b = format!("{:?}", s.items.get(&id).map(|v| v.len()));
+        let c = format!("{:?}", transform.call1(&JsValue::NULL));
+        let d = html! { <button onclick={move |_| on_change(id)} /> };
+        s.items.insert(id, format!("{a}{b}{c}{d:?}"));
+    });
+    on_change(id);
+}

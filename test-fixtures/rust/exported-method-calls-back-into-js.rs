@@ -539,3 +539,18 @@ impl Broken {
 //              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ exported-method-calls-back-into-js
     }
 }
+
+// ### reported: a callback called in a format! argument
+#[wasm_bindgen]
+pub struct Ticker {
+    ticks: u32,
+}
+
+#[wasm_bindgen]
+impl Ticker {
+    pub fn describe(&mut self, f: &js_sys::Function) -> String {
+        self.ticks += 1;
+        format!("{} {:?}", self.ticks, f.call0(&JsValue::NULL))
+//                                       ^^^^^ exported-method-calls-back-into-js: `f.call0(..)` runs the JS callback `f` passed in by the caller while `&mut self` holds an exclusive borrow of this `Ticker`; if it calls any method of this `Ticker` or reads one of its fields, that call fails with an `Error` ("recursive use of an object detected which would lead to unsafe aliasing in rust")
+    }
+}

@@ -385,3 +385,46 @@ pub fn broken(input: &str {
     let v = input.parse().unwrap(;
     BUSY.set(
 }
+
+// ### reported: an index written in a format! argument, between two updates
+// @build-mode: unwind
+#[wasm_bindgen]
+pub fn describe(i: usize) {
+    LEDGER.with_borrow_mut(|l| {
+        l.total += 1;
+        let line = format!("{} {}\n", l.balances[i], l.total);
+//                                              ^^^ global-state-torn-by-panic: `l.balances[i]` can panic after `LEDGER` was modified (`l.total += 1`) and before `l.journal.push((0, 0, 0))`; under panic=unwind the caller gets a `PanicError` now and every later call sees a half-updated `LEDGER`
+        let _ = line;
+        l.journal.push((0, 0, 0));
+    });
+}
+
+// ### reported: an unwrap written in a vec! argument, between two updates
+// @build-mode: unwind
+#[wasm_bindgen]
+pub fn describe_code(code: Option<u32>) {
+    LEDGER.with_borrow_mut(|l| {
+        l.total += 1;
+        let line = vec![l.total, code.unwrap() as u64];
+//                                    ^^^^^^ global-state-torn-by-panic: `code.unwrap()` can panic after `LEDGER` was modified (`l.total += 1`) and before `l.balances = line`; under panic=unwind the caller gets a `PanicError` now and every later call sees a half-updated `LEDGER`
+        l.balances = line;
+        l.journal.push((0, 0, 0));
+    });
+}
+
+// ### not reported: macro arguments that cannot panic — a checked index, a whole slice, array and repeat literals, a closure's body, a DSL macro
+// @build-mode: unwind
+#[wasm_bindgen]
+pub fn describe_safely(i: usize, code: Option<u32>) {
+    LEDGER.with_borrow_mut(|l| {
+        l.total += 1;
+        if i < l.balances.len() {
+            let _a = format!("{}", l.balances[i]);
+        }
+        let _b = format!("{:?} {:?}", &l.balances[..], &[1u8, 2]);
+        let _c = vec![[0u8; 4]; 2];
+        let _d = format!("{:?}", code.map(|c| c.checked_add(1).unwrap()));
+        let _e = html! { <p>{ l.balances[i] }</p> };
+        l.journal.push((0, 0, 0));
+    });
+}

@@ -317,3 +317,15 @@ impl Parser {
         self.buf[at] = ;
         self.state = Some(st
     }
+
+// ### reported: an index in a vec! argument between two field writes
+// @build-mode: unwind
+#[wasm_bindgen]
+impl Parser {
+    pub fn snapshot(&mut self, i: usize) {
+        self.count += 1;
+        let picked = vec![self.buf[i]];
+//                                ^^^ torn-mut-self: `self.buf[i]` can panic after `self.count` was modified (`self.count += 1`) and before `self.buf = picked`; under panic=unwind the caller gets a `PanicError` and `Parser` stays usable with `self.count` and `self.buf` out of step
+        self.buf = picked;
+    }
+}

@@ -12,7 +12,7 @@ export {
 export { borrowScopesIn, exportedObjectBorrows, isHeldAt, type BorrowScope, type BorrowScopeKind, type ObjectBorrow } from './borrow-scopes';
 export { parentOf } from './parents';
 export {
-  jsCallPointOf, runsSynchronouslyWithin, isInvokedImmediately, yieldPointRange, suspendedContextOf,
+  jsCallPointOf, macroArgumentJsCalls, runsSynchronouslyWithin, isInvokedImmediately, yieldPointRange, suspendedContextOf,
   type JsCallPoint, type JsCallKind,
 } from './js-calls';
 export {

@@ -15,6 +15,7 @@ import { receiverType, type StateResolver } from './state';
 import { asMethodCall, asPathCall, typeBaseName, type MethodCall, type PathCall } from './syntax';
 import { parentOf } from './parents';
 import { shortCode } from '../text/one-line';
+import { expressionMacroArguments, groupArguments, isGroup, receiverTokens, tokensText } from './macro-tokens';
 
 export type JsCallKind =
   | 'import' | 'function-call' | 'reflect' | 'json' | 'array-callback' | 'eval' | 'dom-dispatch' | 'dom-reaction' | 'configured';
@@ -28,6 +29,11 @@ export interface JsCallPoint {
   readonly display: string;
   /** For `import`: the import it calls. */
   readonly import?: RustImport;
+  /**
+   * For a call written in a macro's arguments (`node` is then the method or function name token): the
+   * tokens of the receiver (`cb`, `self . on_change`).
+   */
+  readonly receiverTokens?: readonly Node[];
 }
 
 /** JS namespaces whose functions never call back into wasm. */
@@ -99,6 +105,52 @@ export function jsCallPointOf(node: Node, env: RustEnv, resolver?: StateResolver
   const p = asPathCall(node);
   if (p) return pathJsCall(p, env);
   return undefined;
+}
+
+/**
+ * Calls into JS written in the arguments of an expression macro (`format!("{:?}", cb.call0(&this))`,
+ * `vec![transform(x)]`; see expressionMacroArguments): `js_sys::Function::call0..call9` with the
+ * matching number of arguments, and bare calls of the crate's free `#[wasm_bindgen]` imports. The
+ * point's `node` is the method or function name token.
+ */
+export function macroArgumentJsCalls(macro: Node, env: RustEnv): JsCallPoint[] {
+  const body = expressionMacroArguments(macro, /\bcall[0-9]\s*\(|\w\s*\(/);
+  if (!body) return [];
+  const out: JsCallPoint[] = [];
+  const stack: Node[] = [body];
+  while (stack.length > 0) {
+    const group = stack.pop()!;
+    const tokens = group.children;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.type === 'token_tree') {
+        stack.push(t);
+        continue;
+      }
+      const args = tokens[i + 1];
+      if (t.type !== 'identifier' || !args || !isGroup(args, '(')) continue;
+      const before = tokens[i - 1];
+      if (before?.type === '.') {
+        const arity = /^call([0-9])$/.exec(t.text);
+        const receiver = receiverTokens(before);
+        if (!arity || receiver.length === 0 || groupArguments(args).length !== Number(arity[1]) + 1) continue;
+        const display = `${shortText(tokensText(receiver, env.text))}.${t.text}(..)`;
+        out.push({ node: t, kind: 'function-call', certainty: 'direct', display, receiverTokens: receiver });
+        continue;
+      }
+      // A bare name (not `a::b`, not a macro, not a method): a free import of the crate.
+      if (before?.type === '::') continue;
+      if (isConfigured(env, [t.text], false)) {
+        out.push({ node: t, kind: 'configured', certainty: 'direct', display: `${t.text}(..)` });
+        continue;
+      }
+      const imp = env.importNamed(t.text);
+      if (!imp || imp.method || imp.isGetter || imp.isSetter || imp.staticMethodOf || imp.isConstructor || isHarmlessImport(imp)) continue;
+      if (env.localFunctionNames.has(t.text) && imp.path !== env.path) continue;
+      out.push({ node: t, kind: 'import', certainty: importCertainty(imp), display: `${t.text}(..)`, import: imp });
+    }
+  }
+  return out;
 }
 
 function methodJsCall(m: MethodCall, env: RustEnv, resolver: StateResolver | undefined): JsCallPoint | undefined {

@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { macroStatics } from '../workspace/rust-summary';
 import type { StateRoot } from '../workspace/types';
+import { macroName } from './syntax';
 
 export interface MacroStatic {
   readonly root: StateRoot;
@@ -81,5 +82,51 @@ export function receiverTokens(dot: Node): Node[] {
     if (t.type === 'identifier' && /^(let|return|in|if|else|match|move|mut|ref|as|where|for|while|loop|break)$/.test(t.text)) break;
     out.unshift(t);
   }
+  return out;
+}
+
+/**
+ * Macros of std and `log` whose arguments are ordinary expressions evaluated where the macro stands
+ * (tree-sitter leaves them as unparsed tokens). User macros and DSL macros (`html!`, `view!`, `rsx!`)
+ * are not read: their tokens may be markup, or code that runs later.
+ */
+const EXPRESSION_MACROS = new Set([
+  'format', 'format_args', 'print', 'println', 'eprint', 'eprintln', 'write', 'writeln', 'vec', 'dbg',
+  'info', 'warn', 'error', 'debug', 'trace', 'log',
+]);
+
+/**
+ * The argument tokens of an expression macro invocation whose text matches `worthReading` (a cheap
+ * pre-check), or undefined. Not read: a macro whose tokens hold a closure (`|x| …`: its body may run
+ * later, or never).
+ */
+export function expressionMacroArguments(macro: Node, worthReading: RegExp): Node | undefined {
+  if (!EXPRESSION_MACROS.has(macroName(macro))) return undefined;
+  const body = macro.namedChildren.find((c) => c.type === 'token_tree');
+  if (!body || body.childCount <= 2) return undefined;
+  const text = body.text;
+  if (!worthReading.test(text) || text.includes('|')) return undefined;
+  return body;
+}
+
+/** The source text of consecutive sibling tokens, as written. */
+export function tokensText(tokens: readonly Node[], text: string): string {
+  return text.slice(tokens[0].startIndex, tokens[tokens.length - 1].endIndex);
+}
+
+/** The comma-separated arguments of a `(…)` group, as token lists (a trailing comma adds none). */
+export function groupArguments(group: Node): Node[][] {
+  const out: Node[][] = [];
+  let current: Node[] = [];
+  for (let i = 1; i < group.childCount - 1; i++) {
+    const t = group.child(i)!;
+    if (t.type === ',') {
+      out.push(current);
+      current = [];
+    } else {
+      current.push(t);
+    }
+  }
+  if (current.length > 0) out.push(current);
   return out;
 }

@@ -16,6 +16,7 @@ import { receiverType, type StateResolver } from './state';
 import { accessRoot, asMethodCall, asPathCall, macroName, mentionsWord, rootName, stripTransparent } from './syntax';
 import { parentOf } from './parents';
 import { oneLineCode } from '../text/one-line';
+import { expressionMacroArguments, isGroup, receiverTokens, tokensText } from './macro-tokens';
 
 export type PanicKind =
   | 'macro' | 'assert' | 'unwrap' | 'index' | 'division' | 'overflow' | 'borrow' | 'slice' | 'collection' | 'clock' | 'throw' | 'foreign';
@@ -112,6 +113,12 @@ export function panicPointsIn(facts: FunctionFacts, start: number, end: number, 
       if (p) out.push(p);
     }
   }
+  for (const n of nodesWithin(facts.macros, start, end)) {
+    for (const p of macroArgumentPoints(n, env, options)) {
+      if (ending && (p.position <= ending.after || p.position > ending.upTo)) continue;
+      out.push(p);
+    }
+  }
   return out.sort((a, b) => a.position - b.position || a.node.startIndex - b.node.startIndex);
 }
 
@@ -122,6 +129,87 @@ function macroPanic(node: Node, env: RustEnv): PanicPoint | undefined {
     return { node, kind: 'assert', failure: 'panic', display: `${name}!(..)`, position: node.startIndex };
   }
   return undefined;
+}
+
+/** Guard acquisitions that return a `Result` (std's `Mutex`/`RwLock`, `RefCell`'s `try_` forms). */
+export const RESULT_ACQUISITIONS: ReadonlySet<string> = new Set(['lock', 'try_lock', 'read', 'write', 'try_read', 'try_write', 'try_borrow', 'try_borrow_mut']);
+
+const KEYWORD_TOKEN = /^(let|return|in|if|else|match|move|mut|ref|as|where|for|while|loop|break|continue|async|await|fn|impl|dyn|unsafe|const|static|use|mod|pub|type|struct|enum|yield)$/;
+
+/**
+ * Points written in the arguments of an expression macro (`format!("{}", v[i])`, `vec![x.unwrap()]`,
+ * see expressionMacroArguments): `.unwrap()`/`.expect(..)` (and the throwing variants) after a
+ * receiver, and indexing `a[i]` after a name, a call or another index. Nested macros' tokens are read
+ * like their parent's.
+ */
+function macroArgumentPoints(macro: Node, env: RustEnv, options: PanicPointOptions): PanicPoint[] {
+  // Most macro arguments are plain names and literals: no `.unwrap`, no `[`, nothing to read.
+  const body = expressionMacroArguments(macro, /\.\s*(unwrap|expect)|\w\s*\[|[)\]]\s*\[/);
+  if (!body) return [];
+  const out: PanicPoint[] = [];
+  const stack: Node[] = [body];
+  while (stack.length > 0) {
+    const group = stack.pop()!;
+    const tokens = group.children;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.type === 'token_tree') {
+        stack.push(t);
+        const prev = tokens[i - 1];
+        // The macro's own opening `vec![…]` is the body, not an index; `name![…]` is a nested macro.
+        if (i > 0 && isGroup(t, '[') && prev && isIndexable(prev) && !isFullRange(t)) {
+          const receiver = receiverTokens(t);
+          if (receiver.length === 0) continue;
+          if (options.skipBoundsChecked && isIndexTokenChecked(t, macro)) continue;
+          const display = quotedExpression(`${tokensText(receiver, env.text)}${t.text}`);
+          out.push({ node: t, kind: 'index', failure: 'panic', display, position: t.endIndex });
+        }
+        continue;
+      }
+      if (t.type !== '.') continue;
+      const method = tokens[i + 1];
+      const args = tokens[i + 2];
+      if (!method || method.type !== 'identifier' || !args || !isGroup(args, '(')) continue;
+      const unwrap = UNWRAP_METHODS.has(method.text);
+      const thrown = THROW_METHODS.has(method.text) && options.throws !== false;
+      if (!unwrap && !thrown) continue;
+      const receiver = receiverTokens(t);
+      if (receiver.length === 0 || unwrapsAcquisitionTokens(receiver)) continue;
+      const display = `${quotedExpression(tokensText(receiver, env.text), 'end')}.${method.text}(${args.childCount > 2 ? '..' : ''})`;
+      out.push({ node: method, kind: unwrap ? 'unwrap' : 'throw', failure: unwrap ? 'panic' : 'throw', display, position: method.startIndex });
+    }
+  }
+  return out;
+}
+
+/** A token after which `[…]` indexes: a name (not a keyword), `self`, a call's or an index's group, `?`. */
+function isIndexable(prev: Node): boolean {
+  if (prev.type === 'identifier') return !KEYWORD_TOKEN.test(prev.text);
+  if (prev.type === 'self' || prev.type === '?') return true;
+  return isGroup(prev, '(') || isGroup(prev, '[');
+}
+
+/**
+ * `M.lock()` / `c.try_borrow_mut()` before the unwrap: a poisoned or busy lock, which the rules treat
+ * apart from tear points (see unwrapsAcquisition).
+ */
+function unwrapsAcquisitionTokens(receiver: readonly Node[]): boolean {
+  const n = receiver.length;
+  return n >= 3 && receiver[n - 3].type === '.' && RESULT_ACQUISITIONS.has(receiver[n - 2].text) &&
+    isGroup(receiver[n - 1], '(') && receiver[n - 1].childCount === 2;
+}
+
+/** `[..]`: the whole slice, never out of range. */
+function isFullRange(group: Node): boolean {
+  return group.childCount === 3 && group.child(1)?.type === '..';
+}
+
+/** `[i]` in a macro's tokens, with `i` a plain name that a check around the macro bounds (`isBoundsChecked`). */
+function isIndexTokenChecked(group: Node, macro: Node): boolean {
+  if (group.childCount !== 3) return false;
+  const index = group.child(1);
+  if (!index || index.type !== 'identifier') return false;
+  return isCheckedBefore(macro, index.text);
 }
 
 function callPanic(node: Node, env: RustEnv, options: PanicPointOptions): PanicPoint | undefined {
@@ -323,6 +411,11 @@ export function isBoundsChecked(indexNode: Node): boolean {
   const core = stripTransparent(index);
   const name = rootName(accessRoot(core));
   if (!name || core.type !== 'identifier' && core.type !== 'field_expression') return false;
+  return isCheckedBefore(indexNode, name);
+}
+
+/** True when a check on `name` dominates `indexNode` (see isBoundsChecked). */
+function isCheckedBefore(indexNode: Node, name: string): boolean {
   const mentions = (text: string) => mentionsWord(text, name) && /(<=?|>=?|\.len\(\)|\.get\(|is_empty\(\))/.test(text.replace(/<</g, ''));
   let child: Node = indexNode;
   for (let n = parentOf(indexNode); n; child = n, n = parentOf(n)) {

@@ -6,7 +6,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { parentOf } from './parents';
-import type { PanicPoint } from './panic-points';
+import { RESULT_ACQUISITIONS, type PanicPoint } from './panic-points';
 import type { StateResolver } from './state';
 import { asMethodCall, macroName } from './syntax';
 import { advanceCursor } from '../parsing/walk';
@@ -97,8 +97,6 @@ export function unwrapsAcquisition(p: PanicPoint, resolver: StateResolver): bool
   return acquisition !== undefined && acquisition.args.length === 0 && RESULT_ACQUISITIONS.has(acquisition.method);
 }
 
-/** Guard acquisitions that return a `Result` (std's `Mutex`/`RwLock`, `RefCell`'s `try_` forms). */
-const RESULT_ACQUISITIONS = new Set(['lock', 'try_lock', 'read', 'write', 'try_read', 'try_write', 'try_borrow', 'try_borrow_mut']);
 
 /**
  * A single-line range for reporting `node`: a method call whose name sits on a later line than its

@@ -12,7 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation } from '../../model';
 import {
-  asMethodCall, borrowScopesIn, GUARD_CALL, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf,
+  asMethodCall, borrowScopesIn, GUARD_CALL, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf, macroArgumentJsCalls,
   parentOf, returnsResultOfJsError, runsSynchronouslyWithin, rustEnv, stateResolverFor, suspendedContextOf, typedJsCallPointOf, yieldPointRange,
   type BorrowScope, type JsCallPoint, type ObjectBorrow, type RustEnv, type StateOrigin, type StateResolver,
   isWasmBindgenCode,
@@ -70,6 +70,16 @@ export default defineRule({
       if (!scope) continue;
       if (exclusiveSelf && isOwnedFieldOf(scope.acquisition.origin, exclusiveSelf) && runsSynchronouslyWithin(call, node)) continue;
       report(ctx, env, resolver, scope, { kind: 'call', node: call, js });
+    }
+    // Calls written in `format!`/`vec!` arguments (unparsed tokens).
+    for (const macro of facts.macros) {
+      for (const js of macroArgumentJsCalls(macro, env)) {
+        if (js.certainty === 'indirect' && !includeIndirect) continue;
+        const scope = pickScope(scopes, (s) => isHeldAt(s, js.node));
+        if (!scope) continue;
+        if (exclusiveSelf && isOwnedFieldOf(scope.acquisition.origin, exclusiveSelf) && runsSynchronouslyWithin(js.node, node)) continue;
+        report(ctx, env, resolver, scope, { kind: 'call', node: js.node, js });
+      }
     }
   },
 });

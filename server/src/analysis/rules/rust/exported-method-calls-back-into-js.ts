@@ -14,7 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation, Severity } from '../../model';
 import {
-  accessRoot, asMethodCall, asPathCall, borrowScopesIn, exportOfFunction, isHeldAt, jsCallPointOf, parentOf, runsSynchronouslyWithin, rustEnv,
+  accessRoot, asMethodCall, asPathCall, borrowScopesIn, exportOfFunction, isHeldAt, jsCallPointOf, macroArgumentJsCalls, parentOf, runsSynchronouslyWithin, rustEnv,
   stateResolverFor, type JsCallPoint, type ObjectBorrow, type RustEnv, type StateResolver,
 } from '../../rust/index';
 import {
@@ -103,17 +103,24 @@ function jsPointsOf(fn: Node, env: RustEnv, resolver: StateResolver, includeIndi
   const out: Point[] = [];
   const facts = env.facts(fn);
   const implType = held.borrow.kind === 'receiver' ? held.borrow.type : undefined;
+  const direct = (site: Node, js: JsCallPoint): void => {
+    if (js.certainty === 'indirect' && !includeIndirect) return;
+    const source = sourceOf(js, fn, resolver);
+    const strong = isCallbackKind(js) && source.kind !== 'unknown';
+    // Under a shared borrow only a conflicting access fails: count the object's own stored listeners and
+    // parameters declared as functions, not arbitrary JS values that happen to be called.
+    if (held.borrow.mode === 'shared' && !(strong && (source.kind === 'field' || declaredAsFunction(source, env, readFile)))) return;
+    out.push({ site, js, source, strong });
+  };
+  // Calls written in `format!`/`vec!` arguments (unparsed tokens).
+  for (const macro of facts.macros) {
+    for (const js of macroArgumentJsCalls(macro, env)) if (runsSynchronouslyWithin(js.node, fn)) direct(js.node, js);
+  }
   for (const call of facts.calls) {
     if (!runsSynchronouslyWithin(call, fn)) continue;
     const js = jsCallPointOf(call, env, resolver);
     if (js) {
-      if (js.certainty === 'indirect' && !includeIndirect) continue;
-      const source = sourceOf(js, fn, resolver);
-      const strong = isCallbackKind(js) && source.kind !== 'unknown';
-      // Under a shared borrow only a conflicting access fails: count the object's own stored listeners and
-      // parameters declared as functions, not arbitrary JS values that happen to be called.
-      if (held.borrow.mode === 'shared' && !(strong && (source.kind === 'field' || declaredAsFunction(source, env, readFile)))) continue;
-      out.push({ site: call, js, source, strong });
+      direct(call, js);
       continue;
     }
     // One level into `self.helper(..)`: helpers that notify listeners are the common shape.
@@ -136,7 +143,7 @@ function jsPointsOf(fn: Node, env: RustEnv, resolver: StateResolver, includeIndi
       break;
     }
   }
-  return out;
+  return out.sort((a, b) => a.site.startIndex - b.site.startIndex);
 }
 
 /**
@@ -200,6 +207,13 @@ function isCallbackKind(js: JsCallPoint): boolean {
 /** The function value a `call*`/`apply`/`Reflect::apply` runs, and where it comes from. */
 function sourceOf(js: JsCallPoint, fn: Node, resolver: StateResolver): CallbackSource {
   if (!isCallbackKind(js)) return { kind: 'unknown' };
+  const tokens = js.receiverTokens;
+  if (tokens) {
+    // Written in a macro's arguments: `cb` or `self . on_change`.
+    if (tokens.length === 1 && tokens[0].type === 'identifier') return callbackSourceOf(tokens[0], fn, resolver);
+    if (tokens.length === 3 && tokens[0].type === 'self' && tokens[1].type === '.' && tokens[2].type === 'identifier') return { kind: 'field', name: `self.${tokens[2].text}` };
+    return { kind: 'unknown' };
+  }
   const m = asMethodCall(js.node);
   if (m) return callbackSourceOf(m.receiver, fn, resolver);
   const p = asPathCall(js.node);
