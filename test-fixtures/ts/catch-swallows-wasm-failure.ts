@@ -166,6 +166,34 @@ export async function loadAll(urls: string[]): Promise<unknown[]> {
   }
 }
 
+// ### a try around an awaited async export only (panic=abort: info, it sees only the rejection)
+export async function find(url: string): Promise<unknown> {
+  try {
+    return await load(url);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `load(…)` neither classifies nor rethrows: it sees only the promise's rejections (the export's `Err` values, or an abort of wasm re-entered from a JS callback that came back as an `Err`); a panic or trap while the future runs never settles the promise [fix]
+    return undefined;
+  }
+}
+
+// ### a try around an awaited async export in a panic=unwind build (warning: `Module terminated` is thrown into it)
+// @build-mode: unwind
+export async function findOrNothing(url: string): Promise<unknown> {
+  try {
+    return await load(url);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `load(…)` neither classifies nor rethrows: a recoverable `PanicError` and an abort are handled alike, and after an abort every later call throws `Module terminated` [fix]
+    return undefined;
+  }
+}
+
+// ### .catch() on an async export in a panic=unwind build: a panic rejects, only a trap strands the promise
+// @build-mode: unwind
+export function preloadQuietly(url: string): void {
+  load(url).catch(() => undefined);
+//          ^^^^^ catch-swallows-wasm-failure: `.catch()` handler on wasm call `load(…)` neither classifies nor rethrows: it sees only the promise's rejections (the export's `Err` values, a recoverable `PanicError`, or an abort of wasm re-entered from a JS callback that came back as an `Err`); a trap while the future runs never settles the promise [fix]
+}
+
 // ### valid: mapped async wasm calls whose promises are not awaited in the try
 export function startAll(urls: string[]): Promise<unknown>[] {
   try {

@@ -113,16 +113,23 @@ class Checker {
     if (enclosingFunction && this.createsFreshInstance(enclosingFunction)) return;
     // A swallowing catch that makes a loop go round again is a retry: retry-after-abort (C03) reports it.
     if (verdict === 'swallows' && (retryLoopOf(node) || selfCallIn(handlerBody, enclosingFunction))) return;
-    const site = this.facts.callsIn(tryBody, { firstOnly: true, consumed: (s) => this.consumedInOwnChain(s) })[0];
+    const consumed = (s: WasmCallSite): boolean => this.consumedInOwnChain(s);
+    const site = this.facts.callsIn(tryBody, { firstOnly: true, consumed })[0];
     if (!site) return;
     const keyword = handler.child(0);
     if (!keyword) return;
+    // In a plain panic=abort build, `try { await load(x) }` sees what `load(x).catch(h)` sees: an async
+    // export converts its arguments inside the future and there is no `Module terminated` guard, so
+    // nothing is thrown synchronously. (With a guard, `Module terminated` is thrown here, into the try.)
+    const rejectionOnly = seesOnlyRejection(site) && buildModeOfModule(this.ctx, site.modulePath) === 'abort' &&
+      this.facts.callsIn(tryBody, { consumed }).every(seesOnlyRejection);
     this.ctx.report({
       range: { start: keyword.startIndex, end: keyword.endIndex },
       message: verdict === 'wraps'
-        ? `\`catch\` around ${this.describe(site)} throws a new error that does not carry the original (no \`cause\`): ${this.lostClass(site)}`
-        : `\`catch\` around ${this.describe(site)} neither classifies nor rethrows: ${this.consequence(site)}`,
-      related: this.related(site),
+        ? `\`catch\` around ${this.describe(site)} throws a new error that does not carry the original (no \`cause\`): ${rejectionOnly ? this.rejectionOnly(site) : this.lostClass(site)}`
+        : `\`catch\` around ${this.describe(site)} neither classifies nor rethrows: ${rejectionOnly ? this.rejectionOnly(site) : this.consequence(site)}`,
+      severity: rejectionOnly ? 'info' : undefined,
+      related: this.related(site, rejectionOnly),
       fixes: () => this.catchClauseFixes(handler, handlerBody, paramNode),
     });
   }
@@ -315,8 +322,10 @@ class Checker {
    * part (arguments, `Module terminated`) is thrown before the handler is attached.
    */
   private rejectionOnly(site: WasmCallSite): string {
-    const panic = buildModeOfModule(this.ctx, site.modulePath) === 'unwind' ? ', a recoverable `PanicError`' : '';
-    return `it sees only the promise's rejections (the export's \`Err\` values${panic}, or an abort of wasm re-entered from a JS callback that came back as an \`Err\`); a panic or trap while the future runs never settles the promise`;
+    // Under unwind `future_to_promise` catches a panic and rejects with `PanicError`; only a trap strands the promise.
+    const unwind = buildModeOfModule(this.ctx, site.modulePath) === 'unwind';
+    const panic = unwind ? ', a recoverable `PanicError`' : '';
+    return `it sees only the promise's rejections (the export's \`Err\` values${panic}, or an abort of wasm re-entered from a JS callback that came back as an \`Err\`); ${unwind ? 'a trap' : 'a panic or trap'} while the future runs never settles the promise`;
   }
 
   private lostClass(site: WasmCallSite): string {
