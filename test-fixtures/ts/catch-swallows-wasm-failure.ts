@@ -379,6 +379,42 @@ export function loadStrict(url: string): Promise<unknown> {
   });
 }
 
+// ### throws a string made from the failure (`String(e)`, a template, `e.message`): class and stack are gone
+export function parseAsText(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `parse(…)` throws a new error that does not carry the original (no `cause`): callers can no longer tell a Rust panic (`WebAssembly.RuntimeError` in this panic=abort build) from an ordinary failure and keep using the possibly corrupted instance [fix]
+    if (src.length > 10) throw String(e);
+    if (src.length > 5) throw `parse failed: ${e}`;
+    throw (e as Error).message;
+  }
+}
+
+// ### valid: the original passed on through a cast or a non-null assertion, or thrown as it is
+export class WasmError extends Error {}
+export function parseTyped(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    throw new WasmError(e as string);
+  }
+}
+export function parseCaused(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    throw new Error('could not parse', { cause: e! });
+  }
+}
+export function parseOrThrow(src: string): string {
+  try {
+    return parse(src);
+  } catch (e) {
+    throw e || new Error('unknown');
+  }
+}
+
 // ### valid: wrapped with the original as cause
 export function parseWithCause(src: string): string {
   try {

@@ -270,7 +270,10 @@ export function handlerWrapsWithoutOriginal(body: Node, param: string | undefine
   for (const t of throws) {
     let value = t.namedChild(0);
     while (value && (value.type === 'parenthesized_expression' || value.type === 'await_expression')) value = value.namedChild(0);
-    if (!value || (value.type !== 'new_expression' && value.type !== 'call_expression')) return undefined;
+    if (!value) return undefined;
+    // `throw String(e)`, `` throw `failed: ${e}` ``, `throw e.message`: a string keeps neither class nor stack.
+    if (isStringOfError(value, param)) continue;
+    if (value.type !== 'new_expression' && value.type !== 'call_expression') return undefined;
     const callee = value.childForFieldName(value.type === 'new_expression' ? 'constructor' : 'function');
     // `throw wrap(e)`, `throw toJsError(e)`: helpers of unknown behaviour; only constructors and `Error(..)` count.
     if (value.type === 'call_expression' && !/Error$/.test(callee?.text ?? '')) return undefined;
@@ -280,10 +283,52 @@ export function handlerWrapsWithoutOriginal(body: Node, param: string | undefine
   return throws[0];
 }
 
+/** `e as Error`, `e!`, `(e)`, `e satisfies Error`: the same value. */
+function withoutTypeWrappers(node: Node): Node {
+  let n = node;
+  for (;;) {
+    if (n.type === 'parenthesized_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression') {
+      const inner = n.namedChild(0);
+      if (!inner) return n;
+      n = inner;
+    } else {
+      return n;
+    }
+  }
+}
+
+/** A string made from the caught error: `String(e)`, a template or `+` mentioning it, `e.message`, `e.toString()`. */
+function isStringOfError(value: Node, param: string | undefined): boolean {
+  if (param === undefined) return false;
+  const mentions = (n: Node): boolean => new RegExp(`(^|[^\\w$.])${param.replace(/\$/g, '\\$')}(?![\\w$])`).test(n.text);
+  switch (value.type) {
+    case 'call_expression': {
+      const fn = value.childForFieldName('function');
+      const args = value.childForFieldName('arguments')?.namedChildren ?? [];
+      if (fn?.text === 'String') return args.length === 1 && withoutTypeWrappers(args[0]).text === param;
+      // `e.toString()`
+      return fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'toString' && args.length === 0 &&
+        withoutTypeWrappers(fn.childForFieldName('object') ?? fn).text === param;
+    }
+    case 'template_string':
+      return mentions(value);
+    case 'binary_expression':
+      return value.childForFieldName('operator')?.type === '+' && mentions(value);
+    case 'member_expression':
+      return value.childForFieldName('property')?.text === 'message' && withoutTypeWrappers(value.childForFieldName('object') ?? value).text === param;
+    default:
+      return false;
+  }
+}
+
 /** The argument is the caught error itself, or an options object holding it (`{ cause: e }`, `{ cause }`). */
 function carriesOriginal(arg: Node, param: string): boolean {
-  if (arg.type === 'identifier') return arg.text === param;
-  if (arg.type !== 'object') return false;
-  return arg.namedChildren.some((p) => (p.type === 'shorthand_property_identifier' && p.text === param)
-    || (p.type === 'pair' && p.childForFieldName('value')?.type === 'identifier' && p.childForFieldName('value')?.text === param));
+  const a = withoutTypeWrappers(arg);
+  if (a.type === 'identifier') return a.text === param;
+  if (a.type !== 'object') return false;
+  return a.namedChildren.some((p) => {
+    if (p.type === 'shorthand_property_identifier') return p.text === param;
+    const v = p.type === 'pair' ? p.childForFieldName('value') : null;
+    return v !== null && withoutTypeWrappers(v).type === 'identifier' && withoutTypeWrappers(v).text === param;
+  });
 }
