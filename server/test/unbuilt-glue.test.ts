@@ -207,17 +207,22 @@ describe('unbuilt glue: exports from the Rust index', () => {
 
   it('an unbuilt file named after the crate\'s lib name, written by a build script the linter cannot read', () => {
     // `dist/doc_kit` and `generated/web/doc_kit.js` come from a JS/TS build script; the name is the crate's.
+    const cdylib = (name: string) => CARGO(name).replace('[dependencies]', '[lib]\ncrate-type = ["cdylib", "rlib"]\n\n[dependencies]');
     const ws = workspaceWith({
-      'rust/doc/Cargo.toml': CARGO('doc-kit'),
+      'rust/doc/Cargo.toml': cdylib('doc-kit'),
       'rust/doc/src/lib.rs': LIB_RS,
-      'web/src/player.ts': `import { Document } from '../dist/doc_kit';\nimport * as api from './generated/web/doc_kit.js';\nimport { helper } from './generated/helper.js';\n`,
+      // A library crate (no cdylib: wasm-bindgen cannot have built it) whose name a JS package shares.
+      'rust/core/Cargo.toml': CARGO('core-lib'),
+      'rust/core/src/lib.rs': LIB_RS,
+      'web/src/player.ts': `import { Document } from '../dist/doc_kit';\nimport * as api from './generated/web/doc_kit.js';\nimport { helper } from './generated/helper.js';\nimport { Core } from '../../core_lib';\n`,
     });
     assert.deepEqual(bindingsOf(ws, 'web/src/player.ts'), {
       Document: 'Document:class:web/dist/doc_kit.js', api: '*:namespace:web/src/generated/web/doc_kit.js',
     });
     assert.equal(ws.wasmModule('/w/web/dist/doc_kit.js')?.crateRoot, '/w/rust/doc');
-    // Another name, or a crate without wasm-bindgen, is not glue.
+    // Another name, a crate without wasm-bindgen or one that is not a cdylib, is not glue.
     assert.equal(ws.wasmModule('/w/web/src/generated/helper.js'), undefined);
+    assert.equal(ws.wasmModule('/w/core_lib.js'), undefined);
     ws.dispose();
   });
 

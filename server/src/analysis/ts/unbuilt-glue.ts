@@ -14,6 +14,8 @@
 
 import { basename, dirname, isWithin, joinPath, resolvePath } from '../text/paths';
 import { splitCommands, tokenize } from '../workspace/build-scripts';
+import { crateTypes } from '../workspace/crate-project';
+import { parseToml } from '../workspace/toml';
 import type { CrateIndex, CrateInfo, RustExport, WasmModule, WasmModuleExport } from '../workspace/types';
 
 export interface UnbuiltGlueFiles {
@@ -170,21 +172,23 @@ export function unbuiltGlueTarget(
       }
     }
   }
-  return libNamedTarget(path, crates);
+  return libNamedTarget(path, crates, files);
 }
 
 /**
  * A missing file named after a wasm-bindgen crate's lib name (`dist/ruffle_web`, `out/web/my_crate.js`):
  * wasm-bindgen names its glue so, and a build script in JS/TS or a Makefile the linter does not read
- * chose the directory. Among crates of that lib name the one nearest by path wins.
+ * chose the directory. Only `cdylib` crates count (wasm-bindgen needs a `.wasm`; a library crate of the
+ * same name is more likely a JS package of that name, `require('../../corelib')`). Among crates of that
+ * lib name the one nearest by path wins.
  */
 function libNamedTarget(
-  path: string, crates: readonly CrateInfo[],
+  path: string, crates: readonly CrateInfo[], files: Pick<UnbuiltGlueFiles, 'fileText'>,
 ): { crate: CrateInfo; location: OutputLocation; gluePath: string } | undefined {
   const segments = path.split('/');
   if (segments.includes('node_modules') || segments.includes('snippets')) return undefined;
   const last = segments[segments.length - 1].replace(GLUE_SUFFIX, '');
-  const named = crates.filter((c) => c.usesWasmBindgen && c.libName === last);
+  const named = crates.filter((c) => c.usesWasmBindgen && c.libName === last && isCdylib(c, files));
   if (named.length === 0) return undefined;
   const shared = (c: CrateInfo) => {
     const a = c.root.split('/');
@@ -199,6 +203,20 @@ function libNamedTarget(
     location: { dir, name: crate.libName, source: `a file named after its lib name \`${crate.libName}\`` },
     gluePath: joinPath(dir, `${crate.libName}.js`),
   };
+}
+
+const cdylibCache = new WeakMap<CrateInfo, boolean>();
+
+/** `[lib] crate-type` of the crate's Cargo.toml includes `cdylib` (memoised per CrateInfo object). */
+function isCdylib(crate: CrateInfo, files: Pick<UnbuiltGlueFiles, 'fileText'>): boolean {
+  let known = cdylibCache.get(crate);
+  if (known === undefined) {
+    const text = files.fileText(crate.manifestPath);
+    const parsed = text === undefined ? undefined : parseToml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    known = parsed?.ok === true && crateTypes(parsed.table).includes('cdylib');
+    cdylibCache.set(crate, known);
+  }
+  return known;
 }
 
 /** The WasmModule of a crate's glue that is not in the workspace (`target` from unbuiltGlueTarget). */
