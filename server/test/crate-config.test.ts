@@ -55,8 +55,12 @@ describe('isCrateConfigFile', () => {
       '/w/rust-toolchain', '/w/rust-toolchain.toml', '/w/wrangler.toml', 'C:\\w\\.cargo\\config.toml', 'Cargo.toml']) {
       assert.equal(isCrateConfigFile(p), true, p);
     }
+    // JS/TS build scripts a package.json script may run with node (read for the cargo runs they spawn).
+    for (const p of ['/w/scripts/compile.mjs', '/w/crate/scripts/build.ts', '/w/build.mjs', '/w/compile-wasm.js']) {
+      assert.equal(isCrateConfigFile(p), true, p);
+    }
     for (const p of ['/w/config.toml', '/w/src/config', '/w/Cargo.toml.orig', '/w/src/lib.rs', '/w/node_modules/x/package.json',
-      '/w/tsconfig.json', '/w/Makefile']) {
+      '/w/tsconfig.json', '/w/Makefile', '/w/src/index.ts', '/w/node_modules/x/scripts/build.js', '/w/src/builder.ts']) {
       assert.equal(isCrateConfigFile(p), false, p);
     }
   });
@@ -349,6 +353,32 @@ describe('build mode: scripts', () => {
     assert.equal(crate.buildMode, 'unwind');
     assert.equal(crate.buildModeReason, '`-Cpanic=unwind` in ../package.json script `build:wasm` (RUSTFLAGS) and `-Zbuild-std=std,panic_unwind` in ../package.json script `build:wasm`');
     assert.equal(crate.configPath, '/w/package.json');
+  });
+
+  it('a JS build script run with node that spawns cargo for wasm32 with -C panic=unwind and build-std (automerge)', () => {
+    const compile = `// Builds with panic=unwind.
+import { spawnSync } from "node:child_process"
+const toolchain = process.env.WASM_TOOLCHAIN ?? "nightly"
+const args = [\`+\${toolchain}\`, "build", "--target", "wasm32-unknown-unknown", "--profile", process.env.PROFILE ?? "dev", "-Zbuild-std=std,panic_unwind"]
+const env = { ...process.env }
+const extra = "-C panic=unwind -C llvm-args=-wasm-use-legacy-eh"
+env.RUSTFLAGS = env.RUSTFLAGS ? \`\${env.RUSTFLAGS} \${extra}\` : extra
+process.exit(spawnSync("cargo", args, { stdio: "inherit", env }).status ?? 1)
+`;
+    const files = {
+      '/w/crate/Cargo.toml': MANIFEST,
+      '/w/crate/package.json': packageJson({ build: 'npm run compile && npm run bindgen', compile: 'node ./scripts/compile.mjs', bindgen: 'wasm-bindgen --target web --out-dir web ../target/wasm32-unknown-unknown/release/app.wasm' }),
+      '/w/crate/scripts/compile.mjs': compile,
+      // Files that only look like config files by name are not read as such.
+      '/w/crate/scripts/wrangler.mjs': 'export default { main: "x" }\n',
+    };
+    const crate = crateAt(files);
+    assert.equal(crate.buildMode, 'unwind');
+    assert.equal(crate.buildModeReason, '`-Cpanic=unwind` in scripts/compile.mjs (run by package.json script `build`) (RUSTFLAGS) and `-Zbuild-std=std,panic_unwind` in scripts/compile.mjs (run by package.json script `build`)');
+    assert.deepEqual(discover(files).notices, []);
+    // The same script for a native target, or one that does not name cargo, changes nothing.
+    assert.equal(crateAt({ ...files, '/w/crate/scripts/compile.mjs': compile.replace(/wasm32-unknown-unknown/g, 'x86_64-unknown-linux-gnu') }).buildMode, 'abort');
+    assert.equal(crateAt({ ...files, '/w/crate/scripts/compile.mjs': compile.replace(/"cargo"/g, '"make"') }).buildMode, 'abort');
   });
 
   it('CARGO_ENCODED_RUSTFLAGS wins over RUSTFLAGS', () => {

@@ -45,6 +45,8 @@ export interface BuildStep {
   readonly noPanicRecovery: boolean;
   /** `cargo +toolchain` / `rustup run toolchain`. */
   readonly toolchain?: string;
+  /** For a cargo run spawned by a JS/TS build script (`node scripts/compile.mjs`): that file. */
+  readonly scriptFile?: string;
 }
 
 export interface ScriptContext {
@@ -54,6 +56,8 @@ export interface ScriptContext {
   readonly packageDir: string;
   /** The `[build] command` of a wrangler config in `dir`, for `wrangler dev|deploy|build`. */
   readonly wranglerBuildCommand?: (dir: string) => { readonly command: string; readonly cwd: string } | undefined;
+  /** The text of a JS/TS build script a command runs with `node`/`tsx`/`bun` (crate-config's NODE_BUILD_SCRIPT files). */
+  readonly nodeScript?: (path: string) => string | undefined;
 }
 
 /** Environment variables that change what cargo builds; an `env-only` step records them. */
@@ -427,6 +431,18 @@ function runCommand(input: string[], state: ShellState, context: ScriptContext, 
     case 'wasm-bindgen':
       steps.push(readWasmBindgen(args, base));
       return;
+    case 'node':
+    case 'tsx':
+    case 'ts-node':
+    case 'bun':
+    case 'deno': {
+      const file = args.find((a) => SCRIPT_FILE.test(a));
+      const path = file !== undefined ? resolvePath(state.cwd, file) : undefined;
+      const text = path !== undefined ? context.nodeScript?.(path) : undefined;
+      const step = path !== undefined && text !== undefined ? readNodeCargoScript(text, base) : undefined;
+      if (step) steps.push({ ...step, scriptFile: path });
+      return;
+    }
     case 'wrangler': {
       const sub = args.find((a) => !a.startsWith('-'));
       const build = sub && ['dev', 'deploy', 'publish', 'build', 'versions'].includes(sub) ? context.wranglerBuildCommand?.(state.cwd) : undefined;
@@ -636,6 +652,92 @@ function readCargo(args: string[], base: StepBase): BuildStep | undefined {
     rustcFlags,
     configOverrides: optionValues(cargoArgs, ['--config']).filter((c) => c.includes('=')),
   });
+}
+
+const SCRIPT_FILE = /\.(?:m|c)?[jt]s$/;
+
+/**
+ * A JS/TS build script that spawns cargo itself (`spawnSync("cargo", ["+nightly", "build", "--target",
+ * "wasm32-unknown-unknown", "-Zbuild-std=std,panic_unwind"], { env: { RUSTFLAGS: "-C panic=unwind" } })`):
+ * read from its string literals, not run. Only a script that names cargo and the wasm32 target counts;
+ * literals carrying `-C panic=…` become RUSTFLAGS (cargo's flags are the literals that look like them);
+ * the profile is `--release` / `--profile <literal>` when written out, else release.
+ */
+function readNodeCargoScript(text: string, base: StepBase): BuildStep | undefined {
+  if (!/["'`]cargo["'`\s]/.test(text) || !text.includes('wasm32-')) return undefined;
+  const literals = jsStringLiterals(text);
+  const words = literals.flatMap((l) => l.trim().split(/\s+/)).filter((w) => w.length > 0);
+  const rustflags = literals.filter((l) => /-C\s*panic=/.test(l)).join(' ');
+  const env = new Map(base.env);
+  if (rustflags) env.set('RUSTFLAGS', [env.get('RUSTFLAGS'), rustflags].filter(Boolean).join(' '));
+  const toolchain = words.find((w) => /^\+[\w.-]+$/.test(w))?.slice(1) ?? base.toolchain;
+  const profile = words.includes('--release') ? 'release' : optionValues(words, ['--profile']).find((p) => /^[\w-]+$/.test(p)) ?? 'release';
+  return emptyStep('cargo', { ...base, env, toolchain }, {
+    targetDir: base.cwd,
+    packages: optionValues(words, ['-p', '--package']),
+    profile,
+    targetTriple: words.find((w) => w.startsWith('wasm32-')),
+    buildStd: buildStdOf(words),
+  });
+}
+
+/**
+ * The string literals of a JS/TS text, in order: `'…'`, `"…"`, and the literal parts of templates
+ * (`` `+${t}` `` gives `+`); comments and regular expressions aside from `/…/` in odd places are skipped.
+ * A reading for build scripts, not a JS lexer: escapes are kept as written.
+ */
+export function jsStringLiterals(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  // Template nesting: each entry counts the open `{` of a `${…}` substitution.
+  const templates: number[] = [];
+  const readTemplate = (): void => {
+    let start = i;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\\') { i++; continue; }
+      if (c === '`') { out.push(text.slice(start, i)); i++; return; }
+      if (c === '$' && text[i + 1] === '{') {
+        out.push(text.slice(start, i));
+        i += 2;
+        templates.push(0);
+        return;
+      }
+    }
+    if (start < text.length) out.push(text.slice(start));
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      out.push(text.slice(i + 1, j));
+      i = j + 1;
+    } else if (c === '`') {
+      i++;
+      readTemplate();
+    } else if (c === '{' && templates.length > 0) {
+      templates[templates.length - 1]++;
+      i++;
+    } else if (c === '}' && templates.length > 0) {
+      i++;
+      if (templates[templates.length - 1] === 0) {
+        templates.pop();
+        readTemplate();
+      } else {
+        templates[templates.length - 1]--;
+      }
+    } else {
+      i++;
+    }
+  }
+  return out;
 }
 
 function readWorkerBuild(args: string[], base: StepBase): BuildStep {

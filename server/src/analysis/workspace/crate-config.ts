@@ -23,10 +23,17 @@ const DEFAULT_REASON = 'default `panic=abort` for wasm32-unknown-unknown';
 
 /** True for files that feed crate discovery or build-mode detection (called on every file change). */
 export function isCrateConfigFile(path: string): boolean {
-  return CONFIG_FILE.test(path) && !IN_NODE_MODULES.test(path);
+  return (CONFIG_FILE.test(path) || NODE_BUILD_SCRIPT.test(path)) && !IN_NODE_MODULES.test(path);
 }
 
 const CONFIG_FILE = /(?:^|[\\/])(?:Cargo\.toml|Cargo\.lock|package\.json|rust-toolchain(?:\.toml)?|wrangler\.(?:toml|json|jsonc)|\.cargo[\\/]config(?:\.toml)?)$/;
+/**
+ * JS/TS build scripts a package.json script may run with `node` and that may spawn cargo themselves
+ * (automerge's `scripts/compile.mjs` sets `-C panic=unwind`): files in a `scripts/` folder, and
+ * `build.mjs`/`compile-wasm.js`-like files (not `builder.ts`). Only those that name cargo are kept
+ * (classify). An edit of one drops the crate cache, like an edit of any config file.
+ */
+const NODE_BUILD_SCRIPT = /(?:^|[\\/])(?:scripts[\\/][^\\/]+|(?:build|compile)(?:[-_.][\w-]+)?)\.(?:m|c)?[jt]s$/;
 const IN_NODE_MODULES = /(?:^|[\\/])node_modules[\\/]/;
 
 // ---- versions -------------------------------------------------------------------------------------
@@ -99,6 +106,7 @@ interface Inputs {
   readonly packageJsons: Map<string, PackageJson>; // by dir
   readonly wranglers: Map<string, Wrangler>; // by dir
   readonly toolchains: Map<string, string>; // dir → channel
+  readonly nodeScripts: Map<string, string>; // path → text of a JS/TS build script that names cargo
   readonly notices: Notice[];
 }
 
@@ -114,7 +122,7 @@ function parseError(path: string, what: string, error: { message: string; line?:
 function classify(configFiles: ReadonlyMap<string, string>): Inputs {
   const inputs: Inputs = {
     manifests: new Map(), locks: new Map(), cargoConfigs: new Map(), packageJsons: new Map(),
-    wranglers: new Map(), toolchains: new Map(), notices: [],
+    wranglers: new Map(), toolchains: new Map(), nodeScripts: new Map(), notices: [],
   };
   const paths = [...configFiles.keys()].filter(isCrateConfigFile).sort();
   for (const path of paths) {
@@ -122,7 +130,10 @@ function classify(configFiles: ReadonlyMap<string, string>): Inputs {
     const name = basename(path);
     const dir = dirname(path);
     try {
-      if (name === 'Cargo.toml') readManifest(path, dir, text, inputs);
+      if (!CONFIG_FILE.test(path)) {
+        // A JS/TS build script (NODE_BUILD_SCRIPT): kept when it may spawn cargo.
+        if (/\bcargo\b/.test(text)) inputs.nodeScripts.set(path, text);
+      } else if (name === 'Cargo.toml') readManifest(path, dir, text, inputs);
       else if (name === 'Cargo.lock') inputs.locks.set(dir, text);
       else if (basename(dir) === '.cargo') readCargoConfig(path, dirname(dir), name, text, inputs);
       else if (name === 'package.json') readPackageJson(path, dir, text, inputs);
@@ -493,17 +504,18 @@ class ScriptIndex {
       }
     }
     const wranglerBuildCommand = (dir: string): { command: string; cwd: string } | undefined => inputs.wranglers.get(dir);
+    const nodeScript = (path: string): string | undefined => inputs.nodeScripts.get(path);
     let order = 0;
     for (const pkg of inputs.packageJsons.values()) {
       for (const name of Object.keys(pkg.scripts)) {
         // npm runs `pre<x>`/`post<x>` with x; they are read as part of x.
         if (/^(pre|post)/.test(name) && pkg.scripts[name.replace(/^(pre|post)/, '')] !== undefined) continue;
-        const steps = stepsOfPackageScript(name, { scripts: pkg.scripts, packageDir: pkg.dir, wranglerBuildCommand });
+        const steps = stepsOfPackageScript(name, { scripts: pkg.scripts, packageDir: pkg.dir, wranglerBuildCommand, nodeScript });
         if (steps.length > 0) this.entries.push({ path: pkg.path, dir: pkg.dir, label: `script \`${name}\``, rank: scriptRank(name), order: order++, steps });
       }
     }
     for (const w of inputs.wranglers.values()) {
-      const steps = stepsOfCommandLine(w.command, w.cwd, { packageDir: w.dir });
+      const steps = stepsOfCommandLine(w.command, w.cwd, { packageDir: w.dir, nodeScript });
       if (steps.length > 0) this.entries.push({ path: w.path, dir: w.dir, label: '`[build] command`', rank: 0, order: order++, steps });
     }
   }
@@ -723,7 +735,12 @@ function describeCrate(draft: CrateDraft, inputs: Inputs, scripts: ScriptIndex):
     const parsed = parseToml(override);
     if (parsed.ok && chosen.build) layers.push({ path: chosen.build.entry.path, where: scriptWhere(chosen.build.entry), table: parsed.table });
   }
-  const stepLayer = chosen.build ? { path: chosen.build.entry.path, where: scriptWhere(chosen.build.entry) } : undefined;
+  // A step read from a JS/TS build script is located there (the package.json only names the script).
+  const stepLayer = chosen.build
+    ? chosen.build.step.scriptFile !== undefined
+      ? { path: chosen.build.step.scriptFile, where: `${rel(chosen.build.step.scriptFile)} (run by ${scriptWhere(chosen.build.entry)})` }
+      : { path: chosen.build.entry.path, where: scriptWhere(chosen.build.entry) }
+    : undefined;
 
   // Rustflags for the wasm target, in cargo's precedence.
   const envFlags = (name: string, split: (s: string) => string[]): Flag[] | undefined => {
