@@ -131,6 +131,58 @@ export function FeedInline({ parser: p }: { parser: Parser; text?: string }): nu
   }
 }
 
+// ### a glue object reached through a typed parameter's member, a Map of glue objects, and `const self = this`
+interface Session {
+  parser: Parser;
+  label: string;
+}
+const parsers = new Map<string, Parser>();
+export function feedSession(session: Session, chunk: string): void {
+  try {
+    session.parser.feed(chunk);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `session.parser.feed(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+  }
+}
+export function feedById(id: string, chunk: string): void {
+  try {
+    const parser = parsers.get(id);
+    parser?.feed(chunk);
+  } catch (e) {
+//  ^^^^^ catch-swallows-wasm-failure [fix]
+    console.warn(e);
+  }
+}
+export class Feeder {
+  private parser = new Parser('');
+  feedLater(chunk: string): void {
+    const self = this;
+    setTimeout(function () {
+      try {
+        self.parser.feed(chunk);
+      } catch {
+//      ^^^^^ catch-swallows-wasm-failure [fix]
+      }
+    }, 0);
+  }
+}
+
+// ### valid: members, maps and aliases that are not glue objects
+interface Labels {
+  parser: { feed(chunk: string): void };
+  label: string;
+}
+const counts = new Map<string, number>();
+export function feedLabels(labels: Labels, id: string, chunk: string): number {
+  try {
+    labels.parser.feed(chunk);
+    const n = counts.get(id);
+    return n ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 // ### valid: a destructured property of another type shadows nothing it should not
 export function FeedOther({ parser }: { parser: { feed(s: string): number } }): number {
   try {

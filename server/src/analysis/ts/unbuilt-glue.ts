@@ -179,7 +179,8 @@ export function unbuiltGlueTarget(
  * A missing file named after a wasm-bindgen crate's lib name (`dist/ruffle_web`, `out/web/my_crate.js`):
  * wasm-bindgen names its glue so, and a build script in JS/TS or a Makefile the linter does not read
  * chose the directory. Only `cdylib` crates count (wasm-bindgen needs a `.wasm`; a library crate of the
- * same name is more likely a JS package of that name, `require('../../corelib')`). Among crates of that
+ * same name is more likely a JS package of that name, like the `../../corelib` an automerge benchmark
+ * requires). Among crates of that
  * lib name the one nearest by path wins.
  */
 function libNamedTarget(

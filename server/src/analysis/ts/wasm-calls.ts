@@ -142,6 +142,10 @@ export class WasmCallFacts {
   /** Classes and namespaces imported as types only: they type annotations, never calls. */
   private readonly typeBindings: ReadonlyMap<string, WasmBinding>;
   private readonly instances = new Map<string, Instance[]>();
+  /** `const self = this`: names standing for `this` (their instances are `this.x`), with their scopes. */
+  private readonly thisAliases = new Map<string, TextRange[]>();
+  /** `new Map<K, Parser>()` / `Map<K, Parser>`-typed names (`cache`, `this.cache`): `.get(k)` gives a Parser. */
+  private readonly mapsOfInstances = new Map<string, Instance[]>();
   private readonly helpers = new Map<string, Helper[]>();
   private readonly helperResult = new Map<Helper, WasmCallSite | null>();
   private readonly helperInProgress = new Set<Helper>();
@@ -194,12 +198,22 @@ export class WasmCallFacts {
         }
         if (name?.type !== 'identifier') return;
         const annotation = node.namedChildren.find((c) => c.type === 'type_annotation');
-        const declared = annotation ? this.classOfType(annotation.text.replace(/^:\s*/, '')) : undefined;
+        const declaredType = annotation ? annotation.text.replace(/^:\s*/, '') : undefined;
+        const declared = declaredType !== undefined ? this.classOfType(declaredType) : undefined;
         if (declared) {
           // `const parser: Parser = pool.take()`, `let parser: Parser | undefined;`
           this.pushInstance({ name: name.text, ...declared, ...rangeOf(this.scope(false)) });
           return;
         }
+        if (value?.type === 'this') {
+          // `const self = this`: `self.parser` is `this.parser`.
+          const list = this.thisAliases.get(name.text) ?? [];
+          list.push(this.scope(false));
+          this.thisAliases.set(name.text, list);
+          return;
+        }
+        if (declaredType !== undefined && this.addTypedMembers(name.text, declaredType, this.scope(false))) return;
+        if (this.addMapOfInstances(name.text, declaredType, value, this.scope(false))) return;
         if (!value) return; // `let parser;`: may be given a glue object later
         if (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') {
           this.addShadow(name, this.scope(false));
@@ -240,6 +254,8 @@ export class WasmCallFacts {
         const cls = annotation ? this.classOfType(annotation.text.replace(/^:\s*/, '')) : undefined;
         if (!cls) {
           this.addShadow(pattern, this.scope(false));
+          // `state: State` with `interface State { handle: Doc }`: `state.handle` is a Doc.
+          if (annotation) this.addTypedMembers(pattern.text, annotation.text.replace(/^:\s*/, ''), this.scope(false));
           return;
         }
         // The function whose parameter this is was visited (pushed) just before.
@@ -260,6 +276,7 @@ export class WasmCallFacts {
         const annotation = node.namedChildren.find((c) => c.type === 'type_annotation');
         const cls = (value ? this.classOfValue(value) : undefined) ?? (annotation ? this.classOfType(annotation.text.replace(/^:\s*/, '')) : undefined);
         if (cls) this.pushInstance({ name: `this.${name.text}`, ...cls, ...rangeOf(this.scope(true)) });
+        else this.addMapOfInstances(`this.${name.text}`, annotation?.text.replace(/^:\s*/, ''), value, this.scope(true));
         return;
       }
       case 'function_declaration':
@@ -362,6 +379,53 @@ export class WasmCallFacts {
     this.instances.set(instance.name, list);
   }
 
+  /** `name: T` where `T`'s members (a literal or a same-file interface) include glue classes: `name.member` instances. */
+  private addTypedMembers(name: string, typeText: string, scope: TextRange): boolean {
+    if (!/^[A-Za-z_$][\w$]*$|^\{/.test(typeText)) return false;
+    let added = false;
+    for (const [member, type] of this.memberTypesOf(typeText) ?? []) {
+      const cls = this.classOfType(type);
+      if (!cls) continue;
+      this.pushInstance({ name: `${name}.${member}`, ...cls, ...rangeOf(scope) });
+      added = true;
+    }
+    return added;
+  }
+
+  /** `new Map<string, Parser>()` or a `Map<string, Parser>` annotation: `name.get(k)` gives a Parser. */
+  private addMapOfInstances(name: string, typeText: string | undefined, value: Node | null | undefined, scope: TextRange): boolean {
+    let args: string | undefined = typeText !== undefined ? /^(?:Map|ReadonlyMap|WeakMap)\s*<(.*)>$/s.exec(typeText)?.[1] : undefined;
+    const v = value ? unwrapValue(value) : null;
+    if (args === undefined && v?.type === 'new_expression' && /^(?:Map|WeakMap)$/.test(v.childForFieldName('constructor')?.text ?? '')) {
+      const typeArgs = v.namedChildren.find((c) => c.type === 'type_arguments');
+      args = typeArgs?.text.slice(1, -1);
+    }
+    if (args === undefined) return false;
+    // The value type: after the top-level comma.
+    let depth = 0;
+    let comma = -1;
+    for (let i = 0; i < args.length; i++) {
+      const c = args[i];
+      if (c === '<' || c === '{' || c === '(' || c === '[') depth++;
+      else if ((c === '>' && args[i - 1] !== '=') || c === '}' || c === ')' || c === ']') depth--;
+      else if (c === ',' && depth === 0) comma = i;
+    }
+    const cls = comma >= 0 ? this.classOfType(args.slice(comma + 1).trim()) : undefined;
+    if (!cls) return false;
+    const list = this.mapsOfInstances.get(name) ?? [];
+    list.push({ name, ...cls, ...rangeOf(scope) });
+    this.mapsOfInstances.set(name, list);
+    return true;
+  }
+
+  /** `self.x` where `const self = this` is visible at `at`: `this.x`; else `key`. */
+  private withoutThisAlias(key: string, at: number): string {
+    const dot = key.indexOf('.');
+    if (dot < 0) return key;
+    const scopes = this.thisAliases.get(key.slice(0, dot));
+    return scopes?.some((s) => at >= s.start && at <= s.end) ? `this${key.slice(dot)}` : key;
+  }
+
   /**
    * The property types of an object type: a literal (`{ ed: Editor; text: string }`) or an interface or
    * type alias of that name declared in this file (`Props`). Plain `name: Type` members only.
@@ -431,6 +495,12 @@ export class WasmCallFacts {
     } else if (fn.type === 'member_expression') {
       const object = fn.childForFieldName('object');
       const prop = fn.childForFieldName('property')?.text ?? '';
+      if (prop === 'get' && object) {
+        // `cache.get(key)` on a `Map<K, Parser>`.
+        const key = WasmCallFacts.receiverKey(object);
+        const map = key !== undefined ? this.mapAt(key, v.startIndex) : undefined;
+        if (map) return { className: map.className, module: map.module };
+      }
       const cls = object ? this.classOfCallee(object) : undefined;
       if (cls) {
         module = cls.module;
@@ -484,15 +554,28 @@ export class WasmCallFacts {
     let receiver = object;
     while (receiver.type === 'non_null_expression' || receiver.type === 'parenthesized_expression') receiver = receiver.namedChild(0) ?? receiver;
     if (receiver.type === 'identifier') return receiver.text;
-    if (receiver.type === 'member_expression' && receiver.childForFieldName('object')?.type === 'this') return receiver.text.replace(/\s+/g, '');
+    const objectType = receiver.type === 'member_expression' ? receiver.childForFieldName('object')?.type : undefined;
+    // `this.parser`, and one level below a name (`state.handle`, `self.parser` with `const self = this`).
+    if (objectType === 'this' || objectType === 'identifier') return receiver.text.replace(/\s+/g, '').replace(/\?\./g, '.');
     return undefined;
   }
 
-  private instanceAt(name: string, at: number): Instance | undefined {
+  private instanceAt(key: string, at: number): Instance | undefined {
+    const name = this.withoutThisAlias(key, at);
     let best: Instance | undefined;
     for (const inst of this.instances.get(name) ?? []) {
       if (at < inst.scopeStart || at > inst.scopeEnd) continue;
       if (!best || inst.scopeEnd - inst.scopeStart < best.scopeEnd - best.scopeStart) best = inst;
+    }
+    return best && !this.shadowedAt(name, at, best) ? best : undefined;
+  }
+
+  private mapAt(key: string, at: number): Instance | undefined {
+    const name = this.withoutThisAlias(key, at);
+    let best: Instance | undefined;
+    for (const m of this.mapsOfInstances.get(name) ?? []) {
+      if (at < m.scopeStart || at > m.scopeEnd) continue;
+      if (!best || m.scopeEnd - m.scopeStart < best.scopeEnd - best.scopeStart) best = m;
     }
     return best && !this.shadowedAt(name, at, best) ? best : undefined;
   }
@@ -636,10 +719,7 @@ export class WasmCallFacts {
       const created = this.classOfValue(object);
       return created ? this.memberCall(node, created.module, created.className, prop, callee, false) : undefined;
     }
-    let receiver = object;
-    while (receiver.type === 'non_null_expression' || receiver.type === 'parenthesized_expression') receiver = receiver.namedChild(0) ?? receiver;
-    const instanceName = receiver.type === 'identifier' ? receiver.text
-      : receiver.type === 'member_expression' && receiver.childForFieldName('object')?.type === 'this' ? receiver.text.replace(/\s+/g, '') : undefined;
+    const instanceName = WasmCallFacts.receiverKey(object);
     const inst = instanceName ? this.instanceAt(instanceName, node.startIndex) : undefined;
     return inst ? this.memberCall(node, inst.module, inst.className, prop, callee, false) : undefined;
   }
