@@ -12,6 +12,33 @@ export function tokenCount(src: string): number {
   }
 }
 
+// ### free() in catch before rethrowing the caught error, panic=unwind
+// @build-mode: unwind
+export function tokenCountOrThrow(src: string): number {
+  const parser = new Parser(src);
+  try {
+    const n = parser.feed(src);
+    parser.free();
+    return n;
+  } catch (e) {
+    parser.free();
+//  ^^^^^^^^^^^^^ cleanup-masks-abort: `parser.free()` in `catch` runs before `throw e` when wasm call `parser.feed(…)` failed; if it aborted, in this panic=unwind build the instance is then terminated and `free()` throws `Error('Module terminated')`, which replaces the original error [fix]
+    throw e;
+  }
+}
+
+// ### valid: a catch that frees without rethrowing, or rethrows before freeing
+// @build-mode: unwind
+export function tokenCountOrZero(src: string): number {
+  const parser = new Parser(src);
+  try {
+    return parser.feed(src);
+  } catch {
+    parser.free();
+    return 0;
+  }
+}
+
 // ### Symbol.dispose in finally, with the abort handler
 // @build-mode: abort+handler
 export function normalize(src: string): string {

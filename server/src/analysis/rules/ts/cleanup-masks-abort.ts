@@ -1,5 +1,6 @@
 // cleanup-masks-abort (catalog C05, failure-classification): `finally { x.free() }` (or
-// `x[Symbol.dispose]()`) after calls into wasm that can abort, and `using x = new C()` declarations of glue
+// `x[Symbol.dispose]()`) after calls into wasm that can abort, the same release in a `catch` before it
+// rethrows the caught error, and `using x = new C()` declarations of glue
 // objects followed by such calls. In builds that flag termination (panic=unwind, or abort with the abort
 // handler) `free()` passes through the termination guard, so after an abort it throws
 // `Error('Module terminated')`, which replaces the original `RuntimeError` (or, for `using`, wraps it in a
@@ -18,6 +19,7 @@ import type { BuildMode } from '../../workspace/types';
 interface FileState {
   readonly facts: WasmCallFacts;
   readonly finallies: Node[];
+  readonly catches: Node[];
   readonly usings: Node[];
 }
 
@@ -37,13 +39,15 @@ export default defineRule({
   visit(node, ctx) {
     let state = states.get(ctx);
     if (!state) {
-      state = { facts: wasmCallFactsOf(ctx), finallies: [], usings: [] };
+      state = { facts: wasmCallFactsOf(ctx), finallies: [], catches: [], usings: [] };
       states.set(ctx, state);
     }
     if (!state.facts.active) return;
     state.facts.collect(node);
-    if (node.type === 'try_statement' && node.childForFieldName('finalizer')) state.finallies.push(node);
-    else if (node.type === 'assignment_expression' && node.child(0)?.type === 'using') state.usings.push(node);
+    if (node.type === 'try_statement') {
+      if (node.childForFieldName('finalizer')) state.finallies.push(node);
+      if (node.childForFieldName('handler')) state.catches.push(node);
+    } else if (node.type === 'assignment_expression' && node.child(0)?.type === 'using') state.usings.push(node);
   },
 
   finish(ctx) {
@@ -52,6 +56,7 @@ export default defineRule({
     if (!state?.facts.active) return;
     const checker = new Checker(ctx, state.facts);
     for (const t of state.finallies) checker.finallyClause(t);
+    for (const t of state.catches) checker.catchClause(t);
     for (const u of state.usings) checker.using(u);
   },
 });
@@ -84,6 +89,55 @@ class Checker {
         fixes: () => this.wrapFixes(call),
       });
     }
+  }
+
+  /**
+   * `catch (e) { doc.free(); throw e; }`: the release runs before the rethrow, so after an abort it throws
+   * `Module terminated` out of the handler and `throw e` never runs. Only handlers that rethrow the caught
+   * error after the release (a handler that swallows is catch-swallows-wasm-failure's concern).
+   */
+  catchClause(tryNode: Node): void {
+    const tryBody = tryNode.childForFieldName('body');
+    const handler = tryNode.childForFieldName('handler');
+    const param = handler?.childForFieldName('parameter');
+    const block = handler?.childForFieldName('body');
+    if (!tryBody || !block || param?.type !== 'identifier') return;
+    const rethrows = this.rethrowsOf(block, param.text);
+    if (rethrows.length === 0) return;
+    const releases = this.releasesIn(block).filter((r) => rethrows.some((t) => t.startIndex >= r.call.endIndex));
+    if (releases.length === 0) return;
+    const site = this.facts.callsIn(tryBody, { firstOnly: true })[0];
+    if (!site) return;
+    for (const { call, receiver, modulePath } of releases) {
+      const mode = buildModeOfModule(this.ctx, modulePath);
+      if (!guardsFree(mode)) continue;
+      const shown = call.childForFieldName('function')?.type === 'subscript_expression' ? `${receiver}[Symbol.dispose]()` : `${receiver}.free()`;
+      this.ctx.report({
+        node: call,
+        message: `\`${shown}\` in \`catch\` runs before \`throw ${param.text}\` when wasm call \`${describeCall(site)}\` failed; if it aborted, ${this.masking(mode)} \`Error('Module terminated')\`, which replaces the original error`,
+        related: [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: 'call into wasm that can abort' }],
+        fixes: () => this.wrapFixes(call),
+      });
+    }
+  }
+
+  /** `throw e` statements of the handler body (not in nested functions). */
+  private rethrowsOf(block: Node, param: string): Node[] {
+    const out: Node[] = [];
+    const pending: Node[] = [block];
+    while (pending.length > 0) {
+      const node = pending.pop()!;
+      if (node.type === 'throw_statement') {
+        let value = node.namedChild(0);
+        while (value && (value.type === 'parenthesized_expression' || value.type === 'as_expression' || value.type === 'non_null_expression')) value = value.namedChild(0);
+        if (value?.type === 'identifier' && value.text === param) out.push(node);
+      }
+      for (let i = node.namedChildCount - 1; i >= 0; i--) {
+        const c = node.namedChild(i);
+        if (c && !FUNCTION_TYPES.has(c.type)) pending.push(c);
+      }
+    }
+    return out;
   }
 
   using(assignment: Node): void {
