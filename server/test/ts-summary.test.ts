@@ -187,6 +187,10 @@ describe('bindings (§B3)', () => {
         "const req = require('../pkg/fixture_case.js');",
         "const { parse: parseReq, Parser: ParserReq = null } = require('../pkg/fixture_case.js');",
         "import('../pkg/fixture_case.js').then((m) => m.parse(''));",
+        // A namespace assigned to a variable declared elsewhere (RustPython's demo shape).
+        'let late; let later2;',
+        "async function boot() { late = await import('../pkg/fixture_case.js'); }",
+        "import('../pkg/fixture_case.js').then((m) => { later2 = m; });",
       ].join('\n'),
     });
     try {
@@ -205,9 +209,11 @@ describe('bindings (§B3)', () => {
         req: '*:namespace:pkg/fixture_case.js',
         parseReq: 'parse:function:pkg/fixture_case.js',
         ParserReq: 'Parser:class:pkg/fixture_case.js',
+        late: '*:namespace:pkg/fixture_case.js',
+        later2: '*:namespace:pkg/fixture_case.js',
       });
       const summary = ws.tsSummary('/w/src/app.ts')!;
-      assert.equal(summary.importSpecifiers.length, 11, 'every specifier is listed, export-from and unbound import() included');
+      assert.equal(summary.importSpecifiers.length, 13, 'every specifier is listed, export-from and unbound import() included');
       assert.ok(summary.importSpecifiers.every((s) => s.resolved === '/w/pkg/fixture_case.js'));
       const parse = summary.bindings.get('parse') as WasmBinding;
       assert.equal(ws.fileText('/w/src/app.ts')!.slice(parse.range.start, parse.range.end), 'parse');

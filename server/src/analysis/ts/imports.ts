@@ -95,7 +95,11 @@ function readExportFrom(node: Node): RawImport | undefined {
   return { specifier, range: range(source), form: 'export-from', bindings: [] };
 }
 
-/** Bindings of `const x = await import(…)`, `const { a, b: c } = require(…)`; empty when the result is not bound. */
+/**
+ * Bindings of `const x = await import(…)`, `const { a, b: c } = require(…)`, and of a module namespace
+ * assigned to a variable declared elsewhere (`rp = await import(…)`, `import(…).then((m) => { rp = m; })`);
+ * empty when the result is not bound.
+ */
 function bindingsOfDynamic(call: Node): RawImportBinding[] {
   let value: Node = call;
   let parent = call.parent;
@@ -103,6 +107,11 @@ function bindingsOfDynamic(call: Node): RawImportBinding[] {
     value = parent;
     parent = parent.parent;
   }
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === value.id) {
+    const left = parent.childForFieldName('left');
+    return left?.type === 'identifier' ? [{ localName: left.text, importedName: '*', range: range(left) }] : [];
+  }
+  if (parent?.type === 'member_expression' && value.id === call.id && parent.childForFieldName('property')?.text === 'then') return assignedInThen(parent);
   if (!parent || parent.type !== 'variable_declarator' || parent.childForFieldName('value')?.id !== value.id) return [];
   const name = parent.childForFieldName('name');
   if (!name) return [];
@@ -122,6 +131,33 @@ function bindingsOfDynamic(call: Node): RawImportBinding[] {
       if (!key || local?.type !== 'identifier') continue;
       const imported = key.type === 'string' ? key.text.slice(1, -1) : key.text;
       out.push({ localName: local.text, importedName: imported, range: range(local) });
+    }
+  }
+  return out;
+}
+
+/** `import(…).then((m) => { rp = m; })` / `.then(m => (rp = m))`: the variables the namespace is assigned to. */
+function assignedInThen(member: Node): RawImportBinding[] {
+  const callback = member.parent?.type === 'call_expression' ? member.parent.childForFieldName('arguments')?.namedChild(0) : undefined;
+  if (!callback || (callback.type !== 'arrow_function' && callback.type !== 'function_expression')) return [];
+  const single = callback.childForFieldName('parameter');
+  const params = callback.childForFieldName('parameters')?.namedChildren ?? [];
+  const param = single ?? (params.length === 1 ? params[0].childForFieldName('pattern') ?? params[0] : undefined);
+  if (param?.type !== 'identifier') return [];
+  const out: RawImportBinding[] = [];
+  const pending: Node[] = [callback.childForFieldName('body') ?? callback];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    if (n.type === 'assignment_expression') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right?.type === 'identifier' && right.text === param.text) {
+        out.push({ localName: left.text, importedName: '*', range: range(left) });
+      }
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c && c.type !== 'arrow_function' && c.type !== 'function_expression' && c.type !== 'function_declaration') pending.push(c);
     }
   }
   return out;
