@@ -174,6 +174,17 @@ describe('unbuilt glue: exports from the Rust index', () => {
     ws.dispose();
   });
 
+  it('a subpath the crate package exports (one of several builds), not any file below the crate', () => {
+    const ws = workspaceWith({
+      'Cargo.toml': CARGO('doc-kit'),
+      'src/lib.rs': LIB_RS,
+      'package.json': JSON.stringify({ name: '@acme/doc-kit', exports: { '.': './dist/testnet/index.js', './testnet.js': './dist/testnet/index.js', './mainnet.js': './dist/mainnet/index.js' } }),
+      'sdk/a.ts': `import { Document } from '@acme/doc-kit/mainnet.js';\nimport { helper } from '@acme/doc-kit/helpers.js';\n`,
+    });
+    assert.deepEqual(bindingsOf(ws, 'sdk/a.ts'), { Document: 'Document:class:pkg/doc_kit.js' });
+    ws.dispose();
+  });
+
   it('wasm-pack --out-dir/--out-name in a package.json script', () => {
     const ws = workspaceWith({
       'Cargo.toml': CARGO('renderer'),

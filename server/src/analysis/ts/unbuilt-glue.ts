@@ -152,8 +152,9 @@ export function unbuiltGlueTarget(
   for (const crate of crates) {
     if (!crate.usesWasmBindgen) continue;
     const locations = outputLocations(crate, files);
-    // A package.json in the crate directory: the crate is consumed as a workspace package.
-    if (path === crate.root) {
+    // A package.json in the crate directory: the crate is consumed as a workspace package, also through a
+    // subpath its `exports` lists (`@acme/wasm/testnet.js` for one of several builds).
+    if (path === crate.root || (dirname(path) === crate.root && exportsSubpath(files.fileText(joinPath(crate.root, 'package.json')), basename(path)))) {
       if (!files.fileExists(joinPath(crate.root, 'package.json'))) continue;
       const location = locations[locations.length > 1 ? 1 : 0];
       return { crate, location, gluePath: joinPath(location.dir, `${location.name}.js`) };
@@ -204,6 +205,17 @@ function libNamedTarget(
     location: { dir, name: crate.libName, source: `a file named after its lib name \`${crate.libName}\`` },
     gluePath: joinPath(dir, `${crate.libName}.js`),
   };
+}
+
+/** True when a package.json's `exports` has the key `./<subpath>`. */
+function exportsSubpath(packageJson: string | undefined, subpath: string): boolean {
+  if (packageJson === undefined || !packageJson.includes(`"./${subpath}"`)) return false;
+  try {
+    const exp = (JSON.parse(packageJson) as { exports?: unknown }).exports;
+    return typeof exp === 'object' && exp !== null && `./${subpath}` in exp;
+  } catch {
+    return false;
+  }
 }
 
 const cdylibCache = new WeakMap<CrateInfo, boolean>();
