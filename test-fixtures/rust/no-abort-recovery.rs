@@ -35,6 +35,39 @@ thread_local! {
     static STORE: RefCell<Vec<u32>> = RefCell::new(Vec::new());
 }
 
+// ### reported (info): the state named is the globals, then the classes JS holds objects of, those with `&mut self` methods first; a class of static functions only has no objects
+#[wasm_bindgen]
+pub struct Point { x: f64 }
+//         ^^^^^ no-abort-recovery: crate `fixture-case` builds with panic=abort (default `panic=abort` for wasm32-unknown-unknown) and has no abort recovery: after a panic or trap (`RuntimeError`) the host keeps calling `Point.x()` and the other exports on the same instance, whose state (`LOG` and objects of `Editor` and `Point`) stays as the failed call left it (leaked borrows, half-written data); pass `--force-enable-abort-handler` to wasm-bindgen (≥ 0.2.125) and register `wasm_bindgen::handler::set_on_abort(on_abort)` in a `#[wasm_bindgen(start)]` function, with `on_abort` calling `schedule_reinit()` [fix]
+
+#[wasm_bindgen]
+impl Point {
+    #[wasm_bindgen(constructor)]
+    pub fn new(x: f64) -> Point { Point { x } }
+    pub fn x(&self) -> f64 { self.x }
+}
+
+#[wasm_bindgen]
+pub struct Editor { text: String }
+
+#[wasm_bindgen]
+impl Editor {
+    pub fn open() -> Editor { Editor { text: String::new() } }
+    pub fn insert(&mut self, s: &str) { self.text.push_str(s); }
+}
+
+#[wasm_bindgen]
+pub struct Tools;
+
+#[wasm_bindgen]
+impl Tools {
+    pub fn version() -> String { String::from("1") }
+}
+
+thread_local! {
+    static LOG: RefCell<Vec<String>> = RefCell::new(Vec::new());
+}
+
 // ### reported on the existing start function, which the fix extends
 // @build-mode: unwind
 #[wasm_bindgen(start)]

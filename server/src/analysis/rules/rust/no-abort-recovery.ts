@@ -105,7 +105,15 @@ function stateDescription(index: CrateIndex, crate: CrateInfo): string | undefin
   // Classes whose methods change them (`&mut self`) first: they carry state from call to call; plain data
   // classes (constructors and getters) come last.
   const mutated = new Set(index.exports.filter((e) => e.receiver === '&mut self' && e.implType).map((e) => e.implType!));
+  // A class JS can hold an object of: a constructor, a method with a receiver, or an export returning it.
+  // One with only static methods (a namespace) never has an instance.
+  const held = new Set<string>();
+  for (const e of index.exports) {
+    if (e.implType && (e.isConstructor || e.receiver !== 'none')) held.add(e.implType);
+    for (const name of e.returnType?.match(/[A-Za-z_]\w*/g) ?? []) held.add(name);
+  }
   const objects = [...index.structs.values()]
+    .filter((s) => held.has(s.name))
     .sort((a, b) => Number(mutated.has(b.name)) - Number(mutated.has(a.name)))
     .map((s) => `\`${s.jsName}\``);
   const parts: string[] = [];
