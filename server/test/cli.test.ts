@@ -629,6 +629,12 @@ describe('cli: formatters', () => {
     assert.match(plain, /✖ 3 problems \(1 error, 1 warning, 1 info\)/);
     const coloured = formatText(syntheticReport(cwd), { color: true });
     assert.ok(coloured.includes('\u001b[31m'));
+    // A message longer than 100 characters is followed by its rule id directly; the short ones still line up.
+    const report = syntheticReport(cwd);
+    const long = 'x'.repeat(140);
+    const withLong = formatText({ ...report, findings: [...report.findings.slice(0, 2), { ...report.findings[1], message: long, location: { ...report.findings[1].location, line: 11 } }] }, { color: false });
+    assert.ok(withLong.includes(`  11:12  warning  ${long}  demo-rule\n`), withLong);
+    assert.ok(withLong.includes('  10:12  warning  second  demo-rule\n'), withLong);
     const clean = formatText({ ...syntheticReport(cwd), findings: [] }, { color: false });
     assert.equal(clean, '✔ No problems found (3 files checked)\n');
   });

@@ -39,13 +39,16 @@ export function formatText(report: CheckReport, options: TextFormatOptions): str
   }
 
   let out = '';
+  const MESSAGE_COLUMN = 100;
   for (const [file, findings] of byFile) {
     out += `\n${paint(file, 'underline')}\n`;
     const positions = findings.map((f) => `${f.location.line}:${f.location.column}`);
     const messages = findings.map((f) => oneLine(f.message));
     const positionWidth = Math.max(...positions.map((p) => p.length));
     const severityWidth = Math.max(...findings.map((f) => f.severity.length));
-    const messageWidth = Math.max(...messages.map((m) => m.length));
+    // Rule ids line up after messages of up to MESSAGE_COLUMN characters; a longer message is followed
+    // by its rule id directly (padding every row to a 400-character message made every line that wide).
+    const messageWidth = Math.max(0, ...messages.map((m) => m.length).filter((n) => n <= MESSAGE_COLUMN));
     findings.forEach((finding, i) => {
       const position = positions[i].padEnd(positionWidth);
       const severity = finding.severity.padEnd(severityWidth);
