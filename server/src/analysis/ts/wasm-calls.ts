@@ -904,7 +904,13 @@ function consumedByAssertion(node: Node): boolean {
 
 /** The text of a callee for messages, shortened: `parser.feed(…)`. */
 export function describeCall(site: WasmCallSite): string {
-  return `${shortCode(site.callee, 40)}(…)`;
+  const callee = oneLineCode(site.callee);
+  if (callee.length <= 60) return `${callee}(…)`;
+  // The end of a long chain says which call it is: leading links give way (`…#conversations.findMessages`).
+  for (let i = callee.indexOf('.'); i > 0; i = callee.indexOf('.', i + 1)) {
+    if (callee.length - i - 1 <= 59 && !/[()[\]]/.test(callee.slice(i))) return `…${callee.slice(i + 1)}(…)`;
+  }
+  return `${shortCode(callee, 60)}(…)`;
 }
 
 /** The text of the `{ … }` that opens at `open` (braces balanced; to the end of `text` when unbalanced). */
