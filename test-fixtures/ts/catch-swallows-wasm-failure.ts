@@ -167,14 +167,14 @@ export class Feeder {
   }
 }
 
-// ### a long callee is quoted by its end (the method it calls), not cut in the middle of the name
+// ### a long callee keeps the method it calls; the receiver is cut
 export class Session {
-  private incomingDocumentStreamParserOfThisSession = new Parser('');
+  private incomingDocumentStreamParserOfThisEditingSessionForTheUser = new Parser('');
   feed(chunk: string): void {
     try {
-      this.incomingDocumentStreamParserOfThisSession.feed(chunk);
+      this.incomingDocumentStreamParserOfThisEditingSessionForTheUser.feed(chunk);
     } catch {
-//    ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `…incomingDocumentStreamParserOfThisSession.feed(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+//    ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `this.incomingDocumentStreamParserOfThisEditingSessio….feed(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
     }
   }
 }

@@ -906,11 +906,11 @@ function consumedByAssertion(node: Node): boolean {
 export function describeCall(site: WasmCallSite): string {
   const callee = oneLineCode(site.callee);
   if (callee.length <= 60) return `${callee}(…)`;
-  // The end of a long chain says which call it is: leading links give way (`…#conversations.findMessages`).
-  for (let i = callee.indexOf('.'); i > 0; i = callee.indexOf('.', i + 1)) {
-    if (callee.length - i - 1 <= 59 && !/[()[\]]/.test(callee.slice(i))) return `…${callee.slice(i + 1)}(…)`;
-  }
-  return `${shortCode(callee, 60)}(…)`;
+  // The method's name says which call it is: the receiver gives way (`this.#conversationsOf….findMessages`).
+  const dot = callee.lastIndexOf('.');
+  const method = callee.slice(dot + 1);
+  if (dot <= 0 || method.length > 40 || /[()[\]]/.test(method)) return `${shortCode(callee, 60)}(…)`;
+  return `${shortCode(callee.slice(0, dot), 59 - method.length)}.${method}(…)`;
 }
 
 /** The text of the `{ … }` that opens at `open` (braces balanced; to the end of `text` when unbalanced). */
