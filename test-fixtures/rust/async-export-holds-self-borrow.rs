@@ -105,6 +105,53 @@ impl Tx {
     }
 }
 
+// ### reported: &self across an await when a free export takes the object by value (libxmtp's handle consumed by registerIdentity)
+#[wasm_bindgen]
+pub struct Request {
+    text: String,
+}
+
+#[wasm_bindgen]
+impl Request {
+    pub async fn sign(&self) -> JsValue {
+        fetch_state(&self.text).await
+//                             ^^^^^^ async-export-holds-self-borrow: `&self` keeps this `Request` borrowed until the future completes, across this `.await`; a call to `submit()` on the same `Request` while the promise is pending throws an `Error` ("attempted to take ownership of Rust value while it was borrowed")
+    }
+}
+
+#[wasm_bindgen]
+pub fn submit(req: Request) -> String {
+    req.text
+}
+
+// ### not reported: free exports that take the object by shared reference, or another class by value
+#[wasm_bindgen]
+pub struct Ticket {
+    text: String,
+}
+
+#[wasm_bindgen]
+pub struct Receipt {
+    id: u32,
+}
+
+#[wasm_bindgen]
+impl Ticket {
+    pub async fn check(&self) -> JsValue {
+        fetch_state(&self.text).await
+    }
+}
+
+#[wasm_bindgen]
+pub fn describe(t: &Ticket) -> String {
+    t.text.clone()
+}
+
+#[wasm_bindgen]
+pub fn archive(r: Receipt, tickets: Vec<u32>) -> u32 {
+    r.id + tickets.len() as u32
+}
+
 // ### reported: a &mut argument of an exported struct in a free async export
 #[wasm_bindgen]
 pub struct Session {

@@ -50,7 +50,15 @@ export interface ConflictingAccess {
 export function conflictingAccessesOf(typeName: string, env: RustEnv, exceptFunction?: string): ConflictingAccess[] {
   const out: ConflictingAccess[] = [];
   for (const e of env.index?.exports ?? []) {
-    if (e.implType !== typeName || e.name === exceptFunction || e.isConstructor) continue;
+    if (e.name === exceptFunction) continue;
+    // Any export taking the object as an argument: `&mut T` borrows it exclusively, `T` (or `Option<T>`)
+    // moves it out (`submit(req: Request)`), and fails like a consuming method.
+    const argument = e.params.map((p) => argumentAccess(p.type, typeName)).find((a) => a !== undefined);
+    if (argument && !(e.implType === typeName && e.receiver !== 'none' && e.receiver !== '&self')) {
+      out.push({ display: `${e.jsName}()`, kind: argument, isAsync: e.isAsync, path: e.path, range: e.nameRange });
+      continue;
+    }
+    if (e.implType !== typeName || e.isConstructor) continue;
     if (e.receiver === '&mut self' && e.accessor?.kind === 'setter') out.push({ display: `the \`${e.accessor.property}\` setter`, kind: 'setter', path: e.path, range: e.nameRange });
     else if (e.receiver === '&mut self') out.push({ display: `${e.jsName}()`, kind: 'mut-method', path: e.path, range: e.nameRange });
     else if (e.receiver === 'self') out.push({ display: `${e.jsName}()`, kind: 'consuming-method', isAsync: e.isAsync, path: e.path, range: e.nameRange });
@@ -60,6 +68,16 @@ export function conflictingAccessesOf(typeName: string, env: RustEnv, exceptFunc
     if (f.isPub && !f.jsReadonly) out.push({ display: `the \`${f.name}\` setter`, kind: 'setter', path: struct!.path, range: f.range });
   }
   return [...out.filter((c) => c.kind !== 'consuming-method'), ...out.filter((c) => c.kind === 'consuming-method')];
+}
+
+/** How an export's parameter of type `type` accesses an object of `typeName`: by `&mut`, by value, or not. */
+function argumentAccess(type: string, typeName: string): 'mut-method' | 'consuming-method' | undefined {
+  const t = type.replace(/\s+/g, '');
+  const named = (inner: string): boolean => typeBaseName(inner) === typeName;
+  if (t.startsWith('&mut')) return named(t.slice(4)) ? 'mut-method' : undefined;
+  if (t.startsWith('&')) return undefined;
+  const option = /^(?:(?:std|core)::option::)?Option<(.*)>$/.exec(t);
+  return named(option ? option[1] : t) ? 'consuming-method' : undefined;
 }
 
 /** What a consuming method called while the object is borrowed throws (any build: wasm-bindgen's `from_abi` uses `throw_str`). */
