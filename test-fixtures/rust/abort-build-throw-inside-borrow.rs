@@ -162,6 +162,24 @@ impl Doc {
     }
 }
 
+// ### reported: a panic under a guard on a cell the &mut self object owns names the object's stuck borrow (the next call fails on it first)
+#[wasm_bindgen]
+pub struct RowIterator {
+    rows: RefCell<Vec<u32>>,
+}
+
+#[wasm_bindgen]
+impl RowIterator {
+    pub fn next_row(&mut self) -> u32 {
+        let mut rows = self.rows.borrow_mut();
+        match rows.pop() {
+            Some(r) => r,
+            None => panic!("no rows"),
+//                  ^^^^^^^^^^^^^^^^^ abort-build-throw-inside-borrow: `panic!(..)` can panic while wasm-bindgen holds the exclusive borrow of `self` (`RowIterator`); under panic=abort the panic traps (`WebAssembly.RuntimeError`) without releasing the borrow and the instance keeps running: every later call on this `RowIterator` throws 'recursive use of an object detected which would lead to unsafe aliasing in rust'
+        }
+    }
+}
+
 // ### reported: a &mut argument of an exported type stays borrowed
 #[wasm_bindgen]
 pub struct Doc {

@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RustEnv } from './env';
 import { exportedObjectBorrows, type ObjectBorrow } from './borrow-scopes';
 import { isInvokedImmediately } from './js-calls';
-import { selfFieldOf, type StateResolver } from './state';
+import { selfFieldOf, type StateOrigin, type StateResolver } from './state';
 import { accessRoot, asMethodCall, attributesOf, executionContextOf, forEachDescendant, isWasmBindgenAttribute, macroName, typeBaseName } from './syntax';
 import { parentOf } from './parents';
 
@@ -369,3 +369,18 @@ function isOuterCell(type: string): boolean {
   }
   return /^(?:(?:std|core)::(?:cell|sync)::)?(?:Cell|RefCell|Mutex|RwLock|OnceCell|OnceLock)<|^(?:(?:std|core)::sync::atomic::)?Atomic[A-Z]\w*$/.test(t);
 }
+
+/**
+ * A cell the exported object owns (a `RefCell`/`Mutex`/`RwLock` field of its struct, not an `Rc`/`Arc`
+ * shared with anything else), guarded in a method during which wasm-bindgen holds the exclusive borrow
+ * of that object: JS reaches the field only through the object, and every such call fails on the
+ * object's borrow first ("recursive use of an object"), never on the field's. That failure is reported
+ * by exported-method-calls-back-into-js (R02) or, across `.await`s, async-export-holds-self-borrow (R03);
+ * reporting `RefCell already borrowed` as well would name a failure that cannot happen (and a stuck guard
+ * on it after an abort is first felt as the object's stuck borrow).
+ */
+export function isOwnedFieldOf(origin: StateOrigin, object: ObjectBorrow): boolean {
+  return origin.kind === 'struct_field' && origin.key.startsWith(`field:${object.type}.`) && OWNED_CELL_TYPE.test(origin.type ?? '');
+}
+
+const OWNED_CELL_TYPE = /^\s*(?:(?:std|core)::(?:cell|sync)::)?(?:RefCell|Mutex|RwLock)\s*</;

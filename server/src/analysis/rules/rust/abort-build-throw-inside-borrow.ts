@@ -24,6 +24,7 @@ import {
   type BorrowScope, type ObjectBorrow, type PanicPoint, type RustEnv,
 } from '../../rust/index';
 import { unwrapsAcquisition } from '../../rust/tear-points';
+import { isOwnedFieldOf } from '../../rust/object-reentry';
 import { cannotActuallyPanic, clippyLintsFor, isClippyAllowed } from '../../rust/clippy-allow';
 import { inOwnFrame, jsErrorPath, questionMarkEdit, resultSignatureEdits } from '../../rust/jserror-rewrite';
 
@@ -90,6 +91,12 @@ function heldAt(point: PanicPoint, fn: Node, objects: readonly ObjectBorrow[], s
   const inScopes = scopes.filter((s) => isHeldAt(s, point.node) && point.position > s.start).sort((a, b) => b.start - a.start);
   for (const scope of inScopes) held.push({ scope });
   if (objects.length > 0 && runsSynchronouslyWithin(point.node, fn)) for (const object of objects) held.push({ object });
+  // A stuck guard on a cell the object owns (`self.inner.borrow_mut()` in a `&mut self` method) is felt
+  // only through the object, whose own stuck borrow fails every later call first: name that one first.
+  const exclusive = held.find((h) => h.object?.mode === 'mutable')?.object;
+  if (exclusive && held[0].scope && isOwnedFieldOf(held[0].scope.acquisition.origin, exclusive)) {
+    return [...held.filter((h) => h.object === exclusive), ...held.filter((h) => h.object !== exclusive)];
+  }
   return held;
 }
 

@@ -14,10 +14,10 @@ import type { Fix, RelatedLocation } from '../../model';
 import {
   asMethodCall, borrowScopesIn, GUARD_CALL, enclosingBlock, enclosingStatement, identifiersIn, indentationAt, isHeldAt, jsCallPointOf, macroArgumentJsCalls,
   parentOf, returnsResultOfJsError, runsSynchronouslyWithin, rustEnv, stateResolverFor, suspendedContextOf, typedJsCallPointOf, yieldPointRange,
-  type BorrowScope, type JsCallPoint, type ObjectBorrow, type RustEnv, type StateOrigin, type StateResolver,
+  type BorrowScope, type JsCallPoint, type RustEnv, type StateResolver,
   isWasmBindgenCode,
 } from '../../rust/index';
-import { heldObjectBorrows } from '../../rust/object-reentry';
+import { heldObjectBorrows, isOwnedFieldOf } from '../../rust/object-reentry';
 import { mayBeBorrowedMutably } from '../../rust/exclusive-access';
 import type { BuildMode } from '../../workspace/types';
 
@@ -86,19 +86,6 @@ export default defineRule({
 
 type Point = { readonly kind: 'call'; readonly node: Node; readonly js: JsCallPoint } | { readonly kind: 'await'; readonly node: Node };
 
-/**
- * A cell the exported object owns (a `RefCell`/`Mutex`/`RwLock` field of its struct, not an `Rc`/`Arc`
- * shared with anything else), guarded in a method during which wasm-bindgen holds the exclusive borrow
- * of that object: JS reaches the field only through the object, and every such call fails on the
- * object's borrow first ("recursive use of an object"), never on the field's. That failure is reported
- * by exported-method-calls-back-into-js (R02) or, across `.await`s, async-export-holds-self-borrow (R03);
- * reporting `RefCell already borrowed` as well would name a failure that cannot happen.
- */
-function isOwnedFieldOf(origin: StateOrigin, object: ObjectBorrow): boolean {
-  return origin.kind === 'struct_field' && origin.key.startsWith(`field:${object.type}.`) && OWNED_CELL_TYPE.test(origin.type ?? '');
-}
-
-const OWNED_CELL_TYPE = /^\s*(?:(?:std|core)::(?:cell|sync)::)?(?:RefCell|Mutex|RwLock)\s*</;
 
 /** Prefer exclusive guards, then the innermost (latest) one. */
 function pickScope(scopes: readonly BorrowScope[], holds: (s: BorrowScope) => boolean): BorrowScope | undefined {
