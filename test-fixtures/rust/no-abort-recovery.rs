@@ -93,6 +93,25 @@ pub fn render(n: u32) -> u32 { n * 2 }
 pub fn work() -> u32 { 1 }
 //     ^^^^ no-abort-recovery
 
+// ### reported (info) without a fix: a plain panic=abort build on a wasm-bindgen older than the abort-handler flag names one version to upgrade to
+// @file: Cargo.toml
+// | [package]
+// | name = "old-abort"
+// | version = "0.1.0"
+// | [lib]
+// | crate-type = ["cdylib"]
+// | [dependencies]
+// | wasm-bindgen = "0.2.74"
+#[wasm_bindgen]
+pub fn add(v: u32) -> usize {
+//     ^^^ no-abort-recovery: crate `old-abort` builds with panic=abort (default `panic=abort` for wasm32-unknown-unknown) and has no abort recovery: after a panic or trap (`RuntimeError`) the host keeps calling `add()` on the same instance, whose state (`STORE`) stays as the failed call left it (leaked borrows, half-written data); pass `--force-enable-abort-handler` to wasm-bindgen (≥ 0.2.125) and register `wasm_bindgen::handler::set_on_abort(on_abort)` in a `#[wasm_bindgen(start)]` function, with `on_abort` calling `schedule_reinit()` (the crate uses wasm-bindgen 0.2.74)
+    STORE.with_borrow_mut(|s| { s.push(v); s.len() })
+}
+
+thread_local! {
+    static STORE: RefCell<Vec<u32>> = RefCell::new(Vec::new());
+}
+
 // ### not reported: the start function registers a handler that schedules a reinit
 // @build-mode: unwind
 #[wasm_bindgen(start)]

@@ -55,9 +55,11 @@ export default defineRule({
     const start = starts[0];
     const range: TextRange = start ? start.nameRange : crateAnchorRange(root, ctx.text);
     const versionOk = wasmBindgenVersionAtLeast(crate, '0.2.118');
+    // A plain panic=abort build also needs `--force-enable-abort-handler`, which arrived in 0.2.125.
+    const abortHandlerVersionOk = wasmBindgenVersionAtLeast(crate, '0.2.125');
     ctx.report({
       range,
-      message: message(crate, exports, state, versionOk),
+      message: message(crate, exports, state, versionOk, abortHandlerVersionOk),
       severity: crate.buildMode === 'abort' ? 'info' : undefined,
       related: [buildModeLocation(ctx.workspace, crate)],
       fixes: versionOk ? () => fixes(root, ctx, start) : undefined,
@@ -127,7 +129,7 @@ function listed(names: readonly string[], noun: string): string {
   return `${names[0]}, ${names[1]} and ${names.length - 2} more ${noun}${names.length - 2 > 1 ? (noun.endsWith('s') ? 'es' : 's') : ''}`;
 }
 
-function message(crate: CrateInfo, exports: readonly RustExport[], state: string | undefined, versionOk: boolean): string {
+function message(crate: CrateInfo, exports: readonly RustExport[], state: string | undefined, versionOk: boolean, abortHandlerVersionOk: boolean): string {
   const shown = exports.find((e) => !e.isConstructor) ?? exports[0];
   const calls = exports.length > 1 ? `\`${callName(shown)}\` and the other exports` : `\`${callName(shown)}\``;
   const register = 'register `wasm_bindgen::handler::set_on_abort(on_abort)` in a `#[wasm_bindgen(start)]` function, with `on_abort` calling `schedule_reinit()`';
@@ -143,7 +145,9 @@ function message(crate: CrateInfo, exports: readonly RustExport[], state: string
     default:
       return `crate \`${crate.name}\` builds with panic=abort (${crate.buildModeReason}) and has no abort recovery: after a panic or trap ` +
         `(\`RuntimeError\`) the host keeps calling ${calls} on the same instance, whose state (${state}) stays as the failed call left it ` +
-        `(leaked borrows, half-written data); pass \`--force-enable-abort-handler\` to wasm-bindgen (≥ 0.2.125) and ${register}${version}`;
+        `(leaked borrows, half-written data); pass \`--force-enable-abort-handler\` to wasm-bindgen (≥ 0.2.125) and ${register}` +
+        // One version to upgrade to: the flag's (0.2.125) covers `schedule_reinit` (0.2.118).
+        (abortHandlerVersionOk ? '' : ` (the crate uses wasm-bindgen ${crate.wasmBindgenVersion})`);
   }
 }
 
