@@ -115,13 +115,25 @@ pub struct Request {
 impl Request {
     pub async fn sign(&self) -> JsValue {
         fetch_state(&self.text).await
-//                             ^^^^^^ async-export-holds-self-borrow: `&self` keeps this `Request` borrowed until the future completes, across this `.await`; a call to `submit()` on the same `Request` while the promise is pending throws an `Error` ("attempted to take ownership of Rust value while it was borrowed")
+//                             ^^^^^^ async-export-holds-self-borrow: `&self` keeps this `Request` borrowed until the future completes, across this `.await`; a call to `Queue.stamp()` or `submit()` on the same `Request` while the promise is pending throws an `Error` ("recursive use of an object detected which would lead to unsafe aliasing in rust"); an overlapping async call throws it inside a microtask, so its promise never settles; `submit()` throws an `Error` ("attempted to take ownership of Rust value while it was borrowed")
     }
 }
 
 #[wasm_bindgen]
 pub fn submit(req: Request) -> String {
     req.text
+}
+
+#[wasm_bindgen]
+pub struct Queue {
+    count: u32,
+}
+
+#[wasm_bindgen]
+impl Queue {
+    pub fn stamp(&self, req: &mut Request) {
+        req.text.push('!');
+    }
 }
 
 // ### not reported: free exports that take the object by shared reference, or another class by value

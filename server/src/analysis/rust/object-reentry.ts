@@ -55,7 +55,9 @@ export function conflictingAccessesOf(typeName: string, env: RustEnv, exceptFunc
     // moves it out (`submit(req: Request)`), and fails like a consuming method.
     const argument = e.params.map((p) => argumentAccess(p.type, typeName)).find((a) => a !== undefined);
     if (argument && !(e.implType === typeName && e.receiver !== 'none' && e.receiver !== '&self')) {
-      out.push({ display: `${e.jsName}()`, kind: argument, isAsync: e.isAsync, path: e.path, range: e.nameRange });
+      // A method of another class is named with its class (`RawRigidBodySet.remove()`).
+      const owner = e.implType && e.implType !== typeName ? `${e.jsClass ?? e.implType}.` : '';
+      out.push({ display: `${owner}${e.jsName}()`, kind: argument, isAsync: e.isAsync, path: e.path, range: e.nameRange });
       continue;
     }
     if (e.implType !== typeName || e.isConstructor) continue;

@@ -661,7 +661,7 @@ const SCRIPT_FILE = /\.(?:m|c)?[jt]s$/;
  * "wasm32-unknown-unknown", "-Zbuild-std=std,panic_unwind"], { env: { RUSTFLAGS: "-C panic=unwind" } })`):
  * read from its string literals, not run. Only a script that names cargo and the wasm32 target counts;
  * literals carrying `-C panic=…` become RUSTFLAGS (cargo's flags are the literals that look like them);
- * the profile is `--release` / `--profile <literal>` when written out, else release.
+ * the profile is taken to be release (a script's profile is usually a variable).
  */
 function readNodeCargoScript(text: string, base: StepBase): BuildStep | undefined {
   if (!/["'`]cargo["'`\s]/.test(text) || !text.includes('wasm32-')) return undefined;
@@ -671,7 +671,9 @@ function readNodeCargoScript(text: string, base: StepBase): BuildStep | undefine
   const env = new Map(base.env);
   if (rustflags) env.set('RUSTFLAGS', [env.get('RUSTFLAGS'), rustflags].filter(Boolean).join(' '));
   const toolchain = words.find((w) => /^\+[\w.-]+$/.test(w))?.slice(1) ?? base.toolchain;
-  const profile = words.includes('--release') ? 'release' : optionValues(words, ['--profile']).find((p) => /^[\w-]+$/.test(p)) ?? 'release';
+  // A profile is usually a variable (`"--profile", profile`): the literal after `--profile` is then some
+  // other string: the release profile is assumed.
+  const profile = 'release';
   return emptyStep('cargo', { ...base, env, toolchain }, {
     targetDir: base.cwd,
     packages: optionValues(words, ['-p', '--package']),
