@@ -67,6 +67,13 @@ pub fn version_of(s: &str) -> Result<u32, String> {
     s.parse().map_err(|_| "not a number".to_string())
 }
 
+// ### Result<_, JsString> export (a JS string primitive: noir's compressWitness)
+#[wasm_bindgen]
+pub fn compress(s: &str) -> Result<u32, js_sys::JsString> {
+//                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ string-error-payload: export `compress` returns `Result<_, js_sys::JsString>`: its `Err` reaches JS as a bare string (no `name`, `message` or stack), so `e.message` is `undefined` and no classifier can tell it from a wasm failure; return `Result<_, JsError>` with `JsError::new(..)`
+    Ok(s.len() as u32)
+}
+
 // ### map_err(JsValue::from) and ? on a same-file function's Result<_, String>
 #[wasm_bindgen]
 pub fn decrypt_mapped(b: &[u8], k: &[u8]) -> Result<Vec<u8>, JsValue> {

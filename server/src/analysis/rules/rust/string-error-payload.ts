@@ -1,6 +1,6 @@
 // string-error-payload (catalog C02, Rust part; the TS part is catch-misclassifies): a wasm-bindgen export
 // returns an `Err` built from a string — `Err(JsValue::from_str(..))`, `Err("…".into())`,
-// `.map_err(|e| e.to_string())?`, `.ok_or("…")?`, or an error type of `String`/`&str` — so the glue throws
+// `.map_err(|e| e.to_string())?`, `.ok_or("…")?`, or an error type of `String`/`&str`/`JsString` — so the glue throws
 // a string primitive: no `name`, no `message`, no stack. JS handlers then cannot tell it from anything
 // else (`e.message` is `undefined`), and classifiers route it as "foreign" by default. `JsError::new(..)`
 // throws a real `Error`. A `Result` whose error is visibly a string — `Err(<string>)`, `.ok_or(<string>)`,
@@ -40,7 +40,8 @@ export default defineRule({
     const errorType = returnType ? resultErrorType(returnType.text) ?? aliasedResultErrorType(returnType.text, env.index?.resultAliases) : undefined;
     if (!returnType || !errorType) return;
     const name = exported?.jsName ?? node.childForFieldName('name')?.text ?? 'export';
-    if (STRING_TYPE.test(errorType)) {
+    // `js_sys::JsString` is a JS string primitive: every `Err` of it is thrown as a bare string too.
+    if (STRING_TYPE.test(errorType) || /^(?:js_sys::)?JsString$/.test(errorType)) {
       ctx.report({
         node: returnType,
         message: `export \`${name}\` returns \`Result<_, ${errorType}>\`: its \`Err\` reaches JS as a bare string (no \`name\`, \`message\` or stack), so \`e.message\` is \`undefined\` and no classifier can tell it from a wasm failure; return \`Result<_, JsError>\` with \`JsError::new(..)\``,
