@@ -38,6 +38,23 @@ pub fn blank(width: u32, height: u32) -> Vec<u8> {
 //  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ abort-prone-input-sized-work
 }
 
+// ### reported: a range up to a JS number collected through length-keeping adaptors (allocated up front: the rayon demo's palette)
+#[wasm_bindgen]
+pub fn palette(max_iterations: u32) -> Vec<u32> {
+    (0..max_iterations).map(|i| i.wrapping_mul(31)).collect()
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ abort-prone-input-sized-work
+}
+
+// ### not reported: a filtered or bounded range, an open range, and a range over data JS passed
+#[wasm_bindgen]
+pub fn sampled(count: u32, data: &[u8]) -> usize {
+    let evens: Vec<u32> = (0..count).filter(|i| i % 2 == 0).collect();
+    let firsts: Vec<u32> = (0..count).take(16).collect();
+    let open: Vec<u32> = (count..).take(3).collect();
+    let idx: Vec<usize> = (0..data.len()).map(|i| i * 2).collect();
+    evens.len() + firsts.len() + open.len() + idx.len()
+}
+
 // ### reported: a string repeated a JS-chosen number of times (panic=unwind: the instance is terminated)
 // @build-mode: unwind
 #[wasm_bindgen]

@@ -17,7 +17,7 @@ import { defineRule, methodCallPattern, type RuleContext } from '../../engine/ru
 import type { Fix, RelatedLocation, TextRange } from '../../model';
 import {
   asMethodCall, asPathCall, enclosingImplType, exportOfFunction, functionItemAt, hasExportAttributes, macroName, mentionsWord, parentOf,
-  patternIdentifiers, rustEnv, stripTransparent, typeBaseName, type RustEnv,
+  patternIdentifiers, quotedExpression, rustEnv, stripTransparent, typeBaseName, type RustEnv,
 } from '../../rust/index';
 
 const NUMERIC = /^(Option\s*<\s*)?(u32|u64|u128|usize|i32|i64|i128|isize|f32|f64)(\s*>)?$/;
@@ -34,7 +34,9 @@ const TINY_SCALAR = /^(Option<)?(bool|u8|i8)>?$/;
 const DEPTH_WORDS = '(depth|level|nesting|recursion|budget|fuel|remaining|limit|max_?depth)';
 const DEPTH_CHECK = new RegExp(`\\b\\w*${DEPTH_WORDS}\\w*\\s*(>=|<=|>|<|==)|(>=|<=|>|<|==)\\s*&?\\s*(self\\.)?\\w*${DEPTH_WORDS}\\w*|\\w*${DEPTH_WORDS}\\w*\\s*\\.\\s*(checked_sub|saturating_sub)`, 'i');
 const CAPACITY_LIMIT = '1 << 20';
-const SINK_CALL = methodCallPattern(['reserve', 'reserve_exact', 'resize', 'resize_with', 'repeat', 'take', 'with_capacity']);
+const SINK_CALL = methodCallPattern(['reserve', 'reserve_exact', 'resize', 'resize_with', 'repeat', 'take', 'with_capacity', 'collect']);
+/** Iterator adaptors that keep a range's exact length, so `collect()` allocates it all up front. */
+const LENGTH_KEEPING_ADAPTORS = new Set(['map', 'enumerate', 'rev', 'cloned', 'copied', 'inspect', 'into_iter']);
 const VEC_MACRO = /\bvec\s*!/;
 
 interface Source {
@@ -318,6 +320,15 @@ function sinksIn(fn: Node, env: RustEnv): Sink[] {
   for (const call of facts.calls) {
     const m = asMethodCall(call);
     if (m) {
+      if (m.method === 'collect' && m.args.length === 0) {
+        const range = collectedRange(m.receiver);
+        const end = range?.namedChild(range.namedChildCount - 1);
+        // `a..n` / `..n` (not an open `a..`): its end bounds the length.
+        if (range && end && range.text.indexOf('..') < end.startIndex - range.startIndex) {
+          out.push({ node: call, display: quotedExpression(call.text, 'end'), size: end.text, sizeNode: end, at: call.startIndex, kind: 'length' });
+        }
+        continue;
+      }
       const first = m.args[0];
       if (!first) continue;
       if ((m.method === 'reserve' || m.method === 'reserve_exact') && m.args.length === 1) {
@@ -354,6 +365,22 @@ function sinksIn(fn: Node, env: RustEnv): Sink[] {
     out.push({ node: mac, display: `vec![..; ${short(size)}]`, size, at: mac.startIndex, kind: 'length' });
   }
   return out.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The range a `collect()` drains through length-keeping adaptors only (`(0..n).map(f).collect()`): a
+ * range's iterator has a trusted length, so the collection is allocated at its full size first.
+ */
+function collectedRange(receiver: Node): Node | undefined {
+  let n: Node = receiver;
+  for (let guard = 0; guard < 16; guard++) {
+    const inner = stripTransparent(n);
+    if (inner.type === 'range_expression') return inner;
+    const m = asMethodCall(inner);
+    if (!m || !LENGTH_KEEPING_ADAPTORS.has(m.method)) return undefined;
+    n = m.receiver;
+  }
+  return undefined;
 }
 
 /** The method chain text after a call (`.collect::<Vec<_>>()` …), up to the statement. */
