@@ -103,6 +103,27 @@ pub fn parse_mapped(input: &str) -> Result<u32, JsValue> {
 //                                                                 ^^^^^^^^^^^^^^^^^^^^ string-error-payload [fix]
 }
 
+// ### map_err naming a function of this file that builds the JsValue from a string (lol-html's write)
+fn to_js(err: std::num::ParseIntError) -> JsValue {
+    JsValue::from(err.to_string())
+}
+
+#[wasm_bindgen]
+pub fn parse_count(s: &str) -> Result<u32, JsValue> {
+    s.parse::<u32>().map_err(to_js)
+//                           ^^^^^ string-error-payload: `.map_err(to_js)`, whose function builds a `JsValue` from a string, in export `parse_count` reaches JS as a bare string (no `name`, `message` or stack), so `e.message` is `undefined` and no classifier can tell it from a wasm failure; build the error with `JsError::new(..)`
+}
+
+// ### valid: map_err naming a function of this file that builds a JS Error
+fn to_js_error(err: std::num::ParseIntError) -> JsValue {
+    JsError::new(&err.to_string()).into()
+}
+
+#[wasm_bindgen]
+pub fn parse_count_checked(s: &str) -> Result<u32, JsValue> {
+    s.parse::<u32>().map_err(to_js_error)
+}
+
 // ### through a crate-local Result alias (the error type is JsValue wherever the alias is used)
 pub type JsResult<T> = std::result::Result<T, JsValue>;
 

@@ -30,4 +30,4 @@ export {
   type UseKind,
 } from './closures';
 export { typedJsCallPointOf, receiverTypeName } from './js-calls-typed';
-export { localFunctionOfCall, localFunctionsOfCall, isAsyncFunction } from './local-functions';
+export { localFunctionOfCall, localFunctionsOfCall, localFunctionsNamed, isAsyncFunction } from './local-functions';

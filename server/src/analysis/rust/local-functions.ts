@@ -20,12 +20,20 @@ export function localFunctionOfCall(call: Node, env: RustEnv): Node | undefined 
 /** Every function item of this file that the path call `call` may name (cfg variants make several). */
 export function localFunctionsOfCall(call: Node, env: RustEnv): Node[] {
   const p = asPathCall(call);
-  if (!p || !env.localFunctionNames.has(p.name)) return [];
+  return p ? localFunctionsNamed(call, p.segments, p.name, env) : [];
+}
+
+/**
+ * Every function item of this file that a path written at `at` may name: `name` / `Self::name` /
+ * `Type::name` (`segments` ends with `name`), e.g. a function passed by name, `.map_err(to_js)`.
+ */
+export function localFunctionsNamed(at: Node, segments: readonly string[], name: string, env: RustEnv): Node[] {
+  if (!env.localFunctionNames.has(name)) return [];
   // The answer depends on another item of the file (its signature, its body): the incremental Linter
   // must not reuse this unit's result after an edit elsewhere. (`env.root` below says so too; the walk
   // up through the parents does not.)
   readsWholeFile();
-  const { segments, name } = p;
+  const call = at;
   const candidates: Node[] = [];
   if (segments.length === 1) {
     let scope: Node | null = parentOf(call);

@@ -14,7 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, RelatedLocation, TextEdit } from '../../model';
 import {
-  aliasedResultErrorType, asMethodCall, asPathCall, exportOfFunction, hasExportAttributes, localFunctionOfCall, macroName, nodesWithin, parentOf, resultErrorType, rustEnv, stripTransparent,
+  aliasedResultErrorType, asMethodCall, asPathCall, exportOfFunction, hasExportAttributes, localFunctionOfCall, localFunctionsNamed, macroName, nodesWithin, parentOf, resultErrorType, rustEnv, stripTransparent,
   type RustEnv,
 } from '../../rust/index';
 
@@ -71,7 +71,7 @@ interface Site {
    * `bare` (`S`), `mapper` (the `JsValue::from` of `.map_err(JsValue::from)`, or its closure), `tried` (a
    * call whose string error `?` converts: a `map_err` is inserted at `insertAt`).
    */
-  readonly form: 'from_str' | 'from' | 'into' | 'bare' | 'mapper' | 'tried';
+  readonly form: 'from_str' | 'from' | 'into' | 'bare' | 'mapper' | 'tried' | 'named';
   /** The string argument (`A` / `S`); for `mapper` and `tried`, the node itself. */
   readonly text: Node;
   /** How the message names the site, when not by its text. */
@@ -117,8 +117,12 @@ function isTried(node: Node): boolean {
 function closureResult(closure: Node): Node | undefined {
   const body = closure.childForFieldName('body');
   if (!body) return undefined;
-  if (body.type !== 'block') return body;
-  const last = body.namedChildren.filter((c) => c.type !== 'line_comment' && c.type !== 'block_comment').pop();
+  return body.type === 'block' ? blockTail(body) : body;
+}
+
+/** The tail expression of a block (its value), if it has one. */
+function blockTail(block: Node): Node | undefined {
+  const last = block.namedChildren.filter((c) => c.type !== 'line_comment' && c.type !== 'block_comment').pop();
   return last && last.type !== 'expression_statement' && last.type !== 'let_declaration' ? last : undefined;
 }
 
@@ -167,6 +171,22 @@ function stringKind(node: Node): string | undefined {
   if (!stringy(node)) return undefined;
   const n = stripTransparent(node);
   return n.type === 'string_literal' || n.type === 'raw_string_literal' ? '&str' : 'String';
+}
+
+/**
+ * `.map_err(to_js)` where `to_js` is the one function of this file of that name and its result (the tail
+ * of its body) is a string-built `JsValue`: `fn to_js(e: Error) -> JsValue { JsValue::from(e.to_string()) }`.
+ * No fix: the function's parameter is not a string.
+ */
+function namedMapperSite(arg: Node, env: RustEnv): Site | undefined {
+  const segments = arg.text.replace(/\s+/g, '').split('::');
+  const candidates = localFunctionsNamed(arg, segments, segments[segments.length - 1], env);
+  if (candidates.length !== 1) return undefined;
+  const body = candidates[0].childForFieldName('body');
+  const result = body ? blockTail(body) : undefined;
+  const built = result ? stringJsValue(result) : undefined;
+  if (!built) return undefined;
+  return { node: arg, form: 'named', text: arg, display: `\`.map_err(${arg.text})\`, whose function builds a \`JsValue\` from a string,` };
 }
 
 /** `.map_err(JsValue::from)`, `.map_err(Into::into)`, `.map_err(|e| JsValue::from(e))`, `.map_err(|e| e.into())`. */
@@ -237,6 +257,12 @@ function stringErrorSites(fn: Node, calls: readonly Node[], env: RustEnv): Site[
       }
       continue;
     }
+    if (m.method === 'map_err' && (m.args[0].type === 'identifier' || m.args[0].type === 'scoped_identifier')) {
+      // `.map_err(to_js)` naming a function of this file whose result is a string-built `JsValue`.
+      const site = namedMapperSite(m.args[0], env);
+      if (site) out.push(site);
+      continue;
+    }
     if (m.method === 'map_err' || m.method === 'ok_or_else') {
       const closure = m.args[0];
       if (closure.type !== 'closure_expression') continue;
@@ -265,6 +291,8 @@ function shorten(text: string): string {
 
 /** `JsValue::from(JsError::new(<&str>))` at every site: a real `Error`, and still a `JsValue` for the signature. */
 function fixesFor(text: string, sites: readonly Site[]): Fix[] {
+  // The error a named function gets is not a string: `JsError::new(&e)` would not compile.
+  if (sites.some((s) => s.form === 'named')) return [];
   const jsError = inScope(text, 'JsError') ? 'JsError' : 'wasm_bindgen::JsError';
   const jsValue = inScope(text, 'JsValue') ? 'JsValue' : 'wasm_bindgen::JsValue';
   const edits: TextEdit[] = sites.map((s) => {
