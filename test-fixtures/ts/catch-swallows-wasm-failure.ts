@@ -179,6 +179,16 @@ export class Session {
   }
 }
 
+// ### a glue class passed around as a value (`C: typeof Parser`, rerun's WebHandle_class)
+export function openWith(ParserClass: typeof Parser, src: string): Parser | null {
+  try {
+    return new ParserClass(src);
+  } catch {
+//  ^^^^^ catch-swallows-wasm-failure: `catch` around wasm call `new ParserClass(…)` neither classifies nor rethrows: in this panic=abort build a Rust panic arrives as `WebAssembly.RuntimeError` and later calls keep running on possibly corrupted memory [fix]
+    return null;
+  }
+}
+
 // ### valid: members, maps and aliases that are not glue objects
 interface Labels {
   parser: { feed(chunk: string): void };

@@ -144,6 +144,8 @@ export class WasmCallFacts {
   private readonly instances = new Map<string, Instance[]>();
   /** `const self = this`: names standing for `this` (their instances are `this.x`), with their scopes. */
   private readonly thisAliases = new Map<string, TextRange[]>();
+  /** Names holding a glue class itself (`C: typeof Parser`): `new C()` creates a Parser. */
+  private readonly classValues = new Map<string, Instance[]>();
   /** `new Map<K, Parser>()` / `Map<K, Parser>`-typed names (`cache`, `this.cache`): `.get(k)` gives a Parser. */
   private readonly mapsOfInstances = new Map<string, Instance[]>();
   private readonly helpers = new Map<string, Helper[]>();
@@ -212,6 +214,7 @@ export class WasmCallFacts {
           this.thisAliases.set(name.text, list);
           return;
         }
+        if (declaredType !== undefined && this.addClassValue(name.text, declaredType, this.scope(false))) return;
         if (declaredType !== undefined && this.addTypedMembers(name.text, declaredType, this.scope(false))) return;
         if (this.addMapOfInstances(name.text, declaredType, value, this.scope(false))) return;
         if (!value) return; // `let parser;`: may be given a glue object later
@@ -254,8 +257,10 @@ export class WasmCallFacts {
         const cls = annotation ? this.classOfType(annotation.text.replace(/^:\s*/, '')) : undefined;
         if (!cls) {
           this.addShadow(pattern, this.scope(false));
-          // `state: State` with `interface State { handle: Doc }`: `state.handle` is a Doc.
-          if (annotation) this.addTypedMembers(pattern.text, annotation.text.replace(/^:\s*/, ''), this.scope(false));
+          // `state: State` with `interface State { handle: Doc }`: `state.handle` is a Doc; `C: typeof Doc` is the class.
+          if (annotation && !this.addClassValue(pattern.text, annotation.text.replace(/^:\s*/, ''), this.scope(false))) {
+            this.addTypedMembers(pattern.text, annotation.text.replace(/^:\s*/, ''), this.scope(false));
+          }
           return;
         }
         // The function whose parameter this is was visited (pushed) just before.
@@ -377,6 +382,17 @@ export class WasmCallFacts {
     const list = this.instances.get(instance.name) ?? [];
     list.push(instance);
     this.instances.set(instance.name, list);
+  }
+
+  /** `name: typeof Parser`: the glue class itself, whose `new name()` creates a Parser. */
+  private addClassValue(name: string, typeText: string, scope: TextRange): boolean {
+    const m = /^typeof\s+([A-Za-z_$][\w$.]*)$/.exec(typeText);
+    const cls = m ? this.classOfType(m[1]) : undefined;
+    if (!cls) return false;
+    const list = this.classValues.get(name) ?? [];
+    list.push({ name, ...cls, ...rangeOf(scope) });
+    this.classValues.set(name, list);
+    return true;
   }
 
   /** `name: T` where `T`'s members (a literal or a same-file interface) include glue classes: `name.member` instances. */
@@ -523,7 +539,11 @@ export class WasmCallFacts {
   private classOfCallee(node: Node): { className: string; module: WasmModule } | undefined {
     if (node.type === 'identifier') {
       const b = this.bindingAt(node.text, node.startIndex);
-      if (!b || (b.kind !== 'class' && b.kind !== 'unknown')) return undefined;
+      if (!b) {
+        const value = this.classValueAt(node.text, node.startIndex);
+        return value ? { className: value.className, module: value.module } : undefined;
+      }
+      if (b.kind !== 'class' && b.kind !== 'unknown') return undefined;
       const module = this.module(b);
       return module ? { className: b.importedName, module } : undefined;
     }
@@ -566,6 +586,15 @@ export class WasmCallFacts {
     for (const inst of this.instances.get(name) ?? []) {
       if (at < inst.scopeStart || at > inst.scopeEnd) continue;
       if (!best || inst.scopeEnd - inst.scopeStart < best.scopeEnd - best.scopeStart) best = inst;
+    }
+    return best && !this.shadowedAt(name, at, best) ? best : undefined;
+  }
+
+  private classValueAt(name: string, at: number): Instance | undefined {
+    let best: Instance | undefined;
+    for (const v of this.classValues.get(name) ?? []) {
+      if (at < v.scopeStart || at > v.scopeEnd) continue;
+      if (!best || v.scopeEnd - v.scopeStart < best.scopeEnd - best.scopeStart) best = v;
     }
     return best && !this.shadowedAt(name, at, best) ? best : undefined;
   }
