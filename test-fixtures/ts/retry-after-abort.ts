@@ -60,6 +60,28 @@ export function parseWithRetry(src: string, attempt = 0): string {
   }
 }
 
+// ### bounded retries written with continue before the final throw, and a bounded recursive retry
+export function parseWithContinue(src: string): string {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return parse(src);
+    } catch (e) {
+//    ^^^^^ retry-after-abort [fix]
+      if (attempt < 2) continue;
+      throw e;
+    }
+  }
+}
+export function parseCounting(src: string, left = 2): string {
+  try {
+    return parse(src);
+  } catch (e) {
+//  ^^^^^ retry-after-abort [fix]
+    if (left > 0) return parseCounting(src, left - 1);
+    throw e;
+  }
+}
+
 // ### self-recursive .catch()
 export const loadRetrying = (url: string): Promise<unknown> => load(url).catch(() => loadRetrying(url));
 //                                                                       ^^^^^ retry-after-abort [fix]

@@ -122,13 +122,30 @@ function statementsOf(block: Node): Node[] {
  * "rethrow what you do not handle" shape.
  */
 export function handlerRethrows(body: Node): boolean {
+  return rethrows(body, false);
+}
+
+/**
+ * RETHROWS with no way around it: as handlerRethrows, but a `continue`, `break` or `return` that leaves
+ * the handler before its final `throw` is a path that does not rethrow (`if (attempt < 3) continue;
+ * throw e;` retries). For retry-after-abort, where that path is the retry.
+ */
+export function handlerRethrowsOnEveryPath(body: Node): boolean {
+  return rethrows(body, true);
+}
+
+function rethrows(body: Node, strict: boolean): boolean {
   if (body.type !== 'statement_block') return isTerminatingExpression(body); // expression-bodied arrow
   const pending: Node[] = [body];
   while (pending.length > 0) {
     const node = pending.pop()!;
     if (node.type === 'statement_block') {
       const statements = statementsOf(node);
-      if (statements.some(isTerminalStatement)) continue;
+      const terminal = statements.findIndex(isTerminalStatement);
+      if (terminal >= 0) {
+        if (strict && statements.slice(0, terminal).some(leavesEarly)) return false;
+        continue;
+      }
       const last = statements[statements.length - 1];
       if (!last) return false;
       pending.push(last);
@@ -145,6 +162,24 @@ export function handlerRethrows(body: Node): boolean {
     }
   }
   return true;
+}
+
+const LOOPS = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+
+/** A statement with a `return` (not of a rejection), or a `continue`/`break` that leaves the statement's own loops. */
+function leavesEarly(statement: Node): boolean {
+  let found = false;
+  const visit = (node: Node, inLoop: boolean, inSwitch: boolean): void => {
+    if (found || FUNCTION_LIKE.has(node.type)) return;
+    if (node.type === 'return_statement' && !isTerminalStatement(node)) found = true;
+    else if (node.type === 'continue_statement' && !inLoop) found = true;
+    else if (node.type === 'break_statement' && !inLoop && !inSwitch) found = true;
+    const loop = inLoop || LOOPS.has(node.type);
+    const sw = inSwitch || node.type === 'switch_statement';
+    for (const c of node.namedChildren) if (c) visit(c, loop, sw);
+  };
+  visit(statement, false, false);
+  return found;
 }
 
 /**

@@ -154,7 +154,12 @@ function alwaysLeaves(block: Node): boolean {
     const node = pending.pop()!;
     if (node.type === 'statement_block') {
       const statements = node.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'empty_statement');
-      if (statements.some((s) => s.type === 'throw_statement' || s.type === 'return_statement' || s.type === 'break_statement')) continue;
+      const leaving = statements.findIndex((s) => s.type === 'throw_statement' || s.type === 'return_statement' || s.type === 'break_statement');
+      if (leaving >= 0) {
+        // `if (attempt < 3) continue; throw e;`: the loop goes round again on the `continue` path.
+        if (statements.slice(0, leaving).some(continuesLoop)) return false;
+        continue;
+      }
       const last = statements[statements.length - 1];
       if (!last) return false;
       pending.push(last);
@@ -169,6 +174,19 @@ function alwaysLeaves(block: Node): boolean {
     }
   }
   return true;
+}
+
+const NESTED_LOOPS = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+
+/** A `continue` in `statement` that is not inside a loop of its own (nor a nested function). */
+function continuesLoop(statement: Node): boolean {
+  const pending: Node[] = [statement];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    if (n.type === 'continue_statement') return true;
+    for (const c of n.namedChildren) if (c && !FUNCTION_TYPES.has(c.type) && !NESTED_LOOPS.has(c.type)) pending.push(c);
+  }
+  return false;
 }
 
 /** The name a function is called by, for self-recursion checks: declaration name, `const f = () =>`, method name. */

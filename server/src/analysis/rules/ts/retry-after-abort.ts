@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, TextEdit } from '../../model';
-import { handlerClassifies, handlerRethrows } from '../../ts/catch-analysis';
+import { handlerClassifies, handlerRethrowsOnEveryPath } from '../../ts/catch-analysis';
 import {
   abortGuard, classifierModulePath, displayModulePath, FATAL_CLASSIFIER, fatalClassifierGuard, freshName, type GuardStatement,
   guardPromiseHandler, importClassifier, insertAtBlockStart, sourceStyleOf,
@@ -84,7 +84,7 @@ class Checker {
   }
 
   private protectedHandler(body: Node): boolean {
-    return handlerRethrows(body) || handlerClassifies(body, this.isClassifier) || handlerRecovers(body);
+    return handlerRethrowsOnEveryPath(body) || handlerClassifies(body, this.isClassifier) || handlerRecovers(body);
   }
 
   // ---- try/catch in a loop, or calling its own function --------------------------------------------
