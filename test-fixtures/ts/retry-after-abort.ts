@@ -132,6 +132,22 @@ export async function fetchText(url: string): Promise<string> {
   throw new Error('offline');
 }
 
+// ### valid: the catch recovers the instance through a helper of this file before the next attempt
+declare function recoverWasm(): void;
+function resetEngine(): void {
+  recoverWasm();
+}
+export function parseAfterReset(src: string): string {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return parse(src);
+    } catch {
+      resetEngine();
+    }
+  }
+  throw new Error('gave up');
+}
+
 // ### valid: the catch leaves the loop
 export function firstParsable(candidates: string[]): string | undefined {
   for (const c of candidates) {

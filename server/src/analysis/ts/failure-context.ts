@@ -76,7 +76,7 @@ export function classifierCallPredicate(ctx: FileContext, facts: WasmCallFacts):
 }
 
 /** The handler calls something that recovers the instance or ends its host (`recoverWasm()`, `__wbg_reset_state()`, `worker.terminate()`). */
-export function handlerRecovers(handler: Node): boolean {
+export function handlerRecovers(handler: Node, helperBody?: (key: string, at: number) => Node | undefined): boolean {
   let found = false;
   const pending: Node[] = [handler];
   while (pending.length > 0 && !found) {
@@ -84,6 +84,11 @@ export function handlerRecovers(handler: Node): boolean {
     if (node.type === 'call_expression') {
       const callee = node.childForFieldName('function')?.text.replace(/\s+/g, '').replace(/\?\./g, '.') ?? '';
       if (RECOVERY_CALL.test(callee)) found = true;
+      // One level into a same-file helper (`resetInstance()` that calls `__wbg_reset_state()`).
+      else if (helperBody && /^(?:this\.)?[A-Za-z_$][\w$]*$/.test(callee)) {
+        const body = helperBody(callee, node.startIndex);
+        if (body && handlerRecovers(body)) found = true;
+      }
     }
     for (let i = node.namedChildCount - 1; i >= 0; i--) {
       const c = node.namedChild(i);

@@ -84,7 +84,7 @@ class Checker {
   }
 
   private protectedHandler(body: Node): boolean {
-    return handlerRethrowsOnEveryPath(body) || handlerClassifies(body, this.isClassifier) || handlerRecovers(body);
+    return handlerRethrowsOnEveryPath(body) || handlerClassifies(body, this.isClassifier) || handlerRecovers(body, (key, at) => this.facts.helperBody(key, at));
   }
 
   // ---- try/catch in a loop, or calling its own function --------------------------------------------
