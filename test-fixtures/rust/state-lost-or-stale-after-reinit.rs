@@ -76,6 +76,25 @@ pub fn on_message(target: &web_sys::EventTarget) -> JsValue {
     f
 }
 
+// ### reported: an export whose name says it registers something adds to a registry static
+// @build-mode: unwind
+thread_local! { static HANDLERS: RefCell<Vec<js_sys::Function>> = RefCell::new(Vec::new()); }
+
+#[wasm_bindgen(start)]
+fn start() {
+    wasm_bindgen::handler::set_on_abort(on_abort);
+}
+
+fn on_abort() {
+    wasm_bindgen::handler::schedule_reinit();
+}
+
+#[wasm_bindgen]
+pub fn register_handler(f: js_sys::Function) {
+    HANDLERS.with_borrow_mut(|h| h.push(f));
+//                               ^^^^^^^^^ state-lost-or-stale-after-reinit: `register_handler()` stores what JS configures in `HANDLERS`, but this crate calls `schedule_reinit()` after an abort: a reinit resets every static and re-runs only the `#[wasm_bindgen(start)]` function, so afterwards calls silently run with the initial `HANDLERS` until JS calls `register_handler()` again — restore it in the start function, or have JS re-apply it when the instance is re-created
+}
+
 // ### not reported: no reinit in this crate (a static configured once stays configured)
 thread_local! { static LOCALE: RefCell<String> = RefCell::new(String::new()); }
 

@@ -81,8 +81,10 @@ function checkConfiguration(ctx: RuleContext, env: RustEnv, fn: Node, body: Node
   if (exp.receiver !== 'none') return; // methods configure their object, which a reinit makes stale anyway
   const resolver = stateResolverFor(env, body);
   if (!resolver) return;
+  // `register_handler` / `install_plugin` filling a registry configure the module as much as a setter does.
+  const registers = REGISTRY_NAME.test(exp.name) || REGISTRY_NAME.test(exp.jsName);
   const mutation = mutationsIn(env.facts(fn), body.startIndex, body.endIndex, resolver)
-    .find((m) => GLOBAL_KINDS.has(m.origin.kind) && !isCollectionUpdate(m.node) && runsSynchronouslyWithin(m.node, fn)
+    .find((m) => GLOBAL_KINDS.has(m.origin.kind) && (!isCollectionUpdate(m.node) || (registers && isRegistryAddition(m.node))) && runsSynchronouslyWithin(m.node, fn)
       && !restoredAtStart(ctx, env, m.origin.name));
   if (!mutation) return;
   const state = `\`${mutation.origin.name}\``;
@@ -101,13 +103,23 @@ function checkConfiguration(ctx: RuleContext, env: RustEnv, fn: Node, body: Node
 /**
  * Adding to or removing from a collection (`STORE.items.insert(..)`) is data the module accumulates, not
  * configuration: a reinit loses it too, but no start function could restore it, and a name such as
- * `set_item` says nothing about configuration. Only writes that replace a value count.
+ * `set_item` says nothing about configuration. Only writes that replace a value count — and additions by
+ * an export whose name says it registers something (`register_handler`, `install_plugin`).
  */
 const COLLECTION_METHODS = new Set([
   'push', 'push_back', 'push_front', 'push_str', 'insert', 'insert_str', 'remove', 'swap_remove', 'clear', 'extend',
   'extend_from_slice', 'append', 'truncate', 'retain', 'retain_mut', 'pop', 'pop_back', 'pop_front', 'drain', 'entry',
   'or_insert', 'or_insert_with', 'or_insert_with_key', 'or_default', 'and_modify', 'dedup', 'resize',
 ]);
+
+/** Export names that fill a registry: a reinit loses what they added as surely as a replaced setting. */
+const REGISTRY_NAME = /^(?:register|install|setup|set_up|configure|config|init|initialize|initialise|use|add_\w*(?:handler|listener|plugin|hook))(?:_|$|[A-Z])/;
+const REGISTRY_ADDITIONS = new Set(['push', 'push_back', 'push_front', 'insert', 'extend', 'append', 'entry', 'or_insert', 'or_insert_with']);
+
+function isRegistryAddition(node: Node): boolean {
+  const method = node.type === 'call_expression' ? asMethodCall(node)?.method : undefined;
+  return method !== undefined && REGISTRY_ADDITIONS.has(method);
+}
 
 function isCollectionUpdate(node: Node): boolean {
   if (node.type !== 'call_expression') return false;
