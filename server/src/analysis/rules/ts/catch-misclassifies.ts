@@ -16,6 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Fix, Severity, TextEdit } from '../../model';
 import { walkTree } from '../../parsing/walk';
+import { oneLineCode } from '../../text/one-line';
 import { handlerAsserts, handlerRethrows, promiseRejectionHandler } from '../../ts/catch-analysis';
 import {
   abortGuard, CLASSIFY_FUNCTION, classifierModulePath, displayModulePath, FATAL_CLASSIFIER, importClassifier,
@@ -117,6 +118,19 @@ class Checker {
     // A test for what follows an abort in these builds (`Module terminated`, `Critical error`, a raw
     // `WebAssembly.Exception`, stack overflow's `RangeError`); a `PanicError` test is not one.
     let terminationTest = false;
+    /** `other === 'text'` (or a `case 'text':` of `switch (other)`), reported at `node`. */
+    const comparedWith = (node: Node, other: Node, str: Node): void => {
+      const value = str.text.slice(1, -1);
+      if (/Module terminated|Critical error|PanicError|stale object|previous WASM instance/.test(value)) otherClassTest = true;
+      if (/Module terminated|Critical error/.test(value)) terminationTest = true;
+      if (/\.constructor\.name$/.test(other.text.replace(/\s+/g, '').replace(/\?\./g, '.'))) return; // reported at the member expression
+      if (value === 'PanicError' && /\.name$/.test(other.text.replace(/\s+/g, '')) && mode === 'unwind'
+        && panicErrorNameMinifiable(this.ctx, site.modulePath) === true) {
+        tests.push({ node, shape: 'minifiable-name' });
+      } else if (UNSTABLE_WORDS.test(value)) {
+        tests.push({ node, shape: 'message-text' });
+      }
+    };
     walkTree(body, (node) => {
       if (node.id !== body.id && FUNCTION_TYPES.has(node.type)) return false;
       switch (node.type) {
@@ -141,17 +155,17 @@ class Checker {
           } else if (EQUALITY.has(op)) {
             const str = [left, right].find((n) => n.type === 'string' || n.type === 'template_string');
             const other = str === left ? right : left;
-            if (!str || !mentions(other, subjects)) break;
-            const value = str.text.slice(1, -1);
-            if (/Module terminated|Critical error|PanicError|stale object|previous WASM instance/.test(value)) otherClassTest = true;
-            if (/Module terminated|Critical error/.test(value)) terminationTest = true;
-            if (/\.constructor\.name$/.test(other.text.replace(/\s+/g, '').replace(/\?\./g, '.'))) break; // reported at the member expression
-            if (value === 'PanicError' && /\.name$/.test(other.text.replace(/\s+/g, '')) && mode === 'unwind'
-              && panicErrorNameMinifiable(this.ctx, site.modulePath) === true) {
-              tests.push({ node, shape: 'minifiable-name' });
-            } else if (UNSTABLE_WORDS.test(value)) {
-              tests.push({ node, shape: 'message-text' });
-            }
+            if (str && mentions(other, subjects)) comparedWith(node, other, str);
+          }
+          break;
+        }
+        case 'switch_statement': {
+          // `switch (e.message) { case 'unreachable': … }`: each case compares like `===`.
+          const discriminant = node.childForFieldName('value');
+          if (!discriminant || !mentions(discriminant, subjects)) break;
+          for (const c of node.childForFieldName('body')?.namedChildren ?? []) {
+            const value = c?.type === 'switch_case' ? c.childForFieldName('value') : null;
+            if (c && value && (value.type === 'string' || value.type === 'template_string')) comparedWith(c, discriminant, value);
           }
           break;
         }
@@ -264,7 +278,9 @@ class Checker {
   // ---- reporting ------------------------------------------------------------------------------------
 
   private report(node: Node, shape: Shape, mode: BuildMode | undefined, param: string, site: WasmCallSite): void {
-    const test = node.text.length > 60 ? `${node.text.slice(0, 57)}…` : node.text;
+    // A `case 'text':` is named by its label, not its body.
+    const shown = node.type === 'switch_case' ? `case ${node.childForFieldName('value')?.text ?? ''}:` : oneLineCode(node.text);
+    const test = shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
     const where = `around wasm call \`${describeCall(site)}\``;
     let message: string;
     let severity: Severity | undefined;
@@ -278,7 +294,8 @@ class Checker {
         message = `\`${test}\` ${where} guesses the failure class from message text: trap texts differ per engine, RefCell texts changed across Rust versions and panic messages are free-form, so ${mode === 'abort' ? 'a panic (`WebAssembly.RuntimeError`)' : 'an abort'} can take the wrong branch`;
         severity = 'warning';
         const trapOnly = TRAP_WORDS.test(node.text) && !/borrowed|Borrow(?:Mut)?Error|RefCell|panicked|poison/i.test(node.text);
-        if (trapOnly) fixes = () => this.replaceWithFatalTest(node, param);
+        // A `case` label is not an expression the fatal test can replace.
+        if (trapOnly && node.type !== 'switch_case') fixes = () => this.replaceWithFatalTest(node, param);
         break;
       }
       case 'constructor-name':
@@ -299,8 +316,9 @@ class Checker {
         severity = 'warning';
         break;
     }
+    const label = node.type === 'switch_case' ? node.childForFieldName('value') : null;
     this.ctx.report({
-      node,
+      ...(label ? { range: { start: node.startIndex, end: label.endIndex } } : { node }),
       message,
       severity,
       related: [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: 'the wasm call whose failures this handler sorts' }],
