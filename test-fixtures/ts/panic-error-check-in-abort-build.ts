@@ -14,6 +14,17 @@ export function tryParse(src: string): string | null {
   }
 }
 
+// ### reported: the name written as a template literal
+export function tryParseTemplate(src: string): string | null {
+  try {
+    return parse(src);
+  } catch (e) {
+    if ((e as Error).name === `PanicError`) return null;
+//                            ^^^^^^^^^^^^ panic-error-check-in-abort-build
+    throw e;
+  }
+}
+
 // ### reported: switch on the error name, in a build with the abort handler
 // @build-mode: abort+handler
 export function feed(p: Parser, chunk: string): number {

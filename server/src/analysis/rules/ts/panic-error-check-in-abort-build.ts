@@ -29,7 +29,8 @@ export default defineRule({
   summary: 'code tests for `PanicError` but the crate builds with panic=abort, where panics arrive as `RuntimeError`',
   fix: 'none',
   docs: 'docs/rules/panic-error-check-in-abort-build.md',
-  nodeTypes: ['string'],
+  // `'PanicError'`, and a template without substitutions (`` `PanicError` ``).
+  nodeTypes: ['string', 'template_string'],
   visit(node: Node, ctx: RuleContext) {
     if (node.text.slice(1, -1) !== 'PanicError') return;
     const bindings = [...(ctx.ts?.bindings.values() ?? [])];
