@@ -52,6 +52,31 @@ export function upper(ed: NodeEditor): void {
   });
 }
 
+// ### a callback taken by value that the method calls itself, right away (not stored)
+// @file: src/lib.rs
+// | use wasm_bindgen::prelude::*;
+// | #[wasm_bindgen]
+// | pub struct Editor { lines: Vec<String> }
+// | #[wasm_bindgen]
+// | impl Editor {
+// |     #[wasm_bindgen(js_name = mapLines)]
+// |     pub fn map_lines(&mut self, f: js_sys::Function) {
+// |         for line in self.lines.iter_mut() {
+// |             let _ = f.call1(&JsValue::NULL, &JsValue::from_str(line));
+// |         }
+// |     }
+// |     pub fn text(&self) -> String { self.lines.join("\n") }
+// | }
+import { Editor as ByValueEditor } from '../pkg/node/fixture_case';
+
+export function upperByValue(ed: ByValueEditor): void {
+  ed.mapLines((line: string) => {
+    log(ed.text());
+//      ^^^^^^^^^ ts-callback-reenters-wasm [fix]
+    return line.toUpperCase();
+  });
+}
+
 // ### without the Rust declaration the rule warns about a direct callback
 // @file: src/lib.rs
 // | // the Rust sources are not part of this case

@@ -151,7 +151,8 @@ class Checker {
     const judged = touches.map((t) => ({ touch: t, ...borrowOfTouch(this.ctx.workspace, t, position.instance, objectTypes) }));
     if (rust) {
       const paramType = rust.params[callback.argIndex]?.type ?? '';
-      if (/^\s*&/.test(paramType)) {
+      // By reference, or by value and called right there by the export itself (`f.call0(..)` in its body).
+      if (/^\s*&/.test(paramType) || this.callsParameter(rust, rust.params[callback.argIndex]?.name)) {
         const hits = judged.filter((j) => conflicts(outer, j.borrow) === true);
         if (hits.length === 0) return false;
         this.reportDirect(call, site, rust, outer, position, callback, hits);
@@ -245,6 +246,17 @@ class Checker {
     if (touch.kind === 'setter') return `setting \`${touch.name}\``;
     if (inner) return `\`${rustSignature(inner)}\``;
     return `\`${touch.name}\``;
+  }
+
+  /**
+   * The export's own body calls its parameter `name` as a JS function (`name.call1(..)`), and nothing before
+   * that call defers it (`spawn_local`, a `Closure`, a timer, `.then`): the callback runs during the call.
+   */
+  private callsParameter(e: RustExport, name: string | undefined): boolean {
+    if (!name) return false;
+    const text = this.ctx.workspace.fileText(e.path)?.slice(e.range.start, e.range.end);
+    const m = text !== undefined ? new RegExp(`\\b${name}\\s*\\.\\s*(?:call[0-9]|apply)\\s*\\(`).exec(text) : null;
+    return m !== null && !/\bspawn_local\b|\bClosure\b|set_timeout|request_animation_frame|future_to_promise|\.then\s*\(/.test(text!.slice(0, m.index));
   }
 
   private callsJs(e: RustExport): boolean {
