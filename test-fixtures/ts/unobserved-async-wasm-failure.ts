@@ -14,7 +14,7 @@ declare function reportError(e: unknown): void;
 
 export function finishLater(parser: Parser): void {
   parser.finish();
-//^^^^^^^^^^^^^^^ unobserved-async-wasm-failure: the promise of async wasm call `parser.finish(…)` is neither awaited nor given a rejection handler: in this panic=abort build a panic while the future runs traps inside a microtask, so the error is reported as uncaught and the promise never settles [fix]
+//^^^^^^^^^^^^^^^ unobserved-async-wasm-failure: the promise of async wasm call `parser.finish(…)` is neither awaited nor given a rejection handler: an `Err` the export returns becomes an unhandled rejection, and in this panic=abort build a panic while the future runs traps inside a microtask, so the error is reported as uncaught and the promise never settles [fix]
 }
 
 // ### then() without a rejection handler, wasm in the callback

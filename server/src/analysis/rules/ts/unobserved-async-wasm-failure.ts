@@ -127,9 +127,9 @@ function consequence(ctx: RuleContext, site: WasmCallSite): string {
   if (!innermost.isAsync) return 'a Rust panic or abort in the synchronous wasm call rejects it with nobody listening: an unhandled rejection, which ends a Node ≥ 15 process';
   switch (buildModeOfModule(ctx, site.modulePath)) {
     case 'abort':
-      return 'in this panic=abort build a panic while the future runs traps inside a microtask, so the error is reported as uncaught and the promise never settles';
+      return 'an `Err` the export returns becomes an unhandled rejection, and in this panic=abort build a panic while the future runs traps inside a microtask, so the error is reported as uncaught and the promise never settles';
     case 'abort+handler':
-      return 'a trap while the future runs terminates the instance from a microtask, and no caller learns why later calls throw `Module terminated`';
+      return 'an `Err` the export returns becomes an unhandled rejection, and a trap while the future runs terminates the instance from a microtask, so no caller learns why later calls throw `Module terminated`';
     case 'unwind':
       return 'a `PanicError` rejects it with nobody listening: an unhandled rejection, which ends a Node ≥ 15 process';
     default:
