@@ -13,6 +13,13 @@ export async function dashboard(client: Client): Promise<void> {
   show([state, accounts]);
 }
 
+// ### the promises collected in a const array first, then combined (no fix: the calls start at the array)
+export async function dashboardLater(client: Client): Promise<void> {
+  const pending = [client.syncState(), client.getAccounts()];
+//                                     ^^^^^^^^^^^^^^^^^^^^ ts-overlapping-calls-on-wasm-object
+  show(await Promise.all(pending));
+}
+
 // ### `using` disposes the object while the returned call is pending
 export async function height(url: string): Promise<number> {
   using c = await Client.connect(url);

@@ -90,6 +90,27 @@ interface ObjectCall {
   readonly pending: boolean;
 }
 
+/** The array literal a `const` of the same function was initialised with, before `id` (`const ps = [..]`). */
+function arrayBoundTo(id: Node): Node | undefined {
+  let fn: Node | null = id.parent;
+  while (fn && !FUNCTION_TYPES.has(fn.type) && fn.type !== 'program') fn = fn.parent;
+  if (!fn) return undefined;
+  let found: Node | undefined;
+  const pending: Node[] = [fn];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    if (n.startIndex >= id.startIndex) continue;
+    if (n.type === 'variable_declarator' && n.childForFieldName('name')?.text === id.text) {
+      const value = n.childForFieldName('value');
+      const declaration = n.parent;
+      // `const` only: a `let` array may be changed before the combinator sees it.
+      found = value?.type === 'array' && declaration?.type === 'lexical_declaration' && declaration.child(0)?.type === 'const' ? value : undefined;
+    }
+    for (const c of n.namedChildren) if (c && (c.id === fn.id || !FUNCTION_TYPES.has(c.type))) pending.push(c);
+  }
+  return found;
+}
+
 class Checker {
   private readonly reported = new Set<number>();
 
@@ -101,8 +122,10 @@ class Checker {
     const arg = call.childForFieldName('arguments')?.namedChild(0);
     const combinator = call.childForFieldName('function')?.childForFieldName('property')?.text ?? 'all';
     if (!arg) return;
-    if (arg.type === 'array') {
-      const calls = arg.namedChildren.map((e) => this.objectCall(unwrap(e))).filter((c): c is ObjectCall => c !== undefined && c.pending);
+    // `const ps = [x.a(), x.b()]; … Promise.all(ps)`: the calls started when the array was built.
+    const array = arg.type === 'array' ? arg : arg.type === 'identifier' ? arrayBoundTo(arg) : undefined;
+    if (array) {
+      const calls = array.namedChildren.map((e) => this.objectCall(unwrap(e))).filter((c): c is ObjectCall => c !== undefined && c.pending);
       for (let j = 1; j < calls.length; j++) {
         const b = calls[j];
         const a = calls.slice(0, j).find((c) => sameObject(c, b));
@@ -110,7 +133,7 @@ class Checker {
         const verdict = this.judge(a, b);
         if (verdict.conflict === false) continue;
         this.report(b.node, verdict, `\`Promise.${combinator}\` runs \`${callText(a.node)}\` and \`${callText(b.node)}\` at the same time`, a, b,
-          () => this.sequentialFixes(call, arg, combinator));
+          array === arg ? () => this.sequentialFixes(call, arg, combinator) : undefined);
         return;
       }
       return;
