@@ -26,6 +26,8 @@ interface LintOptions {
   readonly buildMode?: FixtureSection['buildMode'];
   /** Text appended to the support glue `pkg/fixture_case.js`. */
   readonly glueExtra?: string;
+  /** Put a package.json next to the linted file. */
+  readonly ownPackage?: boolean;
 }
 
 function lint(rule: Rule, text: string, options: LintOptions = {}): { findings: Finding[]; casePath: string; internalErrors: readonly InternalError[] } {
@@ -36,6 +38,8 @@ function lint(rule: Rule, text: string, options: LintOptions = {}): { findings: 
       const glue = `/fixture/${rule.id}/case-1/pkg/fixture_case.js`;
       workspace.setFile(glue, (workspace.fileText(glue) ?? '') + options.glueExtra);
     }
+    // A package of its own around the linted file (a monorepo member).
+    if (options.ownPackage) workspace.setFile(`${casePath.slice(0, casePath.lastIndexOf('/'))}/package.json`, '{ "name": "member" }');
     const result = new Linter([rule], grammars).lintFile(workspace, casePath, { settings: DEFAULT_LINT_SETTINGS, withFixes: true });
     return { findings: result.findings, casePath, internalErrors: result.internalErrors };
   } finally {
@@ -128,6 +132,19 @@ export function a(src: string) {
     const out = fixed(text, findings[0], 1, casePath);
     assert.match(out, /if \(e instanceof Error && isRecoverableWasmError\(e\)\) \{ return null; \}/);
     assert.match(out, /^import \{ isRecoverableWasmError \} from '\.\/wasm-errors';$/m);
+  });
+
+  it('creates the classifier module in the package of the file (a monorepo member), not at the workspace root', () => {
+    const text = `${TS_PRELUDE}
+export function a(src: string) {
+  try { return parse(src); } catch (e) { if (e instanceof Error) { return null; } throw e; }
+}
+`;
+    const { findings, casePath } = lint(catchMisclassifies, text, { ownPackage: true });
+    const created = findings[0].fixes[1].edits.find((e) => e.path !== undefined && e.path !== casePath)?.path;
+    assert.equal(created, `${casePath.slice(0, casePath.lastIndexOf('/'))}/src/wasm-errors.ts`);
+    const out = fixed(text, findings[0], 1, casePath);
+    assert.match(out, /^import \{ isRecoverableWasmError \} from '\.\/src\/wasm-errors';$/m);
   });
 });
 

@@ -5,7 +5,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { FileEdit, TextEdit } from '../model';
-import { basename, dirname, isWithin, relativePath, resolvePath } from '../text/paths';
+import { basename, dirname, isWithin, joinPath, relativePath, resolvePath } from '../text/paths';
 import type { FileContext } from '../workspace/file-context';
 import { requiresImportExtensions } from './tsconfig-paths';
 
@@ -286,11 +286,23 @@ function workspaceRootOf(ctx: FileContext): string {
   return best ?? dirname(ctx.path);
 }
 
+/** The nearest folder at or above the file, up to its workspace root, that holds a package.json; else that root. */
+function packageRootOf(ctx: FileContext): string {
+  const root = workspaceRootOf(ctx);
+  for (let dir = dirname(ctx.path); isWithin(root, dir); dir = dirname(dir)) {
+    if (ctx.workspace.fileExists(joinPath(dir, 'package.json'))) return dir;
+    if (dir === root || dirname(dir) === dir) break;
+  }
+  return root;
+}
+
 /** Absolute path of the classifier module for this file (`settings.classifierModule`, JS flavour for JS files). */
 export function classifierModulePath(ctx: FileContext): { path: string; flavour: ModuleFlavour } {
   const configured = ctx.settings.classifierModule.replace(/^\.\//, '');
-  // Relative: to the workspace root; absolute: as given (a config file's setting, resolved against its folder).
-  let path = resolvePath(workspaceRootOf(ctx), configured);
+  // Relative: to the file's package (the nearest package.json folder up to the workspace root: in a
+  // monorepo, `packages/sdk/src/wasm-errors.ts`, not one at the repository root), else the workspace root;
+  // absolute: as given (a config file's setting, resolved against its folder).
+  let path = resolvePath(packageRootOf(ctx), configured);
   if (ctx.language !== 'javascript') {
     if (!/\.[cm]?tsx?$/.test(path)) path += '.ts';
     return { path, flavour: 'ts' };
