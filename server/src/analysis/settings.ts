@@ -6,7 +6,7 @@ import type { ConfiguredSeverity } from './model';
 export interface AnalysisSettings {
   /** Functions whose call in a catch handler counts as classifying the failure (C01, C02). */
   readonly classifierNames: readonly string[];
-  /** Workspace-relative path of the classifier module a fix creates or reuses (C01). */
+  /** Path of the classifier module a fix creates or reuses (C01): relative to the file's package (nearest package.json folder), else the workspace root. */
   readonly classifierModule: string;
   /** Extra Rust function/method names that call out to JS synchronously (R01). */
   readonly extraJsCallPoints: readonly string[];
