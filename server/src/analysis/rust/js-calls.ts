@@ -15,7 +15,7 @@ import { receiverType, type StateResolver } from './state';
 import { asMethodCall, asPathCall, typeBaseName, type MethodCall, type PathCall } from './syntax';
 import { parentOf } from './parents';
 import { shortCode } from '../text/one-line';
-import { expressionMacroArguments, groupArguments, isGroup, receiverTokens, tokensText } from './macro-tokens';
+import { expressionMacroArguments, groupArguments, isGroup, receiverTokens, tokenGroups, tokensText } from './macro-tokens';
 
 export type JsCallKind =
   | 'import' | 'function-call' | 'reflect' | 'json' | 'array-callback' | 'eval' | 'dom-dispatch' | 'dom-reaction' | 'configured';
@@ -117,16 +117,9 @@ export function macroArgumentJsCalls(macro: Node, env: RustEnv): JsCallPoint[] {
   const body = expressionMacroArguments(macro, /\bcall[0-9]\s*\(|\w\s*\(/);
   if (!body) return [];
   const out: JsCallPoint[] = [];
-  const stack: Node[] = [body];
-  while (stack.length > 0) {
-    const group = stack.pop()!;
-    const tokens = group.children;
+  for (const tokens of tokenGroups(body)) {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
-      if (t.type === 'token_tree') {
-        stack.push(t);
-        continue;
-      }
       const args = tokens[i + 1];
       if (t.type !== 'identifier' || !args || !isGroup(args, '(')) continue;
       const before = tokens[i - 1];

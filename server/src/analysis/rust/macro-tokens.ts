@@ -130,3 +130,15 @@ export function groupArguments(group: Node): Node[][] {
   if (current.length > 0) out.push(current);
   return out;
 }
+
+/** The token lists of `body` and of every group nested in it (each group's children, delimiters included). */
+export function tokenGroups(body: Node): Node[][] {
+  const out: Node[][] = [];
+  const stack: Node[] = [body];
+  while (stack.length > 0) {
+    const tokens = stack.pop()!.children;
+    out.push(tokens);
+    for (const t of tokens) if (t.type === 'token_tree') stack.push(t);
+  }
+  return out;
+}

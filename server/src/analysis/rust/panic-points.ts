@@ -16,7 +16,7 @@ import { receiverType, type StateResolver } from './state';
 import { accessRoot, asMethodCall, asPathCall, macroName, mentionsWord, rootName, stripTransparent } from './syntax';
 import { parentOf } from './parents';
 import { oneLineCode } from '../text/one-line';
-import { expressionMacroArguments, isGroup, receiverTokens, tokensText } from './macro-tokens';
+import { expressionMacroArguments, isGroup, receiverTokens, tokenGroups, tokensText } from './macro-tokens';
 
 export type PanicKind =
   | 'macro' | 'assert' | 'unwrap' | 'index' | 'division' | 'overflow' | 'borrow' | 'slice' | 'collection' | 'clock' | 'throw' | 'foreign';
@@ -147,14 +147,10 @@ function macroArgumentPoints(macro: Node, env: RustEnv, options: PanicPointOptio
   const body = expressionMacroArguments(macro, /\.\s*(unwrap|expect)|\w\s*\[|[)\]]\s*\[/);
   if (!body) return [];
   const out: PanicPoint[] = [];
-  const stack: Node[] = [body];
-  while (stack.length > 0) {
-    const group = stack.pop()!;
-    const tokens = group.children;
+  for (const tokens of tokenGroups(body)) {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
       if (t.type === 'token_tree') {
-        stack.push(t);
         const prev = tokens[i - 1];
         // The macro's own opening `vec![…]` is the body, not an index; `name![…]` is a nested macro.
         if (i > 0 && isGroup(t, '[') && prev && isIndexable(prev) && !isFullRange(t)) {

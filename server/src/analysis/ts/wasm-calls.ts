@@ -581,41 +581,29 @@ export class WasmCallFacts {
   }
 
   private instanceAt(key: string, at: number): Instance | undefined {
-    const name = this.withoutThisAlias(key, at);
-    let best: Instance | undefined;
-    for (const inst of this.instances.get(name) ?? []) {
-      if (at < inst.scopeStart || at > inst.scopeEnd) continue;
-      if (!best || inst.scopeEnd - inst.scopeStart < best.scopeEnd - best.scopeStart) best = inst;
-    }
-    return best && !this.shadowedAt(name, at, best) ? best : undefined;
+    return this.innermostAt(this.instances, this.withoutThisAlias(key, at), at);
   }
 
   private classValueAt(name: string, at: number): Instance | undefined {
-    let best: Instance | undefined;
-    for (const v of this.classValues.get(name) ?? []) {
-      if (at < v.scopeStart || at > v.scopeEnd) continue;
-      if (!best || v.scopeEnd - v.scopeStart < best.scopeEnd - best.scopeStart) best = v;
-    }
-    return best && !this.shadowedAt(name, at, best) ? best : undefined;
+    return this.innermostAt(this.classValues, name, at);
   }
 
   private mapAt(key: string, at: number): Instance | undefined {
-    const name = this.withoutThisAlias(key, at);
-    let best: Instance | undefined;
-    for (const m of this.mapsOfInstances.get(name) ?? []) {
-      if (at < m.scopeStart || at > m.scopeEnd) continue;
-      if (!best || m.scopeEnd - m.scopeStart < best.scopeEnd - best.scopeStart) best = m;
+    return this.innermostAt(this.mapsOfInstances, this.withoutThisAlias(key, at), at);
+  }
+
+  /** The entry for `name` whose scope is the narrowest containing `at`, unless a local declaration hides it. */
+  private innermostAt<T extends { readonly scopeStart: number; readonly scopeEnd: number }>(entries: ReadonlyMap<string, readonly T[]>, name: string, at: number): T | undefined {
+    let best: T | undefined;
+    for (const e of entries.get(name) ?? []) {
+      if (at < e.scopeStart || at > e.scopeEnd) continue;
+      if (!best || e.scopeEnd - e.scopeStart < best.scopeEnd - best.scopeStart) best = e;
     }
     return best && !this.shadowedAt(name, at, best) ? best : undefined;
   }
 
   private helperAt(key: string, at: number): Helper | undefined {
-    let best: Helper | undefined;
-    for (const h of this.helpers.get(key) ?? []) {
-      if (at < h.scopeStart || at > h.scopeEnd) continue;
-      if (!best || h.scopeEnd - h.scopeStart < best.scopeEnd - best.scopeStart) best = h;
-    }
-    return best && !this.shadowedAt(key, at, best) ? best : undefined;
+    return this.innermostAt(this.helpers, key, at);
   }
 
   /**

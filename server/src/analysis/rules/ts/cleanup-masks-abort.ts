@@ -76,19 +76,8 @@ class Checker {
     if (!tryBody || !block) return;
     const releases = this.releasesIn(block);
     if (releases.length === 0) return;
-    const site = this.facts.callsIn(tryBody, { firstOnly: true })[0];
-    if (!site) return;
-    for (const { call, receiver, modulePath } of releases) {
-      const mode = buildModeOfModule(this.ctx, modulePath);
-      if (!guardsFree(mode)) continue;
-      const shown = call.childForFieldName('function')?.type === 'subscript_expression' ? `${receiver}[Symbol.dispose]()` : `${receiver}.free()`;
-      this.ctx.report({
-        node: call,
-        message: `\`${shown}\` in \`finally\` runs after wasm call \`${describeCall(site)}\`, which can abort: ${this.masking(mode)} \`Error('Module terminated')\`, which replaces the original error`,
-        related: [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: 'call into wasm that can abort' }],
-        fixes: () => this.wrapFixes(call),
-      });
-    }
+    this.reportReleases(tryBody, releases, (shown, call, mode) =>
+      `\`${shown}\` in \`finally\` runs after wasm call \`${call}\`, which can abort: ${this.masking(mode)} \`Error('Module terminated')\`, which replaces the original error`);
   }
 
   /**
@@ -106,6 +95,15 @@ class Checker {
     if (rethrows.length === 0) return;
     const releases = this.releasesIn(block).filter((r) => rethrows.some((t) => t.startIndex >= r.call.endIndex));
     if (releases.length === 0) return;
+    this.reportReleases(tryBody, releases, (shown, call, mode) =>
+      `\`${shown}\` in \`catch\` runs before \`throw ${param.text}\` when wasm call \`${call}\` failed; if it aborted, ${this.masking(mode)} \`Error('Module terminated')\`, which replaces the original error`);
+  }
+
+  /** One finding per release in a build whose `free()` runs the termination guard, after the try body's first wasm call. */
+  private reportReleases(
+    tryBody: Node, releases: readonly { call: Node; receiver: string; modulePath: string }[],
+    message: (shown: string, wasmCall: string, mode: BuildMode | undefined) => string,
+  ): void {
     const site = this.facts.callsIn(tryBody, { firstOnly: true })[0];
     if (!site) return;
     for (const { call, receiver, modulePath } of releases) {
@@ -114,7 +112,7 @@ class Checker {
       const shown = call.childForFieldName('function')?.type === 'subscript_expression' ? `${receiver}[Symbol.dispose]()` : `${receiver}.free()`;
       this.ctx.report({
         node: call,
-        message: `\`${shown}\` in \`catch\` runs before \`throw ${param.text}\` when wasm call \`${describeCall(site)}\` failed; if it aborted, ${this.masking(mode)} \`Error('Module terminated')\`, which replaces the original error`,
+        message: message(shown, describeCall(site), mode),
         related: [{ path: this.ctx.path, range: { start: site.node.startIndex, end: site.node.endIndex }, message: 'call into wasm that can abort' }],
         fixes: () => this.wrapFixes(call),
       });
