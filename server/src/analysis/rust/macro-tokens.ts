@@ -2,7 +2,9 @@
 // token trees (nested delimiters become nested `token_tree` nodes, so grouping survives): the static
 // declarations with the sibling tokens of their initialisers, and the token-level shapes rules look
 // for there — a method call on the tokens before it (`Regex::new("x").unwrap()`), a macro call
-// (`panic!(..)`), a path call (`Instant::now()`). Only nodes of the current lint run are returned.
+// (`panic!(..)`), a path call (`Instant::now()`). Also the argument tokens of std's and `log`'s expression
+// macros (`format!`, `vec!` …), which panic-points.ts and js-calls.ts read for panic points and calls into
+// JS. Only nodes of the current lint run are returned.
 
 import type { Node } from 'web-tree-sitter';
 import { macroStatics } from '../workspace/rust-summary';

@@ -2,7 +2,9 @@
 // and extracts the steps that decide a crate's panic strategy (catalog §A11.3–5): `cargo build`,
 // `wasm-pack build`, `worker-build`, `trunk build` and `wasm-bindgen` invocations, with the environment
 // (`RUSTFLAGS=…`, `export`, `cross-env`), working directory (`cd`) and flags in effect. `npm run x`
-// chains (and npm's pre/post scripts) are followed so that `"build": "npm run build:wasm"` counts.
+// chains (and npm's pre/post scripts) are followed so that `"build": "npm run build:wasm"` counts, and a
+// JS/TS build script run with `node`/`tsx`/`bun`/`deno` is read from its string literals when it spawns
+// cargo for wasm32 (automerge's `scripts/compile.mjs`).
 //
 // This is a reading of common script shapes, not a shell: unknown programs are skipped, command
 // substitutions expand to nothing, and control flow (`if`, loops) is read as a flat command list.
