@@ -181,15 +181,13 @@ function alwaysLeaves(block: Node): boolean {
   return true;
 }
 
-const NESTED_LOOPS = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
-
 /** A `continue` in `statement` that is not inside a loop of its own (nor a nested function). */
 function continuesLoop(statement: Node): boolean {
   const pending: Node[] = [statement];
   while (pending.length > 0) {
     const n = pending.pop()!;
     if (n.type === 'continue_statement') return true;
-    for (const c of n.namedChildren) if (c && !FUNCTION_TYPES.has(c.type) && !NESTED_LOOPS.has(c.type)) pending.push(c);
+    for (const c of n.namedChildren) if (c && !FUNCTION_TYPES.has(c.type) && !LOOP_TYPES.has(c.type)) pending.push(c);
   }
   return false;
 }
