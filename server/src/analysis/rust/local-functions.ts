@@ -33,17 +33,16 @@ export function localFunctionsNamed(at: Node, segments: readonly string[], name:
   // must not reuse this unit's result after an edit elsewhere. (`env.root` below says so too; the walk
   // up through the parents does not.)
   readsWholeFile();
-  const call = at;
   const candidates: Node[] = [];
   if (segments.length === 1) {
-    let scope: Node | null = parentOf(call);
+    let scope: Node | null = parentOf(at);
     while (scope && scope.type !== 'source_file' && !(scope.type === 'declaration_list' && parentOf(scope)?.type === 'mod_item')) scope = parentOf(scope);
     if (!scope) return [];
     for (const item of scope.namedChildren) {
       if (item?.type === 'function_item' && item.childForFieldName('name')?.text === name) candidates.push(item);
     }
   } else if (segments.length === 2) {
-    const type = segments[0] === 'Self' ? enclosingImplType(call) : segments[0];
+    const type = segments[0] === 'Self' ? enclosingImplType(at) : segments[0];
     if (!type) return [];
     for (const impl of env.root.descendantsOfType('impl_item')) {
       if (!impl || impl.childForFieldName('trait') || typeBaseName(impl.childForFieldName('type')?.text ?? '') !== type) continue;

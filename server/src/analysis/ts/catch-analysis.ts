@@ -164,7 +164,8 @@ function rethrows(body: Node, strict: boolean): boolean {
   return true;
 }
 
-const LOOPS = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+/** JS/TS loop statements (a `continue`/`break` inside one stays in it). */
+export const LOOP_TYPES: ReadonlySet<string> = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 
 /** A statement with a `return` (not of a rejection), or a `continue`/`break` that leaves the statement's own loops. */
 function leavesEarly(statement: Node): boolean {
@@ -174,7 +175,7 @@ function leavesEarly(statement: Node): boolean {
     if (node.type === 'return_statement' && !isTerminalStatement(node)) found = true;
     else if (node.type === 'continue_statement' && !inLoop) found = true;
     else if (node.type === 'break_statement' && !inLoop && !inSwitch) found = true;
-    const loop = inLoop || LOOPS.has(node.type);
+    const loop = inLoop || LOOP_TYPES.has(node.type);
     const sw = inSwitch || node.type === 'switch_statement';
     for (const c of node.namedChildren) if (c) visit(c, loop, sw);
   };

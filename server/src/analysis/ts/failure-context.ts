@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { compareVersions } from '../workspace/crate-config';
 import type { FileContext } from '../workspace/file-context';
 import type { BuildMode, CrateInfo } from '../workspace/types';
-import { handlerClassifies, handlerRethrows } from './catch-analysis';
+import { handlerClassifies, handlerRethrows, LOOP_TYPES } from './catch-analysis';
 import { FUNCTION_TYPES, type WasmCallFacts } from './wasm-calls';
 
 /** Test, spec and Storybook files: failures there are asserted on or shown, not handled. */
@@ -100,7 +100,6 @@ export function handlerRecovers(handler: Node, helperBody?: (key: string, at: nu
 
 // ---- retry loops ------------------------------------------------------------------------------------
 
-const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 const BREAKABLE_TYPES = new Set([...LOOP_TYPES, 'switch_statement']);
 
 /**

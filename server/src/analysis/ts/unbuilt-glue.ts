@@ -14,8 +14,7 @@
 
 import { basename, dirname, isWithin, joinPath, resolvePath } from '../text/paths';
 import { splitCommands, tokenize } from '../workspace/build-scripts';
-import { crateTypes } from '../workspace/crate-project';
-import { parseToml } from '../workspace/toml';
+import { crateManifest, crateTypes } from '../workspace/crate-project';
 import type { CrateIndex, CrateInfo, RustExport, WasmModule, WasmModuleExport } from '../workspace/types';
 
 export interface UnbuiltGlueFiles {
@@ -224,9 +223,7 @@ const cdylibCache = new WeakMap<CrateInfo, boolean>();
 function isCdylib(crate: CrateInfo, files: Pick<UnbuiltGlueFiles, 'fileText'>): boolean {
   let known = cdylibCache.get(crate);
   if (known === undefined) {
-    const text = files.fileText(crate.manifestPath);
-    const parsed = text === undefined ? undefined : parseToml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    known = parsed?.ok === true && crateTypes(parsed.table).includes('cdylib');
+    known = crateTypes(crateManifest(files, crate)).includes('cdylib');
     cdylibCache.set(crate, known);
   }
   return known;

@@ -16,7 +16,7 @@ import { asStringArray, asTable, getPath, parseToml, type TomlTable, asString } 
 import type { ConfigSetting, CrateIndex, CrateInfo } from './types';
 
 /** The parsed Cargo.toml of the crate, when it parses. */
-export function crateManifest(workspace: WorkspaceQueries, crate: CrateInfo): TomlTable | undefined {
+export function crateManifest(workspace: Pick<WorkspaceQueries, 'fileText'>, crate: CrateInfo): TomlTable | undefined {
   const text = workspace.fileText(crate.manifestPath);
   if (text === undefined) return undefined;
   const parsed = parseToml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
